@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on a fresh Debian 12 machine with Node 20, then runs every test.
+# Idempotent: packages already present are not installed again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v pdflatex >/dev/null 2>&1 || need_apt+=(texlive-latex-recommended)
+command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+/usr/bin/python3 -c 'import sympy' >/dev/null 2>&1 || need_apt+=(python3-sympy)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "test-all: installing ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund
+npm run build
+export FC_SEED="${FC_SEED:-20261127}"
+export FC_NUM_RUNS="${FC_NUM_RUNS:-200}"
+echo "test-all: FC_SEED=$FC_SEED FC_NUM_RUNS=$FC_NUM_RUNS"
+npx vitest run

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { CATALOGUE } from '../../spec/catalogue/index.js';
+import { catalogueJson, catalogueText } from '../../report/catalogue.js';
+import { json, out } from '../common.js';
+
+export function register(program: Command): void {
+  program.command('catalogue')
+    .description('the losses marginlab knows, with citations and defaults')
+    .option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => {
+      if (o.json) json(catalogueJson(CATALOGUE)); else out(catalogueText(CATALOGUE));
+    });
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { derive } from '../../symbolic/derive.js';
+import { compileDerivation, completePoint, evaluateAt, parseAssignments } from '../../symbolic/point.js';
+import { evaluationJson, evaluationText } from '../../report/evaluation.js';
+import { lossFromArgs, type LossOptions } from '../load.js';
+import { json, lossOptions, need, out } from '../common.js';
+
+export function register(program: Command): void {
+  lossOptions(program.command('eval [loss]'))
+    .description('numbers for d_w, d_l, ratio, L and the regime at a point')
+    .requiredOption('--at <point>', 'e.g. logp_w=-12,logp_l=-15,beta=0.1')
+    .option('--json', 'machine-readable output (schema marginlab/eval@1)')
+    .action(async (loss: string | undefined, o: LossOptions & { at: string; json?: boolean }) => {
+      const d = need(derive(need(await lossFromArgs(loss, o))));
+      const e = need(evaluateAt(compileDerivation(d), need(completePoint(d, need(parseAssignments(o.at))))));
+      if (o.json) json(evaluationJson(e)); else out(evaluationText(e));
+    });
+}

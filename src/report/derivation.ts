@@ -1,0 +1,137 @@
+// A derivation as data for people and programs: the stable JSON of `marginlab derive --json`, the text
+// of `marginlab derive`, and the step-by-step account of `--explain`.
+
+import { ARG } from '../spec/symbols.js';
+import type { LossSpec } from '../spec/types.js';
+import { SLOTS } from '../spec/types.js';
+import type { DirectionAudit } from '../symbolic/audit.js';
+import { CASES, conditionsFor, type DirectionCondition } from '../symbolic/conditions.js';
+import type { Derivation, Regime } from '../symbolic/derive.js';
+import { toTex, toText } from '../symbolic/print.js';
+import { type Rendered, SIGN_TEX, SIGN_TEXT, boundTex, boundText, render, texNames } from './notation.js';
+
+export const DERIVE_SCHEMA = 'marginlab/derive@1';
+
+export function lossJson(spec: LossSpec) {
+  const names = texNames(spec);
+  const s = spec.source;
+  return {
+    id: s.id,
+    name: s.name,
+    origin: s.origin,
+    citation: s.citation ?? null,
+    params: Object.fromEntries(Object.entries(s.params).map(([k, p]) => [k, { default: p.default, description: p.description, source: p.source ?? null }])),
+    slots: Object.fromEntries(SLOTS.map((slot) => [slot, { source: s[slot], ...render(spec[slot], names) }])),
+    notes: s.notes ?? [],
+  };
+}
+
+function conditionJson(c: DirectionCondition, r: Regime, audit: DirectionAudit | undefined, names: ReturnType<typeof texNames>) {
+  const reg = audit?.regimes.find((x) => x.index === r.index);
+  return {
+    direction: c.direction,
+    equation: c.equation,
+    statement: c.statement,
+    branches: c.branches.map((b) => ({
+      when: `${b.divisor === 'dW' ? 'd_w' : 'd_l'} ${SIGN_TEXT[b.sign]}`,
+      whenTex: `${b.divisor === 'dW' ? 'd_w' : 'd_l'} ${SIGN_TEX[b.sign]}`,
+      observed: reg ? (b.divisor === 'dW' ? reg.dWSigns : reg.dLSigns).includes(b.sign) : null,
+      text: boundText(b.bound),
+      tex: boundTex(b.bound, names),
+    })),
+  };
+}
+
+export function regimeJson(r: Regime, spec: LossSpec, audit?: DirectionAudit) {
+  const names = texNames(spec);
+  const conds = conditionsFor(r);
+  const reg = audit?.regimes.find((x) => x.index === r.index);
+  return {
+    index: r.index,
+    label: r.label,
+    constraints: r.constraints.map((c) => ({ text: `${toText(c.g)} ${c.side === 'above' ? '>' : '<'} 0`,
+      tex: `${toTex(c.g, names)} ${c.side === 'above' ? '>' : '<'} 0`, hinge: c.hinge, slot: c.slot })),
+    samples: reg?.hits ?? null,
+    u: render(r.u, names),
+    mPrime: render(r.mPrime, names),
+    dW: render(r.dW, names),
+    dL: render(r.dL, names),
+    ratio: r.ratio ? render(r.ratio, names) : null,
+    invRatio: r.invRatio ? render(r.invRatio, names) : null,
+    conditions: conds.map((c) => conditionJson(c, r, audit, names)),
+    cases: CASES.map((k) => ({ id: k.id, label: k.label, requires: [...k.parts] })),
+  };
+}
+
+function single(d: Derivation, pick: (r: Regime) => Rendered | null) {
+  if (d.regimes.length === 1) return pick(d.regimes[0]);
+  return { piecewise: d.regimes.map((r) => ({ when: r.label, value: pick(r) })) };
+}
+
+export function derivationJson(d: Derivation, audit?: DirectionAudit) {
+  const names = texNames(d.spec);
+  return {
+    schema: DERIVE_SCHEMA,
+    loss: lossJson(d.spec),
+    u: render(d.u, names),
+    L: render(d.L, names),
+    dW: single(d, (r) => render(r.dW, names)),
+    dL: single(d, (r) => render(r.dL, names)),
+    ratio: single(d, (r) => (r.ratio ? render(r.ratio, names) : null)),
+    regimes: d.regimes.map((r) => regimeJson(r, d.spec, audit)),
+    audit: audit ? {
+      seed: audit.seed, samples: audit.samples, valid: audit.valid,
+      dW: { negative: audit.dW.negative, zero: audit.dW.zero, positive: audit.dW.positive, min: audit.dW.min, witness: audit.dW.witness ?? null },
+      dL: { negative: audit.dL.negative, zero: audit.dL.zero, positive: audit.dL.positive, min: audit.dL.min, witness: audit.dL.witness ?? null },
+      findings: audit.findings,
+    } : null,
+    rules: d.rules,
+  };
+}
+
+/** The human-readable account; with `explain`, every step from eq. (8) to the simplified weights. */
+export function derivationText(d: Derivation, audit: DirectionAudit | undefined, explain: boolean): string {
+  const s = d.spec.source;
+  const out: string[] = [];
+  out.push(`${s.name}${s.citation ? ` [${s.citation.key}]` : ''} — ${s.origin}`);
+  if (Object.keys(s.params).length) out.push(`params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}`).join(', ')}`);
+  out.push(`  m(a) = ${toText(d.spec.m)}    h_w(a) = ${toText(d.spec.h_w)}    h_l(a) = ${toText(d.spec.h_l)}    Lambda(a) = ${toText(d.spec.Lambda)}`);
+  if (explain) {
+    out.push('', 'Step 1 — the loss, eq. (8): L = -( m(h_w(logp_w) - h_l(logp_l)) + Lambda(logp_w) )');
+    out.push(`  u = h_w(logp_w) - h_l(logp_l) = ${toText(d.u)}`);
+    out.push(`  L = ${toText(d.L)}`);
+    out.push('', `Step 2 — regimes: ${d.regimes.length === 1 ? 'no hinge; one regime' : `${d.regimes.length} regimes, one per side of each hinge`}`);
+    for (const r of d.regimes) for (const c of r.constraints) out.push(`  regime ${r.index + 1}: ${c.hinge} in ${c.slot} -> ${toText(c.g)} ${c.side === 'above' ? '>' : '<'} 0`);
+    out.push('', 'Step 3 — rules used (from the rule table):');
+    for (const r of d.rules) out.push(`  ${r.rule}: ${r.formula}`);
+  }
+  d.regimes.forEach((r, i) => {
+    out.push('', d.regimes.length > 1 ? `Regime ${i + 1}: ${r.label}` : 'Gradient weights:');
+    if (explain) {
+      for (const slot of SLOTS) out.push(`  ${slot}'(${ARG}) = ${toText(r.slotDerivatives[slot])}${toText(r.slots[slot]) !== toText(d.spec[slot]) ? `    (branch: ${slot}(a) = ${toText(r.slots[slot])})` : ''}`);
+      out.push(`  m'(u) = ${toText(r.mPrime)}`);
+      out.push("  d_w = m'(u)*h_w'(logp_w) + Lambda'(logp_w)    d_l = m'(u)*h_l'(logp_l)");
+    }
+    out.push(`  d_w = ${toText(r.dW)}`);
+    out.push(`  d_l = ${toText(r.dL)}`);
+    out.push(`  d_w/d_l = ${r.ratio ? toText(r.ratio) : 'undefined (d_l = 0 in this regime)'}`);
+    const reg = audit?.regimes.find((x) => x.index === r.index);
+    for (const c of conditionsFor(r).filter((x) => x.direction === 'chosen-up' || x.direction === 'rejected-down')) {
+      out.push(`  ${c.direction === 'chosen-up' ? 'chosen ↑' : 'rejected ↓'} ${c.equation} (${c.statement}):`);
+      for (const b of c.branches) {
+        const observed = !reg || (b.divisor === 'dW' ? reg.dWSigns : reg.dLSigns).includes(b.sign);
+        if (!observed && !explain) continue;
+        const seen = observed ? '' : '  [not seen in the audit samples]';
+        out.push(`    if ${b.divisor === 'dW' ? 'd_w' : 'd_l'} ${SIGN_TEXT[b.sign]}: ${boundText(b.bound)}${seen}`);
+      }
+    }
+  });
+  if (audit) {
+    out.push('', `Direction audit (${audit.valid} sampled points, seed ${audit.seed}):`);
+    for (const f of audit.findings) out.push(`  ${f}`);
+  }
+  const notes = [...(s.notes ?? [])];
+  if (notes.length) { out.push('', 'Notes:'); for (const n of notes) out.push(`  ${n}`); }
+  return out.join('\n');
+}
+

@@ -1,0 +1,46 @@
+// How the quantities of the theory are written, in text and in LaTeX, in every output format.
+
+import type { Expr } from '../expr/expr.js';
+import type { LossSpec } from '../spec/types.js';
+import { toTex, toText, type TexNames } from '../symbolic/print.js';
+import type { Bound } from '../symbolic/conditions.js';
+
+export const TEXT = { inner: '<a,b>', normW2: '||a||^2', normL2: '||b||^2', dW: 'd_w', dL: 'd_l' } as const;
+export const TEX = {
+  inner: '\\langle \\nabla\\log\\pi_w, \\nabla\\log\\pi_l \\rangle',
+  normW2: '\\|\\nabla\\log\\pi_w\\|^2',
+  normL2: '\\|\\nabla\\log\\pi_l\\|^2',
+  dW: 'd_w',
+  dL: 'd_l',
+} as const;
+
+/** The LaTeX names of a loss's declared params. */
+export function texNames(spec: LossSpec): TexNames {
+  const names: Record<string, string> = {};
+  for (const [k, d] of Object.entries(spec.source.params)) if (d.tex) names[k] = d.tex;
+  return names;
+}
+
+export interface Rendered { readonly text: string; readonly tex: string }
+
+export const render = (e: Expr, names: TexNames): Rendered => ({ text: toText(e), tex: toTex(e, names) });
+
+const needsParens = (e: Expr) => e.kind === 'add';
+
+export function boundText(b: Bound): string {
+  if (b.kind === 'weight') return `${TEXT[b.weight]} ${b.op} 0`;
+  if (b.coef.kind === 'num' && b.coef.value === 0) return `${TEXT.inner} ${b.op} 0`;
+  const c = b.coef.kind === 'num' && b.coef.value === 1 ? '' : needsParens(b.coef) ? `(${toText(b.coef)})*` : `${toText(b.coef)}*`;
+  return `${TEXT.inner} ${b.op} ${c}${TEXT[b.norm]}`;
+}
+
+export function boundTex(b: Bound, names: TexNames): string {
+  const op = b.op === '<=' ? '\\le' : '\\ge';
+  if (b.kind === 'weight') return `${TEX[b.weight]} ${op} 0`;
+  if (b.coef.kind === 'num' && b.coef.value === 0) return `${TEX.inner} ${op} 0`;
+  const c = b.coef.kind === 'num' && b.coef.value === 1 ? '' : needsParens(b.coef) ? `\\left(${toTex(b.coef, names)}\\right)` : toTex(b.coef, names);
+  return `${TEX.inner} ${op} ${c}${c ? ' ' : ''}${TEX[b.norm]}`;
+}
+
+export const SIGN_TEXT = { positive: '> 0', negative: '< 0', zero: '= 0' } as const;
+export const SIGN_TEX = { positive: '> 0', negative: '< 0', zero: '= 0' } as const;

@@ -1,0 +1,32 @@
+// The catalogue's index only lists files: one loss a file, each with its citation and defaults.
+import type { CatalogueEntry } from './entry.js';
+import { dpo } from './dpo.js';
+import { rDpo } from './r-dpo.js';
+import { simpo } from './simpo.js';
+import { ipo } from './ipo.js';
+import { rrhf } from './rrhf.js';
+import { slicHf } from './slic-hf.js';
+import { cpo } from './cpo.js';
+import { dpop } from './dpop.js';
+import { kto } from './kto.js';
+import { sppo } from './sppo.js';
+import { cdpo } from './cdpo.js';
+import { robustDpo } from './robust-dpo.js';
+import { hinge } from './hinge.js';
+import { orpo } from './orpo.js';
+import { nca } from './nca.js';
+import { apoZero } from './apo-zero.js';
+import { apoDown } from './apo-down.js';
+import { bco } from './bco.js';
+
+export type { CatalogueEntry } from './entry.js';
+
+/** Table 2's ten rows first, in the paper's order, then the others. */
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  dpo, rDpo, simpo, ipo, rrhf, slicHf, cpo, dpop, kto, sppo,
+  cdpo, robustDpo, hinge, orpo, nca, apoZero, apoDown, bco,
+];
+
+export const catalogueIds = (): string[] => CATALOGUE.map((e) => e.id);
+
+export const findEntry = (id: string): CatalogueEntry | undefined => CATALOGUE.find((e) => e.id === id);

@@ -1,0 +1,4 @@
+declare module 'mathjs/lib/browser/math.js' {
+  const bundle: unknown;
+  export default bundle;
+}

@@ -1,0 +1,20 @@
+// One call for the common pipeline: derive, compile, audit.
+
+import type { Result } from '../spec/errors.js';
+import type { LossSpec } from '../spec/types.js';
+import { type DirectionAudit, directionAudit } from './audit.js';
+import { type Derivation, derive } from './derive.js';
+import { type CompiledDerivation, compileDerivation } from './point.js';
+
+export interface Analysis {
+  readonly derivation: Derivation;
+  readonly compiled: CompiledDerivation;
+  readonly audit: DirectionAudit;
+}
+
+export function analyse(spec: LossSpec, opts: { samples?: number; seed?: number } = {}): Result<Analysis> {
+  const d = derive(spec);
+  if (!d.ok) return d;
+  const compiled = compileDerivation(d.value);
+  return { ok: true, value: { derivation: d.value, compiled, audit: directionAudit(compiled, opts) } };
+}

@@ -1,0 +1,114 @@
+// The direction audit: over the domain (log-probabilities < 0, params in their ranges, lengths ≥ 1,
+// z_ref ≥ 0), can d_w or d_l be ≤ 0 — does the loss on its own push the chosen response down (d_w < 0)
+// or the rejected one up (d_l < 0)? It samples the domain with a seeded generator, including the start
+// of training (c_ref = logp, a quarter of the points) and the params' defaults (a fifth of the draws of
+// each param), and returns witnesses.
+// A sampled "never" is evidence, not proof; it says how many points it rests on.
+
+import { type Rng, logUniform, makeRng } from '../util/prng.js';
+import type { LossSpec } from '../spec/types.js';
+import { type CompiledDerivation, regimeAt } from './point.js';
+import { MarginFault } from '../spec/errors.js';
+import type { Sign } from './conditions.js';
+
+export interface Witness {
+  readonly values: Readonly<Record<string, number>>;
+  readonly value: number;
+  readonly regime: string;
+}
+
+export interface WeightVerdict {
+  readonly weight: 'dW' | 'dL';
+  readonly negative: number;
+  readonly zero: number;
+  readonly positive: number;
+  readonly min: number;
+  readonly max: number;
+  /** The most negative sample, or a zero one when nothing was negative. */
+  readonly witness?: Witness;
+}
+
+export interface DirectionAudit {
+  readonly seed: number;
+  readonly samples: number;
+  /** Points where every quantity was finite. */
+  readonly valid: number;
+  readonly dW: WeightVerdict;
+  readonly dL: WeightVerdict;
+  /** Per regime: how many samples fell in it and which signs d_w and d_l took there. */
+  readonly regimes: readonly { readonly index: number; readonly label: string; readonly hits: number;
+    readonly dWSigns: readonly Sign[]; readonly dLSigns: readonly Sign[] }[];
+  readonly findings: readonly string[];
+}
+
+/** One random point of the audit domain. */
+export function samplePoint(spec: LossSpec, rng: Rng): Record<string, number> {
+  const logp = () => -logUniform(rng, 1e-3, 1e3);
+  const v: Record<string, number> = {};
+  v.logp_w = logp();
+  v.logp_l = logp();
+  const atStart = rng.next() < 0.25;
+  v.c_ref_w = atStart ? v.logp_w : logp();
+  v.c_ref_l = atStart ? v.logp_l : logp();
+  v.c_ref = v.c_ref_w - v.c_ref_l;
+  v.len_w = Math.round(logUniform(rng, 1, 1000));
+  v.len_l = Math.round(logUniform(rng, 1, 1000));
+  v.z_ref = rng.next() < 0.3 ? 0 : logUniform(rng, 1e-3, 10);
+  for (const [name, d] of Object.entries(spec.source.params)) {
+    const [lo, hi] = d.range ?? [1e-3, 1e3];
+    v[name] = rng.next() < 0.2 ? d.default : lo > 0 ? logUniform(rng, lo, hi) : lo + rng.next() * (hi - lo);
+  }
+  return v;
+}
+
+function verdict(weight: 'dW' | 'dL'): { weight: 'dW' | 'dL'; negative: number; zero: number; positive: number; min: number; max: number; witness?: Witness } {
+  return { weight, negative: 0, zero: 0, positive: 0, min: Infinity, max: -Infinity };
+}
+
+export function directionAudit(c: CompiledDerivation, opts: { samples?: number; seed?: number } = {}): DirectionAudit {
+  const samples = opts.samples ?? 4000;
+  const seed = opts.seed ?? 1;
+  const rng = makeRng(seed);
+  const spec = c.derivation.spec;
+  const w = verdict('dW'), l = verdict('dL');
+  const perRegime = c.regimes.map((r) => ({ index: r.regime.index, label: r.regime.label, hits: 0, dW: new Set<Sign>(), dL: new Set<Sign>() }));
+  let valid = 0;
+  const record = (v: ReturnType<typeof verdict>, value: number, env: Record<string, number>, regime: string) => {
+    v.min = Math.min(v.min, value);
+    v.max = Math.max(v.max, value);
+    if (value < 0) v.negative++; else if (value === 0) v.zero++; else v.positive++;
+    const better = !v.witness || value < v.witness.value || (v.witness.value > 0 && value <= 0);
+    if (value <= 0 && better) v.witness = { values: { ...env }, value, regime };
+  };
+  for (let i = 0; i < samples; i++) {
+    const env = samplePoint(spec, rng);
+    try {
+      const ri = regimeAt(c, env);
+      const dW = c.regimes[ri].dW(env), dL = c.regimes[ri].dL(env);
+      if (!Number.isFinite(dW) || !Number.isFinite(dL)) continue;
+      valid++;
+      const reg = perRegime[ri];
+      reg.hits++;
+      reg.dW.add(dW > 0 ? 'positive' : dW < 0 ? 'negative' : 'zero');
+      reg.dL.add(dL > 0 ? 'positive' : dL < 0 ? 'negative' : 'zero');
+      record(w, dW, env, reg.label);
+      record(l, dL, env, reg.label);
+    } catch (e) {
+      if (e instanceof MarginFault) continue;
+      throw e;
+    }
+  }
+  const findings: string[] = [];
+  const fmt = (x: Witness) => Object.entries(x.values).filter(([k]) => k !== 'c_ref').map(([k, v]) => `${k}=${+v.toPrecision(4)}`).join(', ');
+  if (w.negative > 0) findings.push(`d_w < 0 at ${w.negative}/${valid} samples (e.g. ${fmt(w.witness!)}: d_w = ${w.witness!.value.toPrecision(4)}) — the loss on its own pushes the chosen response down there.`);
+  else if (w.zero > 0) findings.push(`d_w = 0 at ${w.zero}/${valid} samples (regime ${w.witness!.regime}) — no push on the chosen response there.`);
+  else findings.push(`d_w > 0 at all ${valid} samples.`);
+  if (l.negative > 0) findings.push(`d_l < 0 at ${l.negative}/${valid} samples (e.g. ${fmt(l.witness!)}: d_l = ${l.witness!.value.toPrecision(4)}) — the loss on its own pushes the rejected response up there.`);
+  else if (l.zero > 0) findings.push(`d_l = 0 at ${l.zero}/${valid} samples (regime ${l.witness!.regime}) — no push on the rejected response there; it moves only through ⟨a,b⟩.`);
+  else findings.push(`d_l > 0 at all ${valid} samples.`);
+  return {
+    seed, samples, valid, dW: w, dL: l,
+    regimes: perRegime.map((r) => ({ index: r.index, label: r.label, hits: r.hits, dWSigns: [...r.dW].sort(), dLSigns: [...r.dL].sort() })),
+    findings,
+  };
+}

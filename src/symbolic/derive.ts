@@ -1,0 +1,152 @@
+// From a loss to its gradient weights, regime by regime (section 3.2 of the paper):
+//   u   = h_w(logp_w) − h_l(logp_l)
+//   d_w = m′(u)·h_w′(logp_w) + Λ′(logp_w)
+//   d_l = m′(u)·h_l′(logp_l)
+// so that ∇L = −(d_w ∇logp_w − d_l ∇logp_l). (The paper prints ∇ℓ = d_w∇log π_w − d_l∇log π_l; with
+// ℓ = −(m + Λ) the sign is the opposite — its Δ formulas come out right only because the descent step
+// −η∇ℓ is also written without its minus. marginlab derives from ℓ itself.)
+
+import { type Expr, add, mul, neg, substitute, sym, sub } from '../expr/expr.js';
+import { MarginFault, type MarginError, type Result, fail, ok } from '../spec/errors.js';
+import { ARG, LOGP_L, LOGP_W } from '../spec/symbols.js';
+import type { LossSpec, Slot } from '../spec/types.js';
+import { type RuleUse, differentiate } from './diff.js';
+import { toText } from './print.js';
+import { hingeParts, innermostHinge, replaceNode } from './regimes.js';
+import { simplify, simplifyRatio } from './simplify.js';
+import { key } from '../expr/expr.js';
+
+export const lw = sym(LOGP_W);
+export const ll = sym(LOGP_L);
+
+/** A constraint placed in the result variables: `g > 0` (above) or `g < 0` (below). */
+export interface RegimeConstraint {
+  readonly g: Expr;
+  readonly side: 'above' | 'below';
+  readonly hinge: string;
+  readonly slot: Slot;
+}
+
+export interface Regime {
+  readonly index: number;
+  readonly label: string;
+  readonly constraints: readonly RegimeConstraint[];
+  /** The four slots with every hinge replaced by this regime's branch (functions of a). */
+  readonly slots: Readonly<Record<Slot, Expr>>;
+  /** Their derivatives in a. */
+  readonly slotDerivatives: Readonly<Record<Slot, Expr>>;
+  readonly u: Expr;
+  /** m′(u), placed. */
+  readonly mPrime: Expr;
+  readonly L: Expr;
+  readonly dW: Expr;
+  readonly dL: Expr;
+  /** d_w/d_l simplified, or null where d_l ≡ 0 in this regime. */
+  readonly ratio: Expr | null;
+  /** d_l/d_w simplified, or null where d_w ≡ 0. */
+  readonly invRatio: Expr | null;
+}
+
+export interface Derivation {
+  readonly spec: LossSpec;
+  /** u and L with their hinges still in place (for evaluation at a point). */
+  readonly u: Expr;
+  readonly L: Expr;
+  readonly regimes: readonly Regime[];
+  readonly rules: readonly RuleUse[];
+}
+
+const MAX_REGIMES = 64;
+
+/** Where each slot's argument a is placed: h_w and Λ at logp_w, h_l at logp_l, m at u. */
+function placement(slot: Slot, slots: Readonly<Record<Slot, Expr>>): Expr {
+  if (slot === 'h_w' || slot === 'Lambda') return lw;
+  if (slot === 'h_l') return ll;
+  return marginOf(slots);
+}
+
+export function marginOf(slots: Readonly<Record<Slot, Expr>>): Expr {
+  return simplify(sub(substitute(slots.h_w, { [ARG]: lw }), substitute(slots.h_l, { [ARG]: ll })));
+}
+
+interface Branch { slots: Record<Slot, Expr>; constraints: RegimeConstraint[] }
+
+const ORDER: readonly Slot[] = ['h_w', 'h_l', 'Lambda', 'm'];
+
+function enumerate(slots: Record<Slot, Expr>, constraints: RegimeConstraint[], out: Branch[]): void {
+  for (const slot of ORDER) {
+    const h = innermostHinge(slots[slot]);
+    if (!h) continue;
+    const parts = hingeParts(h);
+    const g = simplify(substitute(parts.g, { [ARG]: placement(slot, slots) }));
+    const k = key(h);
+    const sides: Array<'above' | 'below'> = g.kind === 'num' ? [g.value > 0 ? 'above' : 'below'] : ['below', 'above'];
+    for (const side of sides) {
+      const next = { ...slots, [slot]: replaceNode(slots[slot], k, parts[side]) };
+      const placed = g.kind === 'num' ? constraints : [...constraints, { g, side, hinge: toText(h), slot }];
+      enumerate(next, placed, out);
+      if (out.length > MAX_REGIMES) {
+        throw new MarginFault({ code: 'E_UNSUPPORTED', message: `the loss has more than ${MAX_REGIMES} regimes; split it into simpler losses`, at: { slot } });
+      }
+    }
+    return;
+  }
+  out.push({ slots, constraints });
+}
+
+export function constraintText(c: RegimeConstraint): string {
+  return `${toText(c.g)} ${c.side === 'above' ? '>' : '<'} 0`;
+}
+
+export function derive(spec: LossSpec): Result<Derivation> {
+  try {
+    return ok(deriveUnsafe(spec));
+  } catch (e) {
+    if (e instanceof MarginFault) return fail(e.error);
+    throw e;
+  }
+}
+
+function deriveUnsafe(spec: LossSpec): Derivation {
+  const rules: RuleUse[] = [];
+  const slots0: Record<Slot, Expr> = { m: spec.m, h_w: spec.h_w, h_l: spec.h_l, Lambda: spec.Lambda };
+  const u = marginOf(slots0);
+  const L = simplify(neg(add(substitute(spec.m, { [ARG]: u }), substitute(spec.Lambda, { [ARG]: lw }))));
+  const branches: Branch[] = [];
+  enumerate(slots0, [], branches);
+  const regimes = branches.map((b, index): Regime => {
+    const der = {} as Record<Slot, Expr>;
+    for (const s of ['m', 'h_w', 'h_l', 'Lambda'] as const) der[s] = differentiate(b.slots[s], ARG, rules);
+    const ur = marginOf(b.slots);
+    const mPrime = simplify(substitute(der.m, { [ARG]: ur }));
+    const dW = simplify(add(mul(mPrime, substitute(der.h_w, { [ARG]: lw })), substitute(der.Lambda, { [ARG]: lw })));
+    const dL = simplify(mul(mPrime, substitute(der.h_l, { [ARG]: ll })));
+    const Lr = simplify(neg(add(substitute(b.slots.m, { [ARG]: ur }), substitute(b.slots.Lambda, { [ARG]: lw }))));
+    const isZero = (e: Expr) => e.kind === 'num' && e.value === 0;
+    return {
+      index,
+      label: b.constraints.length === 0 ? 'everywhere' : b.constraints.map(constraintText).join(' and '),
+      constraints: b.constraints,
+      slots: b.slots,
+      slotDerivatives: der,
+      u: ur,
+      mPrime,
+      L: Lr,
+      dW,
+      dL,
+      ratio: isZero(dL) ? null : simplifyRatio(dW, dL),
+      invRatio: isZero(dW) ? null : simplifyRatio(dL, dW),
+    };
+  });
+  const seen = new Set<string>();
+  const distinctRules = rules.filter((r) => (seen.has(r.rule) ? false : (seen.add(r.rule), true)));
+  return { spec, u, L, regimes, rules: distinctRules };
+}
+
+/** Unwrap a derivation of a loss that is known to be well-formed (the catalogue, tests). */
+export function mustDerive(spec: LossSpec): Derivation {
+  const r = derive(spec);
+  if (!r.ok) throw new Error(r.errors.map((e: MarginError) => e.message).join('; '));
+  return r.value;
+}
+
