@@ -20,7 +20,10 @@ export interface Witness {
 export interface WeightVerdict {
   readonly weight: 'dW' | 'dL';
   readonly negative: number;
+  /** Samples in a regime where the weight is identically 0 (e.g. SLiC-HF past its margin). */
   readonly zero: number;
+  /** Samples where a weight that is not identically 0 evaluated to 0 in float64 (σ of a huge negative number). */
+  readonly underflow: number;
   readonly positive: number;
   readonly min: number;
   readonly max: number;
@@ -61,9 +64,11 @@ export function samplePoint(spec: LossSpec, rng: Rng): Record<string, number> {
   return v;
 }
 
-function verdict(weight: 'dW' | 'dL'): { weight: 'dW' | 'dL'; negative: number; zero: number; positive: number; min: number; max: number; witness?: Witness } {
-  return { weight, negative: 0, zero: 0, positive: 0, min: Infinity, max: -Infinity };
+function verdict(weight: 'dW' | 'dL'): { weight: 'dW' | 'dL'; negative: number; zero: number; underflow: number; positive: number; min: number; max: number; witness?: Witness } {
+  return { weight, negative: 0, zero: 0, underflow: 0, positive: 0, min: Infinity, max: -Infinity };
 }
+
+const identicallyZero = (e: { kind: string; value?: number }) => e.kind === 'num' && e.value === 0;
 
 export function directionAudit(c: CompiledDerivation, opts: { samples?: number; seed?: number } = {}): DirectionAudit {
   const samples = opts.samples ?? 4000;
@@ -73,12 +78,14 @@ export function directionAudit(c: CompiledDerivation, opts: { samples?: number; 
   const w = verdict('dW'), l = verdict('dL');
   const perRegime = c.regimes.map((r) => ({ index: r.regime.index, label: r.regime.label, hits: 0, dW: new Set<Sign>(), dL: new Set<Sign>() }));
   let valid = 0;
-  const record = (v: ReturnType<typeof verdict>, value: number, env: Record<string, number>, regime: string) => {
+  const record = (v: ReturnType<typeof verdict>, value: number, env: Record<string, number>, regime: string, symbolicZero: boolean) => {
     v.min = Math.min(v.min, value);
     v.max = Math.max(v.max, value);
-    if (value < 0) v.negative++; else if (value === 0) v.zero++; else v.positive++;
-    const better = !v.witness || value < v.witness.value || (v.witness.value > 0 && value <= 0);
-    if (value <= 0 && better) v.witness = { values: { ...env }, value, regime };
+    if (value > 0) { v.positive++; return; }
+    if (value === 0 && !symbolicZero) { v.underflow++; return; }
+    if (value < 0) v.negative++; else v.zero++;
+    const better = !v.witness || value < v.witness.value;
+    if (better) v.witness = { values: { ...env }, value, regime };
   };
   for (let i = 0; i < samples; i++) {
     const env = samplePoint(spec, rng);
@@ -89,10 +96,11 @@ export function directionAudit(c: CompiledDerivation, opts: { samples?: number; 
       valid++;
       const reg = perRegime[ri];
       reg.hits++;
+      const r = c.regimes[ri].regime;
       reg.dW.add(dW > 0 ? 'positive' : dW < 0 ? 'negative' : 'zero');
       reg.dL.add(dL > 0 ? 'positive' : dL < 0 ? 'negative' : 'zero');
-      record(w, dW, env, reg.label);
-      record(l, dL, env, reg.label);
+      record(w, dW, env, reg.label, identicallyZero(r.dW));
+      record(l, dL, env, reg.label, identicallyZero(r.dL));
     } catch (e) {
       if (e instanceof MarginFault) continue;
       throw e;
@@ -102,10 +110,10 @@ export function directionAudit(c: CompiledDerivation, opts: { samples?: number; 
   const fmt = (x: Witness) => Object.entries(x.values).filter(([k]) => k !== 'c_ref').map(([k, v]) => `${k}=${+v.toPrecision(4)}`).join(', ');
   if (w.negative > 0) findings.push(`d_w < 0 at ${w.negative}/${valid} samples (e.g. ${fmt(w.witness!)}: d_w = ${w.witness!.value.toPrecision(4)}) — the loss on its own pushes the chosen response down there.`);
   else if (w.zero > 0) findings.push(`d_w = 0 at ${w.zero}/${valid} samples (regime ${w.witness!.regime}) — no push on the chosen response there.`);
-  else findings.push(`d_w > 0 at all ${valid} samples.`);
+  else findings.push(w.underflow ? `d_w > 0 at ${w.positive}/${valid} samples; at the other ${w.underflow} it evaluates to 0 through float64 underflow (d_w is not identically 0 there).` : `d_w > 0 at all ${valid} samples.`);
   if (l.negative > 0) findings.push(`d_l < 0 at ${l.negative}/${valid} samples (e.g. ${fmt(l.witness!)}: d_l = ${l.witness!.value.toPrecision(4)}) — the loss on its own pushes the rejected response up there.`);
   else if (l.zero > 0) findings.push(`d_l = 0 at ${l.zero}/${valid} samples (regime ${l.witness!.regime}) — no push on the rejected response there; it moves only through ⟨a,b⟩.`);
-  else findings.push(`d_l > 0 at all ${valid} samples.`);
+  else findings.push(l.underflow ? `d_l > 0 at ${l.positive}/${valid} samples; at the other ${l.underflow} it evaluates to 0 through float64 underflow (d_l is not identically 0 there).` : `d_l > 0 at all ${valid} samples.`);
   return {
     seed, samples, valid, dW: w, dL: l,
     regimes: perRegime.map((r) => ({ index: r.index, label: r.label, hits: r.hits, dWSigns: [...r.dW].sort(), dLSigns: [...r.dL].sort() })),
