@@ -11,7 +11,9 @@ export type VerdictStatus =
   /** Fails: `evidence.worst` is a counterexample. */
   | 'refuted'
   /** Proved on a whole domain (interval arithmetic), not only sampled. */
-  | 'proved';
+  | 'proved'
+  /** Nothing decided: no sample met the premises, or a proof ran out of budget. */
+  | 'undecided';
 
 export interface Evidence {
   readonly samples: number;

@@ -107,16 +107,55 @@ function content(terms: readonly Expr[]): number {
   return 1;
 }
 
+/** Non-numeric factors (with positive integer exponents) shared by every term of a sum, at their lowest power. */
+function commonFactors(terms: readonly Expr[]): Expr[] {
+  const powersOf = (t: Expr): Map<string, { base: Expr; e: number }> => {
+    const m = new Map<string, { base: Expr; e: number }>();
+    for (const f of t.kind === 'mul' ? t.factors : [t]) {
+      if (f.kind === 'num') continue;
+      const [base, e] = f.kind === 'pow' && f.exp.kind === 'num' ? [f.base, f.exp.value] : [f, 1];
+      if (!Number.isInteger(e) || e <= 0) continue;
+      m.set(key(base), { base, e });
+    }
+    return m;
+  };
+  const [first, ...others] = terms.map(powersOf);
+  if (!first) return [];
+  const out: Expr[] = [];
+  for (const [k, { base, e }] of first) {
+    let low = e;
+    for (const o of others) { const x = o.get(k); if (!x) { low = 0; break; } low = Math.min(low, x.e); }
+    if (low > 0) out.push(low === 1 ? base : pow(base, num(low)));
+  }
+  return out;
+}
+
 function divideTerms(terms: readonly Expr[], c: number): Expr {
   return simplifyAdd(terms.map((t) => { const [k, rest] = coefficient(t); return k / c === 1 ? rest : simplifyMul([num(k / c), rest]); }));
 }
 
+const hasNegativePower = (e: Expr): boolean =>
+  e.kind === 'mul' ? e.factors.some(hasNegativePower) : e.kind === 'pow' && e.exp.kind === 'num' && e.exp.value < 0;
+
 export function simplifyMul(input: readonly Expr[]): Expr {
   let k = 1;
+  const quotient = input.some(hasNegativePower);
   const groups = new Map<string, { base: Expr; exps: Expr[] }>();
   const push = (f: Expr): void => {
     if (f.kind === 'mul') { f.factors.forEach(push); return; }
     if (f.kind === 'num') { k *= f.value; return; }
+    const sumFactor = f.kind === 'add' ? { sum: f, n: ONE } : f.kind === 'pow' && f.base.kind === 'add' && f.exp.kind === 'num' && Number.isInteger(f.exp.value) ? { sum: f.base, n: f.exp } : undefined;
+    if (sumFactor && (quotient || sumFactor.n.kind === 'num' && sumFactor.n.value !== 1)) {
+      // In a quotient, βλ + β → β·(λ + 1): pull factors common to every term out of a sum so they can
+      // cancel. Elsewhere sums stay linear combinations, so that like terms keep meeting.
+      const common = commonFactors(sumFactor.sum.terms);
+      if (common.length > 0) {
+        const rest = simplifyAdd(sumFactor.sum.terms.map((t) => simplifyMul([t, ...common.map((c) => simplifyPow(c, num(-1)))])));
+        common.forEach((c) => push(simplifyPow(c, sumFactor.n)));
+        push(simplifyPow(rest, sumFactor.n));
+        return;
+      }
+    }
     if (f.kind === 'pow' && f.base.kind === 'mul' && f.exp.kind === 'num' && Number.isInteger(f.exp.value)) {
       // (x·y)^n = x^n·y^n for integer n: distribute before grouping, so (βσ)⁻¹ meets β and σ.
       const n = f.exp;

@@ -1,0 +1,37 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { PAPER_CLAIMS, UNCHECKED } from '../../claims/registry.js';
+import { runClaims } from '../../claims/run.js';
+import { loadClaimsFile } from '../../claims/user.js';
+import { auditJson, auditMarkdown, auditText } from '../../report/audit.js';
+import { UsageError, finiteNumber, json, need, out, positiveInt } from '../common.js';
+
+export function register(program: Command): void {
+  program.command('audit')
+    .description("check every claim of the paper (or of a claims file) and give each a verdict")
+    .option('--claims <file>', 'a YAML claims file about your own loss, instead of the paper')
+    .option('--json', 'machine-readable output (schema marginlab/audit@1)')
+    .option('--out <file>', 'write the Markdown report here (docs/audit.md)')
+    .option('--samples <n>', 'samples per sampled check', positiveInt('--samples'), 2000)
+    .option('--seed <s>', 'seed', finiteNumber('--seed'), 1)
+    .action(async (o: { claims?: string; json?: boolean; out?: string; samples: number; seed: number }) => {
+      const file = o.claims ? need(await loadClaimsFile(o.claims)) : undefined;
+      const claims = file ? file.claims : PAPER_CLAIMS;
+      const samples = file?.samples ?? o.samples;
+      const results = await runClaims(claims, { seed: o.seed, samples }, (done, total, id) => {
+        if (process.stderr.isTTY) process.stderr.write(`\r[${done}/${total}] ${id}`.padEnd(60));
+      });
+      if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
+      const meta = { source: file ? `claims file ${o.claims} (loss ${file.loss})` : 'Common Pitfalls of Margin-Based Preference Optimization in Language Model Alignment (../shared/paper/margin-pitfalls.txt)',
+        seed: o.seed, samples, unchecked: file ? [] : UNCHECKED };
+      if (o.out) {
+        const tmp = `${o.out}.tmp-${process.pid}`;
+        try { writeFileSync(tmp, auditMarkdown(results, meta) + '\n'); renameSync(tmp, o.out); } catch (e) {
+          throw new UsageError([{ code: 'E_FILE', message: `cannot write '${o.out}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, at: { file: o.out } }]);
+        }
+      }
+      if (o.json) json(auditJson(results, meta)); else out(auditText(results) + (o.out ? `\nwritten: ${o.out}` : ''));
+      // A refuted claim of the user's own is a failed check (exit 1); the paper's refutations are findings.
+      if (file && results.some((r) => r.verdict.status === 'refuted')) process.exitCode = 1;
+    });
+}
