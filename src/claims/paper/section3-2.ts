@@ -75,6 +75,7 @@ export const section32: readonly Claim[] = [
     check: ({ seed, samples }) => {
       const rng = makeRng(seed);
       let printedOk = 0, negatedOk = 0, n = 0;
+      let example: Record<string, unknown> | undefined;
       for (const id of ['dpo', 'cpo', 'simpo', 'kto']) {
         const c = lossOf(id);
         for (const w of sampleWeights(c, rng, Math.ceil(samples / 4))) {
@@ -86,6 +87,7 @@ export const section32: readonly Claim[] = [
           const printed = dot(a.map((x, i) => w.dW * x - w.dL * b[i]), v);
           if (!Number.isFinite(fd) || Math.abs(fd) < 1e-8 * Math.abs(L(0))) continue;
           n++;
+          example ??= { loss: id, point: roundEnv(w.env), finiteDifference: r4(fd), printed: r4(printed) };
           if (relErr(fd, printed) < 1e-4) printedOk++;
           if (relErr(fd, -printed) < 1e-4) negatedOk++;
         }
@@ -94,7 +96,7 @@ export const section32: readonly Claim[] = [
       return verdict('grad-general-sign', ok ? 'verified' : 'refuted',
         ok ? 'The printed gradient matches finite differences.' :
           `Sign slip: finite differences of ℓ = −(m + Λ) match −(d_w∇log π_w − d_l∇log π_l) in ${negatedOk}/${n} samples and the printed d_w∇log π_w − d_l∇log π_l in ${printedOk}/${n}. The Δ formulas that follow are nevertheless right, because the descent step is also written without its minus (⟨∇log π_w, η∇ℓ⟩): the two slips cancel.`,
-        { samples: n, seed });
+        { samples: n, seed, worst: example });
     },
   },
   {
