@@ -105,7 +105,9 @@ export function imul(a: Interval, b: Interval): Interval {
   for (const [x, xo] of [[a.lo, a.loOpen], [a.hi, a.hiOpen]] as const) {
     for (const [y, yo] of [[b.lo, b.loOpen], [b.hi, b.hiOpen]] as const) {
       const v = mulBound(x, y);
-      const err = v === 0 || !Number.isFinite(v) ? 0 : twoProduct(x, y)[1];
+      // A product of two nonzero finite numbers that underflows to 0 keeps the sign of the true product.
+      const underflow = v === 0 && x !== 0 && y !== 0 && Number.isFinite(x) && Number.isFinite(y);
+      const err = underflow ? Math.sign(x) * Math.sign(y) : v === 0 || !Number.isFinite(v) ? 0 : twoProduct(x, y)[1];
       // A product bound is attained when both factors' bounds are, or when a closed factor is exactly 0.
       const open = (xo || yo) && !(x === 0 && !xo) && !(y === 0 && !yo);
       cands.push({ v, err, open });
@@ -127,8 +129,10 @@ export function irecip(a: Interval): Interval {
   if (a.lo === 0 && a.hi === 0) return { ...EMPTY_UNDEFINED };
   const def = touchesZero ? joinDef(a.def, 'maybe') : a.def;
   // On one side of 0, 1/x is decreasing.
-  const lo = a.hi === 0 ? -Infinity : a.hi === Infinity || a.hi === -Infinity ? 0 : down(1 / a.hi);
-  const hi = a.lo === 0 ? Infinity : a.lo === -Infinity || a.lo === Infinity ? 0 : up(1 / a.lo);
+  // 1/x is correctly rounded; widen only when r·x ≠ 1 exactly.
+  const exactRecip = (x: number) => { const r = 1 / x; const [p, e] = twoProduct(r, x); return p === 1 && e === 0; };
+  const lo = a.hi === 0 ? -Infinity : a.hi === Infinity || a.hi === -Infinity ? 0 : exactRecip(a.hi) ? 1 / a.hi : down(1 / a.hi);
+  const hi = a.lo === 0 ? Infinity : a.lo === -Infinity || a.lo === Infinity ? 0 : exactRecip(a.lo) ? 1 / a.lo : up(1 / a.lo);
   return interval(lo, hi, a.hiOpen || a.hi === 0 || Math.abs(a.hi) === Infinity || lo !== 1 / a.hi, a.loOpen || a.lo === 0 || Math.abs(a.lo) === Infinity || hi !== 1 / a.lo, def);
 }
 
@@ -174,6 +178,8 @@ export interface MonotoneRule {
   /** Limits at the domain's ends (±∞ or the open edges). */
   readonly atLo: number;
   readonly atHi: number;
+  /** Where the function is exactly 0 (expm1, log1p, tanh, sqrt at 0; log at 1), if anywhere. */
+  readonly root?: number;
 }
 
 export function imonotone(a: Interval, rule: MonotoneRule, f: (x: number) => number): Interval {
@@ -197,8 +203,18 @@ export function imonotone(a: Interval, rule: MonotoneRule, f: (x: number) => num
   const [vLo, vLoOpen, vLoExact, vHi, vHiOpen, vHiExact] = rule.increasing
     ? [A.v, xloOpen, A.exact, B.v, xhiOpen, B.exact]
     : [B.v, xhiOpen, B.exact, A.v, xloOpen, A.exact];
-  let lo = vLoExact || !Number.isFinite(vLo) ? vLo : down(vLo, TRANSCENDENTAL_ULPS);
-  let hi = vHiExact || !Number.isFinite(vHi) ? vHi : up(vHi, TRANSCENDENTAL_ULPS);
+  // Widening never crosses 0 on the side of a nonzero result: V8's Math functions (fdlibm ports) return
+  // correctly signed nonzero results. A computed 0 may be an underflow, so its true sign comes from the
+  // rule instead: the function's root (exact there) or the sign of its range.
+  const trueSign = (x: number): number => {
+    if (rule.root !== undefined) return Math.sign(x - rule.root) * (rule.increasing ? 1 : -1);
+    return rule.range[0] >= 0 ? 1 : rule.range[1] <= 0 ? -1 : NaN;
+  };
+  const widenDown = (v: number, x: number) => (v > 0 ? Math.max(0, down(v, TRANSCENDENTAL_ULPS)) : v < 0 ? down(v, TRANSCENDENTAL_ULPS) : trueSign(x) >= 0 ? 0 : nextDown(0));
+  const widenUp = (v: number, x: number) => (v < 0 ? Math.min(0, up(v, TRANSCENDENTAL_ULPS)) : v > 0 ? up(v, TRANSCENDENTAL_ULPS) : trueSign(x) <= 0 ? 0 : nextUp(0));
+  const [xOfLo, xOfHi] = rule.increasing ? [xlo, xhi] : [xhi, xlo];
+  let lo = vLoExact || !Number.isFinite(vLo) ? vLo : widenDown(vLo, xOfLo);
+  let hi = vHiExact || !Number.isFinite(vHi) ? vHi : widenUp(vHi, xOfHi);
   let loOpen = vLoOpen || lo !== vLo, hiOpen = vHiOpen || hi !== vHi;
   const [rLo, rHi, rLoOpen, rHiOpen] = rule.range;
   if (lo <= rLo) { lo = rLo; loOpen = rLoOpen || (loOpen && lo === vLo); }

@@ -41,8 +41,8 @@ export interface Primitive {
 
 const R = -Infinity, S = Infinity;
 /** A monotone function's interval extension from its domain, range and limits. */
-function mono(f: (x: number) => number, increasing: boolean, domain: MonotoneRule['domain'], range: MonotoneRule['range'], atLo: number, atHi: number) {
-  const rule: MonotoneRule = { increasing, domain, range, atLo, atHi };
+function mono(f: (x: number) => number, increasing: boolean, domain: MonotoneRule['domain'], range: MonotoneRule['range'], atLo: number, atHi: number, root?: number) {
+  const rule: MonotoneRule = { increasing, domain, range, atLo, atHi, root };
   return (a: Interval): Interval => imonotone(a, rule, f);
 }
 const ALL: MonotoneRule['domain'] = [R, S, true, true];
@@ -92,16 +92,16 @@ const table: readonly Primitive[] = [
     evaluate: Math.exp, interval: mono(Math.exp, true, ALL, [0, S, true, true], 0, S), domain: null, domainText: 'all u', note: 'overflows to +∞ for u > 709.78' },
   // d/du log u = 1/u; defined for u > 0
   { name: 'log', params: ['u'], derivative: ['1/u'], tex: ([u]) => `\\log\\left(${u}\\right)`,
-    evaluate: Math.log, interval: mono(Math.log, true, [0, S, true, true], [R, S, true, true], R, S), domain: (u) => u > 0, domainText: 'u > 0', note: 'pole at 0' },
+    evaluate: Math.log, interval: mono(Math.log, true, [0, S, true, true], [R, S, true, true], R, S, 1), domain: (u) => u > 0, domainText: 'u > 0', note: 'pole at 0' },
   // d/du log(1+u) = 1/(1+u); defined for u > −1
   { name: 'log1p', params: ['u'], derivative: ['1/(1+u)'], tex: ([u]) => `\\log\\left(1 + ${u}\\right)`,
-    evaluate: Math.log1p, interval: mono(Math.log1p, true, [-1, S, true, true], [R, S, true, true], R, S), domain: (u) => u > -1, domainText: 'u > -1', note: 'pole at −1' },
+    evaluate: Math.log1p, interval: mono(Math.log1p, true, [-1, S, true, true], [R, S, true, true], R, S, 0), domain: (u) => u > -1, domainText: 'u > -1', note: 'pole at −1' },
   // d/du (e^u − 1) = e^u
   { name: 'expm1', params: ['u'], derivative: ['exp(u)'], tex: ([u]) => `\\left(e^{${u}} - 1\\right)`,
-    evaluate: Math.expm1, interval: mono(Math.expm1, true, ALL, [-1, S, true, true], -1, S), domain: null, domainText: 'all u', note: 'exact near 0' },
+    evaluate: Math.expm1, interval: mono(Math.expm1, true, ALL, [-1, S, true, true], -1, S, 0), domain: null, domainText: 'all u', note: 'exact near 0' },
   // d/du √u = 1/(2√u); the derivative blows up at 0
   { name: 'sqrt', params: ['u'], derivative: ['1/(2*sqrt(u))'], tex: ([u]) => `\\sqrt{${u}}`,
-    evaluate: Math.sqrt, interval: mono(Math.sqrt, true, [0, S, false, true], [0, S, false, true], 0, S), domain: (u) => u >= 0, domainText: 'u >= 0', note: 'derivative infinite at 0' },
+    evaluate: Math.sqrt, interval: mono(Math.sqrt, true, [0, S, false, true], [0, S, false, true], 0, S, 0), domain: (u) => u >= 0, domainText: 'u >= 0', note: 'derivative infinite at 0' },
   // d/du σ(u) = σ(u)σ(−u) (= σ(u)(1 − σ(u)), written so that it stays accurate in both tails)
   { name: 'sigmoid', params: ['u'], derivative: ['sigmoid(u)*sigmoid(-u)'], tex: ([u]) => `\\sigma\\left(${u}\\right)`,
     evaluate: sigmoid, interval: mono(sigmoid, true, ALL, [0, 1, true, true], 0, 1), domain: null, domainText: 'all u', note: 'smooth everywhere' },
@@ -116,7 +116,7 @@ const table: readonly Primitive[] = [
     evaluate: log1mexp, interval: mono(log1mexp, false, [R, 0, true, true], [R, 0, true, true], 0, R), domain: (u) => u < 0, domainText: 'u < 0', note: '−∞ at u = 0, undefined for u > 0' },
   // d/du tanh u = 1 − tanh² u
   { name: 'tanh', params: ['u'], derivative: ['1 - tanh(u)^2'], tex: ([u]) => `\\tanh\\left(${u}\\right)`,
-    evaluate: Math.tanh, interval: mono(Math.tanh, true, ALL, [-1, 1, true, true], -1, 1), domain: null, domainText: 'all u', note: 'smooth everywhere' },
+    evaluate: Math.tanh, interval: mono(Math.tanh, true, ALL, [-1, 1, true, true], -1, 1, 0), domain: null, domainText: 'all u', note: 'smooth everywhere' },
   // min(u, v): kink on u = v; below it (u − v < 0) the value is u
   { name: 'min', params: ['u', 'v'], hinge: { boundary: 'u - v', above: 'v', below: 'u' },
     tex: ([u, v]) => `\\min\\left(${u}, ${v}\\right)`, evaluate: Math.min, interval: iminmax('min'), domain: null, domainText: 'all u, v',

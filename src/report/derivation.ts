@@ -5,6 +5,7 @@ import { ARG } from '../spec/symbols.js';
 import type { LossSpec } from '../spec/types.js';
 import { SLOTS } from '../spec/types.js';
 import type { DirectionAudit } from '../symbolic/audit.js';
+import type { RegimeProofs } from '../symbolic/interval/direction.js';
 import { CASES, conditionsFor, type DirectionCondition } from '../symbolic/conditions.js';
 import type { Derivation, Regime } from '../symbolic/derive.js';
 import { toTex, toText } from '../symbolic/print.js';
@@ -68,7 +69,13 @@ function single(d: Derivation, pick: (r: Regime) => Rendered | null) {
   return { piecewise: d.regimes.map((r) => ({ when: r.label, value: pick(r) })) };
 }
 
-export function derivationJson(d: Derivation, audit?: DirectionAudit) {
+function proofJson(p: RegimeProofs) {
+  const one = (w: RegimeProofs['dW']) => ({ claim: w.claim, status: w.result.status, witness: w.result.witness ?? null, witnessValue: w.result.witnessValue ?? null,
+    boxes: w.result.boxes, remainingShare: w.result.remainingShare });
+  return { regime: p.index, label: p.label, dW: one(p.dW), dL: one(p.dL) };
+}
+
+export function derivationJson(d: Derivation, audit?: DirectionAudit, proofs?: readonly RegimeProofs[]) {
   const names = texNames(d.spec);
   return {
     schema: DERIVE_SCHEMA,
@@ -84,13 +91,14 @@ export function derivationJson(d: Derivation, audit?: DirectionAudit) {
       dW: { negative: audit.dW.negative, zero: audit.dW.zero, positive: audit.dW.positive, min: audit.dW.min, witness: audit.dW.witness ?? null },
       dL: { negative: audit.dL.negative, zero: audit.dL.zero, positive: audit.dL.positive, min: audit.dL.min, witness: audit.dL.witness ?? null },
       findings: audit.findings,
+      proofs: proofs ? proofs.map(proofJson) : null,
     } : null,
     rules: d.rules,
   };
 }
 
 /** The human-readable account; with `explain`, every step from eq. (8) to the simplified weights. */
-export function derivationText(d: Derivation, audit: DirectionAudit | undefined, explain: boolean): string {
+export function derivationText(d: Derivation, audit: DirectionAudit | undefined, explain: boolean, proofs?: readonly RegimeProofs[]): string {
   const s = d.spec.source;
   const out: string[] = [];
   out.push(`${s.name}${s.citation ? ` [${s.citation.key}]` : ''} — ${s.origin}`);
@@ -129,6 +137,18 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
   if (audit) {
     out.push('', `Direction audit (${audit.valid} sampled points, seed ${audit.seed}):`);
     for (const f of audit.findings) out.push(`  ${f}`);
+  }
+  if (proofs) {
+    out.push('', 'Direction proofs (interval branch and bound over logp < 0, params in their ranges):');
+    for (const p of proofs) {
+      for (const w of [p.dW, p.dL]) {
+        const r = w.result;
+        const where = d.regimes.length > 1 ? ` in regime ${p.index + 1}` : '';
+        const detail = r.status === 'refuted' ? ` — witness ${Object.entries(r.witness!).map(([k, v]) => `${k}=${+v.toPrecision(4)}`).join(', ')} gives ${+r.witnessValue!.toPrecision(4)}`
+          : r.status === 'undecided' ? ` — ${(100 * r.remainingShare).toPrecision(2)}% of the domain left after ${r.boxes} boxes` : '';
+        out.push(`  ${w.claim}${where}: ${r.status.toUpperCase()}${detail}`);
+      }
+    }
   }
   const notes = [...(s.notes ?? [])];
   if (notes.length) { out.push('', 'Notes:'); for (const n of notes) out.push(`  ${n}`); }

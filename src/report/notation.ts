@@ -14,6 +14,17 @@ export const TEX = {
   dL: 'd_l',
 } as const;
 
+/** Table notation: the paper's appendix writes a = ∇log π_w, b = ∇log π_l (bold, unlike the argument a of m). */
+export const TEX_SHORT = {
+  inner: '\\langle \\mathbf{a}, \\mathbf{b} \\rangle',
+  normW2: '\\|\\mathbf{a}\\|^2',
+  normL2: '\\|\\mathbf{b}\\|^2',
+  dW: 'd_w',
+  dL: 'd_l',
+} as const;
+
+export type TexNotation = { readonly [K in keyof typeof TEX]: string };
+
 /** The LaTeX names of a loss's declared params. */
 export function texNames(spec: LossSpec): TexNames {
   const names: Record<string, string> = {};
@@ -34,12 +45,12 @@ export function boundText(b: Bound): string {
   return `${TEXT.inner} ${b.op} ${c}${TEXT[b.norm]}`;
 }
 
-export function boundTex(b: Bound, names: TexNames): string {
+export function boundTex(b: Bound, names: TexNames, sym: TexNotation = TEX): string {
   const op = b.op === '<=' ? '\\le' : '\\ge';
-  if (b.kind === 'weight') return `${TEX[b.weight]} ${op} 0`;
-  if (b.coef.kind === 'num' && b.coef.value === 0) return `${TEX.inner} ${op} 0`;
+  if (b.kind === 'weight') return `${sym[b.weight]} ${op} 0`;
+  if (b.coef.kind === 'num' && b.coef.value === 0) return `${sym.inner} ${op} 0`;
   const c = b.coef.kind === 'num' && b.coef.value === 1 ? '' : needsParens(b.coef) ? `\\left(${toTex(b.coef, names)}\\right)` : toTex(b.coef, names);
-  return `${TEX.inner} ${op} ${c}${c ? ' ' : ''}${TEX[b.norm]}`;
+  return `${sym.inner} ${op} ${c}${c ? ' ' : ''}${sym[b.norm]}`;
 }
 
 export const SIGN_TEXT = { positive: '> 0', negative: '< 0', zero: '= 0' } as const;

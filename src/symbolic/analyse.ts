@@ -5,16 +5,19 @@ import type { LossSpec } from '../spec/types.js';
 import { type DirectionAudit, directionAudit } from './audit.js';
 import { type Derivation, derive } from './derive.js';
 import { type CompiledDerivation, compileDerivation } from './point.js';
+import { type RegimeProofs, proveDirections } from './interval/direction.js';
 
 export interface Analysis {
   readonly derivation: Derivation;
   readonly compiled: CompiledDerivation;
   readonly audit: DirectionAudit;
+  /** The same questions decided on the whole domain by interval branch and bound. */
+  readonly proofs: readonly RegimeProofs[];
 }
 
-export function analyse(spec: LossSpec, opts: { samples?: number; seed?: number } = {}): Result<Analysis> {
+export function analyse(spec: LossSpec, opts: { samples?: number; seed?: number; budget?: number } = {}): Result<Analysis> {
   const d = derive(spec);
   if (!d.ok) return d;
   const compiled = compileDerivation(d.value);
-  return { ok: true, value: { derivation: d.value, compiled, audit: directionAudit(compiled, opts) } };
+  return { ok: true, value: { derivation: d.value, compiled, audit: directionAudit(compiled, opts), proofs: proveDirections(d.value, opts.budget ?? 20_000) } };
 }

@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--seed <s>', 'direction-audit seed', finiteNumber('--seed'), 1)
     .action(async (loss: string | undefined, o: LossOptions & { json?: boolean; explain?: boolean; samples: number; seed: number }) => {
       const a = need(analyse(need(await lossFromArgs(loss, o)), { samples: o.samples, seed: o.seed }));
-      if (o.json) json(derivationJson(a.derivation, a.audit));
-      else out(derivationText(a.derivation, a.audit, !!o.explain));
+      if (o.json) json(derivationJson(a.derivation, a.audit, a.proofs));
+      else out(derivationText(a.derivation, a.audit, !!o.explain, a.proofs));
     });
 }

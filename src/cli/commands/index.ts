@@ -4,10 +4,22 @@ import { register as derive } from './derive.js';
 import { register as evalCmd } from './eval.js';
 import { register as classify } from './classify.js';
 import { register as catalogue } from './catalogue.js';
+import { register as verify } from './verify.js';
+import { register as table } from './table.js';
+import { register as audit } from './audit.js';
+import { register as prove } from './prove.js';
+import { register as fuzz } from './fuzz.js';
+import { register as train } from './train.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   derive,
   evalCmd,
   classify,
   catalogue,
+  verify,
+  table,
+  audit,
+  prove,
+  fuzz,
+  train,
 ];

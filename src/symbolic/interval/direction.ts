@@ -1,0 +1,29 @@
+// The direction audit, proved: in each regime, is d_w > 0 and d_l > 0 on the whole audit domain
+// (logp < 0, params over their ranges)? c_ref is replaced by c_ref_w − c_ref_l first, so that the
+// prover sees the dependence and its witnesses are consistent points.
+
+import { type Expr, sub, substitute, sym } from '../../expr/expr.js';
+import { simplify } from '../simplify.js';
+import type { Derivation } from '../derive.js';
+import { type ProofResult, type SignOp, prove } from './prove.js';
+import { auditBox } from './domain.js';
+
+export const expandCref = (e: Expr): Expr => simplify(substitute(e, { c_ref: sub(sym('c_ref_w'), sym('c_ref_l')) }));
+
+export interface WeightProof { readonly weight: 'dW' | 'dL'; readonly claim: string; readonly result: ProofResult }
+export interface RegimeProofs { readonly index: number; readonly label: string; readonly dW: WeightProof; readonly dL: WeightProof }
+
+export function proveSign(d: Derivation, regimeIndex: number, e: Expr, op: SignOp, budget: number): ProofResult {
+  const r = d.regimes[regimeIndex];
+  const conditions = r.constraints.map((c) => ({ g: expandCref(c.g), side: c.side }));
+  return prove(expandCref(e), op, auditBox(d.spec), { budget, conditions });
+}
+
+export function proveDirections(d: Derivation, budget = 20_000): RegimeProofs[] {
+  return d.regimes.map((r) => ({
+    index: r.index,
+    label: r.label,
+    dW: { weight: 'dW', claim: 'd_w > 0', result: proveSign(d, r.index, r.dW, '>', budget) },
+    dL: { weight: 'dL', claim: 'd_l > 0', result: proveSign(d, r.index, r.dL, '>', budget) },
+  }));
+}

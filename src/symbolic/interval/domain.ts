@@ -1,0 +1,55 @@
+// The audit's domain as boxes, and the `--domain 'logp_w<0, 0.01<=beta<=10'` syntax.
+
+import { type Interval, interval } from '../../expr/interval.js';
+import { type MarginError, type Result, ok } from '../../spec/errors.js';
+import type { LossSpec } from '../../spec/types.js';
+import type { Box } from './evaluate.js';
+
+/**
+ * logp, c_ref < 0; len ≥ 1; z_ref ≥ 0; each param over its declared range (closed). Lengths are
+ * treated as real numbers ≥ 1, which only makes a proof stronger.
+ */
+export function auditBox(spec: LossSpec): Record<string, Interval> {
+  const neg = interval(-Infinity, 0, true, true);
+  const box: Record<string, Interval> = {
+    logp_w: neg, logp_l: neg, c_ref_w: neg, c_ref_l: neg,
+    len_w: interval(1, Infinity, false, true), len_l: interval(1, Infinity, false, true),
+    z_ref: interval(0, Infinity, false, true),
+  };
+  for (const [k, d] of Object.entries(spec.source.params)) {
+    const [lo, hi] = d.range ?? [1e-3, 1e3];
+    box[k] = interval(lo, hi);
+  }
+  return box;
+}
+
+/** Parse `logp_w<0, logp_l<0, 0.01<=beta<=10, len_w>=1`: one or two bounds per name. */
+export function parseDomain(text: string): Result<Record<string, Interval>> {
+  const box: Record<string, { lo: number; hi: number; loOpen: boolean; hiOpen: boolean }> = {};
+  const errors: MarginError[] = [];
+  const num = (s: string) => (s.trim() === 'inf' ? Infinity : s.trim() === '-inf' ? -Infinity : Number(s));
+  let column = 1;
+  for (const part of text.split(',')) {
+    const p = part.trim();
+    const two = /^(-?[\d.e+-]+|-?inf)\s*(<=|<)\s*([A-Za-z][A-Za-z0-9_]*)\s*(<=|<)\s*(-?[\d.e+-]+|inf)$/.exec(p);
+    const one = /^([A-Za-z][A-Za-z0-9_]*)\s*(<=|<|>=|>)\s*(-?[\d.e+-]+|-?inf)$/.exec(p);
+    const set = (name: string) => (box[name] ??= { lo: -Infinity, hi: Infinity, loOpen: true, hiOpen: true });
+    if (two && !Number.isNaN(num(two[1])) && !Number.isNaN(num(two[5]))) {
+      const b = set(two[3]);
+      b.lo = num(two[1]); b.loOpen = two[2] === '<';
+      b.hi = num(two[5]); b.hiOpen = two[4] === '<';
+    } else if (one && !Number.isNaN(num(one[3]))) {
+      const b = set(one[1]);
+      const v = num(one[3]);
+      if (one[2] === '<' || one[2] === '<=') { b.hi = v; b.hiOpen = one[2] === '<'; } else { b.lo = v; b.loOpen = one[2] === '>'; }
+    } else {
+      errors.push({ code: 'E_SYNTAX', message: `expected 'name < v', 'name >= v' or 'lo <= name <= hi', got '${p}'`, at: { slot: '--domain', column } });
+    }
+    column += part.length + 1;
+  }
+  for (const [name, b] of Object.entries(box)) {
+    if (!(b.lo < b.hi) && !(b.lo === b.hi && !b.loOpen && !b.hiOpen)) errors.push({ code: 'E_SYNTAX', message: `the domain of '${name}' is empty`, at: { slot: '--domain', symbol: name } });
+  }
+  if (errors.length) return { ok: false, errors };
+  return ok(Object.fromEntries(Object.entries(box).map(([k, b]) => [k, interval(b.lo, b.hi, b.loOpen, b.hiOpen)])));
+}

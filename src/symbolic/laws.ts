@@ -1,0 +1,379 @@
+// The laws of the theory as checks over one sample: each takes a loss's compiled derivation and a point
+// (and, where it matters, a gradient pair) and says `pass`, `skip` (the law cannot be judged here: a
+// domain fault, a regime boundary, an ill-conditioned float) or `fail` with the evidence. The property
+// suite (properties/) and `marginlab fuzz` both drive these with random samples; nothing here is random.
+//
+// Every tolerance comes from a running error bound (`evaluateBounded`), not a fixed epsilon: a loss
+// like CPO with λ = 70 sums terms of 10³ to a value of 10⁰, and a fixed relative tolerance on L would
+// flag the float, not the engine.
+
+import { type Expr, add, dependsOn, key, neg, substitute } from '../expr/expr.js';
+import { primitive } from '../expr/primitives.js';
+import { MarginFault } from '../spec/errors.js';
+import { parseExpression } from '../spec/parse.js';
+import { ARG, LOGP_L, LOGP_W } from '../spec/symbols.js';
+import type { LossSpec } from '../spec/types.js';
+import { type DirectionCondition, type Gram, conditionsFor, firstOrderChange, holdsAt } from './conditions.js';
+import { type Derivation, ll, lw } from './derive.js';
+import { differentiate } from './diff.js';
+import { hasHinge } from './regimes.js';
+import { type Compiled, type Env, compile } from './evaluate.js';
+import { type CompiledDerivation, regimeAt } from './point.js';
+import { toText } from './print.js';
+import { simplify } from './simplify.js';
+
+export type LawOutcome =
+  | { readonly status: 'pass' }
+  | { readonly status: 'skip'; readonly reason: string }
+  | { readonly status: 'fail'; readonly message: string; readonly details: Readonly<Record<string, unknown>> };
+
+const PASS: LawOutcome = { status: 'pass' };
+const skip = (reason: string): LawOutcome => ({ status: 'skip', reason });
+const failure = (message: string, details: Record<string, unknown>): LawOutcome => ({ status: 'fail', message, details });
+
+const EPS = Number.EPSILON;
+
+// ---------- float64 evaluation with a running error bound ----------
+
+/** A value and a bound on its absolute rounding error (Infinity where a branch is ambiguous). */
+export interface Bounded { readonly value: number; readonly error: number }
+
+function secant(f: (x: number) => number, x: number, e: number, v: number): number {
+  if (e === 0) return 0;
+  const d = Math.max(Math.abs(f(x + e) - v), Math.abs(f(x - e) - v));
+  return Number.isNaN(d) ? Infinity : d;
+}
+
+/**
+ * Evaluate like `compile` (same faults: domain, division by zero, missing symbol) and carry a
+ * first-order bound on the accumulated rounding error: sums add EPS·Σ|terms|, products propagate
+ * relative errors, and a primitive maps its argument's error interval through itself.
+ */
+export function evaluateBounded(e: Expr, env: Env): Bounded {
+  switch (e.kind) {
+    case 'num': return { value: e.value, error: 0 };
+    case 'sym': {
+      const v = env[e.name];
+      if (v === undefined) throw new MarginFault({ code: 'E_POINT', message: `no value for '${e.name}'`, at: { symbol: e.name } });
+      return { value: v, error: 0 };
+    }
+    case 'add': {
+      let value = 0, error = 0, abs = 0;
+      for (const t of e.terms) { const b = evaluateBounded(t, env); value += b.value; error += b.error; abs += Math.abs(b.value); }
+      return { value, error: error + EPS * abs * e.terms.length };
+    }
+    case 'mul': {
+      const bs = e.factors.map((f) => evaluateBounded(f, env));
+      let value = 1;
+      for (const b of bs) value *= b.value;
+      let error = 0;
+      bs.forEach((b, i) => {
+        if (b.error === 0) return;
+        let rest = 1;
+        bs.forEach((c, j) => { if (j !== i) rest *= Math.abs(c.value) + c.error; });
+        error += b.error * rest;
+      });
+      return { value, error: error + EPS * Math.abs(value) * bs.length };
+    }
+    case 'pow': {
+      const b = evaluateBounded(e.base, env), x = evaluateBounded(e.exp, env);
+      if (b.value === 0 && x.value < 0) throw new MarginFault({ code: 'E_DIV_ZERO', message: `division by zero in ${toText(e)}` });
+      if (b.value < 0 && !Number.isInteger(x.value)) throw new MarginFault({ code: 'E_DOMAIN', message: `negative base to a non-integer power in ${toText(e)}` });
+      const value = Math.pow(b.value, x.value);
+      const error = secant((t) => Math.pow(t, x.value), b.value, b.error, value)
+        + (x.error === 0 ? 0 : secant((t) => Math.pow(b.value, t), x.value, x.error, value));
+      return { value, error: error + 2 * EPS * Math.abs(value) };
+    }
+    case 'call': {
+      const p = primitive(e.fn);
+      const bs = e.args.map((a) => evaluateBounded(a, env));
+      const xs = bs.map((b) => b.value);
+      if (p.domain && !p.domain(...xs)) throw new MarginFault({ code: 'E_DOMAIN', message: `${p.name} is defined for ${p.domainText} in ${toText(e)}` });
+      const value = p.evaluate(...xs);
+      let error = 0;
+      bs.forEach((b, i) => {
+        error += secant((t) => p.evaluate(...xs.map((x, j) => (j === i ? t : x))), b.value, b.error, value);
+      });
+      return { value, error: error + 4 * EPS * Math.abs(value) };
+    }
+    case 'cond': {
+      const l = evaluateBounded(e.test.left, env), r = evaluateBounded(e.test.right, env);
+      const gap = l.value - r.value;
+      const op = e.test.op;
+      const holds = op === '<' ? gap < 0 : op === '<=' ? gap <= 0 : op === '>' ? gap > 0 : gap >= 0;
+      const b = evaluateBounded(holds ? e.then : e.else, env);
+      const ambiguous = Math.abs(gap) <= 2 * (l.error + r.error) + EPS * (Math.abs(l.value) + Math.abs(r.value));
+      return ambiguous ? { value: b.value, error: Infinity } : b;
+    }
+  }
+}
+
+/** evaluateBounded, with faults and non-finite values turned into undefined. */
+export function tryBounded(e: Expr, env: Env): Bounded | undefined {
+  try {
+    const b = evaluateBounded(e, env);
+    return Number.isFinite(b.value) && !Number.isNaN(b.error) ? b : undefined;
+  } catch (err) {
+    if (err instanceof MarginFault) return undefined;
+    throw err;
+  }
+}
+
+/** Two bounded values agree when they differ by no more than their bounds allow (with a safety factor). */
+export function agree(a: Bounded, b: Bounded, relative = 1e-12): boolean {
+  return Math.abs(a.value - b.value) <= 8 * (a.error + b.error) + relative * Math.max(Math.abs(a.value), Math.abs(b.value)) + 1e-300;
+}
+
+// ---------- simplification and printing ----------
+
+/** simplify(e) has the value of e wherever e is defined. */
+export function simplifyLaw(e: Expr, env: Env, simplified: Expr = simplify(e)): LawOutcome {
+  const before = tryBounded(e, env);
+  if (!before || !Number.isFinite(before.error)) return skip('the expression is undefined or ill-conditioned here');
+  const after = tryBounded(simplified, env);
+  if (!after) return failure('simplification turned a defined value into a fault', { expr: toText(e), simplified: toText(simplified), before: before.value, env });
+  if (!Number.isFinite(after.error)) return skip('the simplified form is ill-conditioned here');
+  if (!agree(before, after)) {
+    return failure('simplification changed the value', { expr: toText(e), simplified: toText(simplified), before: before.value, after: after.value,
+      errorBound: before.error + after.error, env });
+  }
+  return PASS;
+}
+
+/**
+ * toText(e) parses back to a tree of the same value, and printing is a fixed point on canonical
+ * trees: toText(simplify(parse(toText(s)))) = toText(s) for s = simplify(e).
+ */
+export function parsePrintLaw(e: Expr, symbols: Iterable<string>, env?: Env): LawOutcome {
+  const ctx = { slot: 'law', symbols: new Set(symbols) };
+  const text = toText(e);
+  const back = parseExpression(text, ctx);
+  if (!back.ok) return failure('printed text does not parse', { expr: text, error: back.errors[0].message });
+  if (env) {
+    const a = tryBounded(e, env), b = tryBounded(back.value, env);
+    if (a && Number.isFinite(a.error)) {
+      if (!b) return failure('printed text parses to a tree that faults where the original is defined', { expr: text, env });
+      if (Number.isFinite(b.error) && !agree(a, b)) return failure('printed text parses to a different value', { expr: text, before: a.value, after: b.value, env });
+    }
+  }
+  const s = simplify(e);
+  const t1 = toText(s);
+  const again = parseExpression(t1, ctx);
+  if (!again.ok) return failure('printed canonical text does not parse', { expr: t1, error: again.errors[0].message });
+  const t2 = toText(simplify(again.value));
+  if (t1 !== t2) return failure('print → parse → simplify → print is not a fixed point', { first: t1, second: t2 });
+  return PASS;
+}
+
+// ---------- derivatives ----------
+
+const sameRegime = (c: CompiledDerivation, env: Env, ri: number): boolean => {
+  try { return regimeAt(c, env) === ri; } catch (e) { if (e instanceof MarginFault) return false; throw e; }
+};
+
+interface Difference { readonly value: number; readonly uncertainty: number }
+
+/** Central difference with Richardson extrapolation; the uncertainty covers truncation and rounding. */
+function centralDifference(f: (x: number) => number, x: number, h: number, roundoff: number): Difference | undefined {
+  const f0 = f(x), fp = f(x + h), fm = f(x - h);
+  const d1 = (fp - fm) / (2 * h);
+  const d2 = (f(x + h / 2) - f(x - h / 2)) / h;
+  if (!Number.isFinite(d1) || !Number.isFinite(d2) || !Number.isFinite(f0)) return undefined;
+  // A kink (|x| at 0, √(x²)) fools a central difference, which sees a smooth mean of the two slopes:
+  // one-sided slopes that disagree by more than curvature can explain mark the point unresolvable.
+  const forward = (fp - f0) / h, backward = (f0 - fm) / h;
+  const kink = Math.abs(forward - backward) > 0.5 * Math.max(Math.abs(forward), Math.abs(backward)) + 8 * roundoff / h;
+  return { value: (4 * d2 - d1) / 3, uncertainty: kink ? Infinity : Math.abs(d2 - d1) + 4 * roundoff / h };
+}
+
+/**
+ * d_w = −∂L/∂logp_w and d_l = +∂L/∂logp_l, with the regime's symbolic weights against a central
+ * difference of L itself (the hinged L, evaluated as written). Skips points where the difference would
+ * cross a regime boundary or cannot resolve the derivative to 5%.
+ */
+export function derivativeLaw(c: CompiledDerivation, env: Env): LawOutcome {
+  let ri: number;
+  try { ri = regimeAt(c, env); } catch (e) { if (e instanceof MarginFault) return skip('no regime (boundary or fault)'); throw e; }
+  const r = c.regimes[ri];
+  const L0 = tryBounded(c.derivation.L, env);
+  const dW = tryBounded(r.regime.dW, env), dL = tryBounded(r.regime.dL, env);
+  if (!L0 || !dW || !dL || !Number.isFinite(L0.error)) return skip('L, d_w or d_l is undefined here');
+  const out: Record<string, unknown> = {};
+  for (const [name, v, sign, weight] of [[LOGP_W, env[LOGP_W], -1, dW], [LOGP_L, env[LOGP_L], 1, dL]] as const) {
+    const h = Math.min(1e-4 * Math.max(1, Math.abs(v)), Math.abs(v) / 4 || 1e-4);
+    const at = (x: number): Env => ({ ...env, [name]: x });
+    if (![v - h, v + h].every((x) => sameRegime(c, at(x), ri))) return skip('a finite difference would cross a regime boundary');
+    const f = (x: number): number => { try { return c.L(at(x)); } catch (e) { if (e instanceof MarginFault) return NaN; throw e; } };
+    const fd = centralDifference(f, v, h, L0.error + EPS * Math.abs(L0.value));
+    if (!fd) return skip('L is undefined near the point');
+    const d = sign * fd.value;
+    const scale = Math.max(Math.abs(d), Math.abs(weight.value));
+    if (fd.uncertainty > 0.05 * scale && fd.uncertainty > 1e-12) return skip('the finite difference cannot resolve the derivative here');
+    const tol = 1e-6 * scale + 8 * fd.uncertainty + 8 * weight.error + 1e-300;
+    if (!(Math.abs(d - weight.value) <= tol)) {
+      return failure(`${name === LOGP_W ? 'd_w' : 'd_l'} disagrees with ${sign < 0 ? '−' : ''}∂L/∂${name}`, {
+        regime: r.regime.label, symbolic: weight.value, finiteDifference: d, tolerance: tol,
+        formula: toText(name === LOGP_W ? r.regime.dW : r.regime.dL), env });
+    }
+    out[name] = d;
+  }
+  // The simplified ratio is d_w/d_l.
+  if (r.regime.ratio && dL.value !== 0) {
+    const q = tryBounded(r.regime.ratio, env);
+    if (q && Number.isFinite(q.error)) {
+      const direct = dW.value / dL.value;
+      const rel = (dW.error / Math.abs(dW.value || 1e-300)) + (dL.error / Math.abs(dL.value)) + EPS;
+      if (Number.isFinite(rel) && !(Math.abs(q.value - direct) <= 8 * (q.error + rel * Math.abs(direct)) + 1e-12 * Math.abs(direct))) {
+        return failure('the simplified ratio d_w/d_l is not d_w/d_l', { regime: r.regime.label, ratio: q.value, dWOverdL: direct, formula: toText(r.regime.ratio), env });
+      }
+    }
+  }
+  return PASS;
+}
+
+/**
+ * d/dx e (the rule table and the chain rule, for a hinge-free e) against a central difference of e.
+ * Skips where e is undefined or ill-conditioned near the point.
+ */
+export function expressionDerivativeLaw(e: Expr, x: string, env: Env, derivative: Expr = differentiate(e, x)): LawOutcome {
+  const v = env[x];
+  const e0 = tryBounded(e, env);
+  const d = tryBounded(derivative, env);
+  if (!e0 || !d || !Number.isFinite(e0.error + d.error)) return skip('the expression or its derivative is undefined here');
+  const h = 1e-4 * Math.max(1, Math.abs(v));
+  const f = (t: number): number => { const b = tryBounded(e, { ...env, [x]: t }); return b && Number.isFinite(b.error) ? b.value : NaN; };
+  const fd = centralDifference(f, v, h, e0.error + EPS * Math.abs(e0.value));
+  if (!fd) return skip('the expression is undefined near the point');
+  const scale = Math.max(Math.abs(d.value), Math.abs(fd.value));
+  if (fd.uncertainty > 0.05 * scale && fd.uncertainty > 1e-12) return skip('the finite difference cannot resolve the derivative here');
+  const tol = 1e-6 * scale + 8 * fd.uncertainty + 8 * d.error + 1e-300;
+  if (!(Math.abs(fd.value - d.value) <= tol)) {
+    return failure(`d/d${x} disagrees with a central difference`, { expr: toText(e), derivative: toText(derivative), symbolic: d.value, finiteDifference: fd.value, tolerance: tol, env });
+  }
+  return PASS;
+}
+
+// ---------- regimes ----------
+
+/** Off every boundary, exactly one regime's constraints hold. */
+export function regimeCoverLaw(c: CompiledDerivation, env: Env): LawOutcome {
+  let holding = 0;
+  const labels: string[] = [];
+  for (const r of c.derivation.regimes) {
+    let inside = true;
+    for (const k of r.constraints) {
+      const g = tryBounded(k.g, env);
+      if (!g) return skip('a regime boundary is undefined here');
+      if (!Number.isFinite(g.error) || Math.abs(g.value) <= 8 * g.error + 1e-300) return skip('on or too near a regime boundary');
+      if ((g.value > 0) !== (k.side === 'above')) inside = false;
+    }
+    if (inside) { holding++; labels.push(r.label); }
+  }
+  if (holding !== 1) {
+    return failure(`${holding} regimes hold at this point; exactly one should`, { holding: labels, regimes: c.derivation.regimes.map((r) => r.label), env });
+  }
+  return PASS;
+}
+
+// ---------- conditions (9)/(10) ----------
+
+const STATEMENT: Readonly<Record<DirectionCondition['direction'], (d: { dLogpW: number; dLogpL: number }) => { value: number; holds: boolean }>> = {
+  'chosen-up': (d) => ({ value: d.dLogpW, holds: d.dLogpW >= 0 }),
+  'chosen-down': (d) => ({ value: d.dLogpW, holds: d.dLogpW <= 0 }),
+  'rejected-down': (d) => ({ value: d.dLogpL, holds: d.dLogpL <= 0 }),
+  'rejected-up': (d) => ({ value: d.dLogpL, holds: d.dLogpL >= 0 }),
+};
+
+const coefCache = new WeakMap<Expr, Compiled>();
+function coefValue(e: Expr, env: Env): number {
+  let f = coefCache.get(e);
+  if (!f) { f = compile(e); coefCache.set(e, f); }
+  return f(env);
+}
+
+/**
+ * For every direction condition of the point's regime: the condition as derived (branch chosen by the
+ * sign of its divisor, bound evaluated from the symbolic d_w/d_l or d_l/d_w) holds exactly when the
+ * first-order change it stands for has the stated sign. Directions whose Δ is within rounding of 0 are
+ * not judged.
+ */
+export function conditionLaw(c: CompiledDerivation, env: Env, g: Gram): LawOutcome {
+  let ri: number;
+  try { ri = regimeAt(c, env); } catch (e) { if (e instanceof MarginFault) return skip('no regime (boundary or fault)'); throw e; }
+  const regime = c.derivation.regimes[ri];
+  const dW = tryBounded(regime.dW, env), dL = tryBounded(regime.dL, env);
+  if (!dW || !dL || !Number.isFinite(dW.error + dL.error)) return skip('d_w or d_l is undefined here');
+  const w = { dW: dW.value, dL: dL.value };
+  const change = firstOrderChange(w, g);
+  const coefErr = (e: Expr | null): number => {
+    if (!e) return 0;
+    const b = tryBounded(e, env);
+    return b ? b.error / Math.max(Math.abs(b.value), 1e-300) : Infinity;
+  };
+  const rel = dW.error / Math.max(Math.abs(dW.value), 1e-300) + dL.error / Math.max(Math.abs(dL.value), 1e-300)
+    + coefErr(regime.ratio) + coefErr(regime.invRatio);
+  const slack = Math.max(1e-9, 16 * Math.min(rel, 1));
+  const scaleW = Math.abs(w.dW) * g.normW2 + Math.abs(w.dL * g.innerWL);
+  const scaleL = Math.abs(w.dW * g.innerWL) + Math.abs(w.dL) * g.normL2;
+  let judged = 0;
+  for (const cond of conditionsFor(regime)) {
+    const st = STATEMENT[cond.direction](change);
+    const scale = cond.direction.startsWith('chosen') ? scaleW : scaleL;
+    if (Math.abs(st.value) <= slack * scale || rel >= 1) continue;
+    let holds: boolean;
+    try { holds = holdsAt(cond, w, g, (e) => coefValue(e, env)); } catch (e) { if (e instanceof MarginFault) continue; throw e; }
+    judged++;
+    if (holds !== st.holds) {
+      return failure(`condition ${cond.equation} for ${cond.direction} says ${holds ? 'holds' : 'fails'}, but Δ = ${st.value} (${cond.statement} is ${st.holds})`, {
+        regime: regime.label, direction: cond.direction, dW: w.dW, dL: w.dL, gram: { ...g }, change, ratio: regime.ratio ? toText(regime.ratio) : null,
+        invRatio: regime.invRatio ? toText(regime.invRatio) : null, env });
+    }
+  }
+  return judged > 0 ? PASS : skip('every direction is within rounding of 0');
+}
+
+// ---------- eq. (6): the margin ----------
+
+/** First-order change of the margin logp_w − logp_l for one descent step. */
+export function marginChange(w: { dW: number; dL: number }, g: Gram): number {
+  const d = firstOrderChange(w, g);
+  return d.dLogpW - d.dLogpL;
+}
+
+/**
+ * Losses of the form m(h(logp_w) − h(logp_l)) with one affine h and Λ = 0: then d_w = d_l = m′(u)·h′
+ * and Δ(logp_w − logp_l) = d_w‖∇logp_w − ∇logp_l‖², which is ≥ 0 wherever d_w ≥ 0 (eq. 6; for DPO
+ * everywhere, as m′ = βσ > 0).
+ */
+export function isMarginOnly(spec: LossSpec): boolean {
+  if (key(spec.h_w) !== key(spec.h_l)) return false;
+  if (!(spec.Lambda.kind === 'num' && spec.Lambda.value === 0)) return false;
+  if (hasHinge(spec.h_w)) return false;
+  // affine h: h′ does not depend on a
+  return !dependsOn(differentiate(spec.h_w, ARG), ARG);
+}
+
+/** eq. (6) at one point: for a margin-only loss with d_w ≥ 0 the margin does not decrease to first order. */
+export function marginLaw(c: CompiledDerivation, env: Env, g: Gram): LawOutcome {
+  let ri: number;
+  try { ri = regimeAt(c, env); } catch (e) { if (e instanceof MarginFault) return skip('no regime (boundary or fault)'); throw e; }
+  const r = c.regimes[ri];
+  let dW: number, dL: number;
+  try { dW = r.dW(env); dL = r.dL(env); } catch (e) { if (e instanceof MarginFault) return skip('d_w or d_l is undefined here'); throw e; }
+  if (!Number.isFinite(dW) || !Number.isFinite(dL)) return skip('d_w or d_l is not finite here');
+  const change = marginChange({ dW, dL }, g);
+  const scale = (Math.abs(dW) + Math.abs(dL)) * (g.normW2 + g.normL2 + 2 * Math.abs(g.innerWL));
+  if (!(change >= -1e-12 * scale)) {
+    return failure(`the margin decreases to first order: Δ(logp_w − logp_l) = ${change}`, { regime: r.regime.label, dW, dL, gram: { ...g }, change, env });
+  }
+  return PASS;
+}
+
+// ---------- the loss as written vs as derived ----------
+
+/** L assembled from the slots without simplification, for the simplify law on a whole loss. */
+export function rawLoss(d: Derivation): Expr {
+  const s = d.spec;
+  const u = add(substitute(s.h_w, { [ARG]: lw }), neg(substitute(s.h_l, { [ARG]: ll })));
+  return neg(add(substitute(s.m, { [ARG]: u }), substitute(s.Lambda, { [ARG]: lw })));
+}

@@ -1,0 +1,189 @@
+// The client: starts a trainer, sends the request, validates every line that comes back, writes
+// metrics.jsonl (one append per logged step, so a crash keeps everything before it) and summary.json,
+// and turns every way a run can go wrong into one TrainerError. Nothing here prints; callers get events.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Derivation } from '../symbolic/derive.js';
+import { compileDerivation } from '../symbolic/point.js';
+import { checkFirstBatch, checkProbes, type ChecksumReport } from './checksum.js';
+import { TORCH_HINT, type TrainerError } from './errors.js';
+import { DEFAULT_PYTHON, referenceTrainerPath } from './locate.js';
+import { metricsRow, type MetricsRow } from './metrics.js';
+import { Predictor } from './predict.js';
+import { parseEventLine } from './protocol/parse.js';
+import { RequestSchema, type TrainerEvent, type TrainerRequest } from './protocol/schema.js';
+import { buildRequest, type RunSettings } from './request.js';
+import { summarise, type RunSummary } from './summary.js';
+
+export interface RunOptions {
+  readonly derivation: Derivation;
+  readonly settings: RunSettings;
+  readonly outDir: string;
+  /** Python for the reference trainer (default /usr/bin/python3). */
+  readonly python?: string;
+  /** A whole trainer command, run by the shell, instead of the reference trainer. */
+  readonly trainerCommand?: string;
+  /** No line at all (heartbeats included) for this long ends the run. */
+  readonly timeoutMs?: number;
+  readonly onEvent?: (e: TrainerEvent, child: ChildProcess) => void;
+  readonly onRow?: (r: MetricsRow) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface RunResult {
+  readonly ok: boolean;
+  readonly summary: RunSummary;
+  readonly error: TrainerError | null;
+  readonly metricsPath: string;
+  readonly summaryPath: string;
+}
+
+const TAIL = 2000;
+
+export function taskLabel(t: TrainerRequest['task']): string {
+  return t.kind === 'file' ? t.path : t.kind;
+}
+
+export async function runTraining(o: RunOptions): Promise<RunResult> {
+  mkdirSync(o.outDir, { recursive: true });
+  const metricsPath = join(o.outDir, 'metrics.jsonl');
+  const summaryPath = join(o.outDir, 'summary.json');
+  writeFileSync(metricsPath, '');
+  const t0 = Date.now();
+  const rows: MetricsRow[] = [];
+  let checksum: { probes: number; probeMaxRelErr: number } | null = null;
+  let firstBatch: { n: number; maxRelErr: number } | null = null;
+  let hello: Record<string, unknown> | null = null;
+
+  const finish = (error: TrainerError | null): RunResult => {
+    const ck: ChecksumReport | null = checksum ? { ...checksum, firstBatchPairs: firstBatch?.n ?? 0, firstBatchMaxRelErr: firstBatch?.maxRelErr ?? NaN } : null;
+    const summary = summarise(rows, { loss: o.derivation.spec.source.id, task: taskLabel(o.settings.task), error, checksum: ck,
+      seconds: (Date.now() - t0) / 1000, trainer: hello });
+    writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    return { ok: error === null, summary, error, metricsPath, summaryPath };
+  };
+
+  const built = buildRequest(o.derivation, o.settings);
+  if (!built.ok) return finish(built.error);
+  const request = built.value;
+  const valid = RequestSchema.safeParse(request);
+  if (!valid.success) return finish({ code: 'E_PROTOCOL', message: `internal: the request does not match its schema: ${valid.error.issues[0].message}` });
+  const tol = o.settings.dtype === 'float64' ? 1e-6 : 1e-3;
+  const predictor = new Predictor(compileDerivation(o.derivation));
+
+  const python = o.python ?? DEFAULT_PYTHON;
+  // detached: the trainer gets its own process group, so a shell-wrapped command is stopped whole.
+  const child = o.trainerCommand
+    ? spawn(o.trainerCommand, { shell: true, stdio: ['pipe', 'pipe', 'pipe'], detached: true })
+    : spawn(python, ['-u', referenceTrainerPath()], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const stop = (sig: NodeJS.Signals): void => {
+    try { if (child.pid) process.kill(-child.pid, sig); } catch { /* already gone */ }
+  };
+
+  return await new Promise<RunResult>((resolve) => {
+    let error: TrainerError | null = null;
+    let done = false;
+    let settled = false;
+    let stderr = '';
+    let buf = '';
+    let lineNo = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = o.timeoutMs ?? 120_000;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        fault({ code: 'E_TRAINER_TIMEOUT', message: `the trainer sent nothing (not even a heartbeat) for ${timeoutMs / 1000} s`,
+          hint: 'it hangs or is starved; raise --timeout or check it by hand' }, 'SIGKILL');
+      }, timeoutMs);
+    };
+    const fault = (e: TrainerError, sig: NodeJS.Signals = 'SIGTERM'): void => {
+      if (!error) error = e;
+      stop(sig);
+      // A trainer that ignores SIGTERM is killed outright a moment later.
+      setTimeout(() => stop('SIGKILL'), 3000).unref();
+    };
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      resolve(finish(error));
+    };
+    const onAbort = (): void => fault({ code: 'E_INTERRUPTED', message: 'stopped by the user; the metrics so far are kept' });
+    o.signal?.addEventListener('abort', onAbort);
+
+    const handle = (ev: TrainerEvent): void => {
+      o.onEvent?.(ev, child);
+      switch (ev.event) {
+        case 'hello': hello = ev; break;
+        case 'check': {
+          const c = checkProbes(request.checks, ev.results, tol);
+          if (!c.ok) fault(c.error); else checksum = { probes: ev.results.length, probeMaxRelErr: c.maxRelErr };
+          break;
+        }
+        case 'step': {
+          const row = metricsRow(ev, predictor);
+          if (rows.length === 0) {
+            const c = checkFirstBatch(row.pairs, tol);
+            if (!c.ok) { fault(c.error); return; }
+            firstBatch = { n: c.n, maxRelErr: c.maxRelErr };
+          }
+          rows.push(row);
+          appendFileSync(metricsPath, `${JSON.stringify(row)}\n`);
+          o.onRow?.(row);
+          break;
+        }
+        case 'token_cosine':
+          appendFileSync(join(o.outDir, 'token_cosine.jsonl'), `${JSON.stringify(ev)}\n`);
+          break;
+        case 'done': done = true; break;
+        case 'error': {
+          const local = ev.code === 'E_NO_TORCH' ? 'E_NO_TORCH' : ev.code === 'E_NON_FINITE' ? 'E_NON_FINITE' : ev.code === 'E_INTERRUPTED' ? 'E_INTERRUPTED' : 'E_REMOTE';
+          if (!error) error = { code: local, remoteCode: ev.code, message: ev.message, hint: ev.hint ?? (local === 'E_NO_TORCH' ? TORCH_HINT : undefined) };
+          break;
+        }
+        default: break;
+      }
+    };
+
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      arm();
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        lineNo++;
+        if (!line || error) continue;
+        const r = parseEventLine(line, lineNo);
+        if (!r.ok) fault(r.error); else handle(r.event);
+      }
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => { stderr = (stderr + s).slice(-TAIL); });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (!error) {
+        error = { code: 'E_TRAINER_MISSING', message: `cannot start ${o.trainerCommand ?? python}: ${e.code ?? e.message}`,
+          hint: o.trainerCommand ? 'check the --trainer command' : `give --python PATH; ${TORCH_HINT}` };
+      }
+      settle();
+    });
+    child.on('close', (code, sig) => {
+      if (!error && !done) {
+        const how = sig ? `was killed by ${sig}` : `exited with code ${code}`;
+        const missing = code === 127 || /No such file|not found/.test(stderr);
+        error = missing
+          ? { code: 'E_TRAINER_MISSING', message: `the trainer command ${how}: ${stderr.trim().split('\n').pop() ?? ''}`, hint: 'check --trainer / --python' }
+          : { code: 'E_TRAINER_EXIT', message: `the trainer ${how} before finishing (${rows.length} steps logged, kept in ${metricsPath})${stderr.trim() ? `; its stderr ends: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}` };
+      }
+      if (!error && code !== 0) error = { code: 'E_TRAINER_EXIT', message: `the trainer reported done but exited with code ${code}` };
+      settle();
+    });
+    child.stdin!.on('error', () => { /* the trainer closed stdin early; its exit says why */ });
+    child.stdin!.end(`${JSON.stringify(request)}\n`);
+    arm();
+  });
+}

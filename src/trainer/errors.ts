@@ -1,0 +1,28 @@
+// Errors of the trainer layer, as values: a code a program branches on, a sentence a person understands, and
+// a hint. The same shape as spec/errors.ts's MarginError, with the codes that only a running trainer raises.
+
+export type TrainerErrorCode =
+  | 'E_TRAINER_MISSING'   // the Python or the trainer command does not start
+  | 'E_NO_TORCH'          // the trainer starts but cannot import torch
+  | 'E_TRAINER_EXIT'      // the trainer exited (crash, kill) before `done`
+  | 'E_TRAINER_TIMEOUT'   // no line (not even a heartbeat) within the timeout
+  | 'E_PROTOCOL'          // a line that is not JSON or does not match the schema
+  | 'E_PROTOCOL_VERSION'  // a line that speaks another protocol version
+  | 'E_CHECKSUM'          // the generated loss disagrees with marginlab's own d_w, d_l
+  | 'E_NON_FINITE'        // NaN/Inf loss
+  | 'E_INTERRUPTED'       // Ctrl-C / SIGTERM
+  | 'E_REMOTE'            // any other error the trainer reported
+  | 'E_CODEGEN';          // the loss has a construct the PyTorch printer cannot express
+
+export interface TrainerError {
+  readonly code: TrainerErrorCode;
+  readonly message: string;
+  readonly hint?: string;
+  /** The trainer's own code when it reported the error (E_TASK, E_DEVICE, E_OOM, …). */
+  readonly remoteCode?: string;
+}
+
+export const formatTrainerError = (e: TrainerError): string =>
+  `${e.code}${e.remoteCode && e.remoteCode !== e.code ? ` (${e.remoteCode})` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
+
+export const TORCH_HINT = 'on Debian 12: apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread, then --python /usr/bin/python3';

@@ -1,0 +1,81 @@
+// The trainer protocol's data types, as zod schemas (docs/trainer-protocol.md is their prose twin). One
+// request line goes to the trainer's stdin; event lines come back on its stdout. Events are strict about
+// the fields marginlab reads and let others through, so a trainer may add measurements of its own.
+
+import { z } from 'zod';
+import { PROTOCOL_VERSION } from './version.js';
+
+const num = z.number(); // JSON has no NaN; a trainer writing NaN is caught by the JSON parser first.
+const v = z.literal(PROTOCOL_VERSION);
+
+export const TaskSchema = z.union([
+  z.object({ kind: z.enum(['single', 'short', 'long']), pairs: z.number().int().positive().optional() }),
+  z.object({ kind: z.literal('file'), path: z.string().min(1) }),
+]);
+
+/** The loss: generated PyTorch code (what the trainer runs) and the expressions it was printed from. */
+export const LossPayloadSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** eq. (8)'s four slots and the assembled L, as marginlab text (for trainers that evaluate text). */
+  expression: z.object({ m: z.string(), h_w: z.string(), h_l: z.string(), Lambda: z.string(), L: z.string() }),
+  params: z.record(z.string(), num),
+  python: z.string(),
+  entry: z.string(),
+});
+
+export const PointSchema = z.object({
+  logp_w: num, logp_l: num, c_ref_w: num, c_ref_l: num, len_w: num, len_l: num, z_ref: num,
+});
+
+export const RequestSchema = z.object({
+  v,
+  type: z.literal('request'),
+  task: TaskSchema,
+  loss: LossPayloadSchema,
+  seed: z.number().int(),
+  device: z.string(),
+  dtype: z.enum(['float64', 'float32']),
+  steps: z.number().int().positive(),
+  lr: z.number().positive(),
+  batch_size: z.number().int().positive(),
+  log_every: z.number().int().positive(),
+  sft_steps: z.number().int().nonnegative(),
+  sft_lr: z.number().positive(),
+  heartbeat_s: z.number().positive(),
+  model: z.object({ kind: z.literal('tiny'), d_model: z.number().int().positive(), layers: z.number().int().positive(), heads: z.number().int().positive() }),
+  measure: z.object({ gram: z.boolean(), token_cosine: z.boolean() }),
+  /** 'conditions' is the real prediction; the other two break it on purpose (tests). */
+  predict: z.enum(['conditions', 'no-sign-handling', 'flipped']),
+  /** Probe points with marginlab's expected values; the trainer answers with a `check` event. */
+  checks: z.array(z.object({ point: PointSchema, expected: z.object({ L: num, dW: num, dL: num }) })),
+});
+
+export const PairMetricsSchema = PointSchema.extend({
+  dW: num, dL: num, inner_wl: num, norm_w2: num, norm_l2: num, cos_wl: num,
+  pred_dlogp_w_sign: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
+  pred_dlogp_l_sign: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
+  fo_dlogp_w: num, fo_dlogp_l: num, obs_dlogp_w: num, obs_dlogp_l: num,
+}).loose();
+
+const ev = <T extends string, S extends z.ZodRawShape>(event: T, shape: S) =>
+  z.object({ v, event: z.literal(event), ...shape }).loose();
+
+export const EventSchema = z.discriminatedUnion('event', [
+  ev('hello', { protocol: z.number(), trainer: z.string() }),
+  ev('task', { pairs: z.number(), vocab: z.number(), seq_len: z.number(), params: z.number() }),
+  ev('sft', { step: z.number().int(), loss: num }),
+  ev('check', { results: z.array(z.object({ L: num, dW: num, dL: num })) }),
+  ev('step', { step: z.number().int(), loss: num, pairs: z.array(PairMetricsSchema).min(1),
+    obs_batch_dlogp_w: num.optional(), obs_batch_dlogp_l: num.optional() }),
+  ev('token_cosine', { step: z.number().int(), tokens_w: z.array(z.string()), tokens_l: z.array(z.string()), cos: z.array(z.array(num)) }),
+  ev('heartbeat', { t: num }),
+  ev('done', { seconds: num }),
+  ev('error', { code: z.string(), message: z.string(), hint: z.string().optional() }),
+]);
+
+export type TrainerRequest = z.infer<typeof RequestSchema>;
+export type TrainerEvent = z.infer<typeof EventSchema>;
+export type StepEvent = Extract<TrainerEvent, { event: 'step' }>;
+export type PairMetrics = z.infer<typeof PairMetricsSchema>;
+export type ProbePoint = z.infer<typeof PointSchema>;

@@ -1,0 +1,108 @@
+"""The paper's sentiment tasks (section 4.2), generated from templates with known sentiment, and a user's
+own JSONL preference file. A word-level tokenizer keeps each sentiment word one token, so the single-token
+task is exactly the paper's Data setup 1 and the suffix tasks differ in one token followed by a shared suffix
+(Data setup 3)."""
+import json
+import random
+import re
+
+POSITIVE = ["great", "wonderful", "lovely", "amazing", "excellent", "delightful", "fantastic", "brilliant",
+            "pleasant", "superb", "charming", "beautiful"]
+NEGATIVE = ["terrible", "awful", "horrible", "dreadful", "boring", "disappointing", "poor", "bad", "nasty",
+            "miserable", "ugly", "annoying"]
+NOUNS = ["movie", "book", "meal", "phone", "hotel", "concert", "game", "trip", "service", "song", "show",
+         "class", "day", "party", "car", "garden"]
+TEMPLATES = ["the {n} was {i}{a}", "i think this {n} is {i}{a}", "what a {i}{a} {n}", "my {n} felt {i}{a} today",
+             "honestly the {n} is {i}{a}", "i {v} this {n}", "we all found the {n} {i}{a}"]
+INTENSIFIERS = ["", "really ", "very ", "so ", "quite "]
+VERBS = {1: ["love", "adore", "enjoy"], 0: ["hate", "dislike", "despise"]}
+
+# The responses of section 4.2; {s} is the sentiment word.
+STYLES = {
+    "single": "{s}",
+    "short": "it has a {s} sentiment .",
+    "long": "it has a {s} sentiment based on my judgement .",
+}
+
+SEP = "<sep>"
+BOS = "<bos>"
+PAD = "<pad>"
+
+
+def statements(n, seed):
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        label = rng.randint(0, 1)
+        t = rng.choice(TEMPLATES)
+        s = t.format(n=rng.choice(NOUNS), i=rng.choice(INTENSIFIERS), a=rng.choice(POSITIVE if label else NEGATIVE),
+                     v=rng.choice(VERBS[label]))
+        out.append((s, label))
+    return out
+
+
+def sentiment_pairs(style, n, seed):
+    tmpl = STYLES[style]
+    pairs = []
+    for s, label in statements(n, seed):
+        good, bad = ("positive", "negative") if label else ("negative", "positive")
+        pairs.append({"prompt": s, "chosen": tmpl.format(s=good), "rejected": tmpl.format(s=bad)})
+    return pairs
+
+
+def file_pairs(path):
+    pairs = []
+    with open(path, encoding="utf8") as f:
+        for i, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            for k in ("prompt", "chosen", "rejected"):
+                if not isinstance(row.get(k), str):
+                    raise ValueError(f"{path} line {i}: '{k}' must be a string")
+            pairs.append({k: row[k] for k in ("prompt", "chosen", "rejected")})
+    if not pairs:
+        raise ValueError(f"{path}: no preference pairs")
+    return pairs
+
+
+def words(text):
+    return re.findall(r"[\w']+|[^\w\s]", text.lower())
+
+
+class Vocab:
+    def __init__(self, pairs):
+        self.itos = [PAD, BOS, SEP]
+        seen = set(self.itos)
+        for p in pairs:
+            for k in ("prompt", "chosen", "rejected"):
+                for w in words(p[k]):
+                    if w not in seen:
+                        seen.add(w)
+                        self.itos.append(w)
+        self.stoi = {w: i for i, w in enumerate(self.itos)}
+
+    def encode(self, text):
+        return [self.stoi[w] for w in words(text)]
+
+
+def encode_pairs(pairs, vocab):
+    """Each pair → (ids_w, mask_w, ids_l, mask_l) right-padded to one length; masks mark response tokens
+    (the positions whose log-probability makes up log π(y|x))."""
+    import torch
+    rows = []
+    for p in pairs:
+        prompt = [vocab.stoi[BOS]] + vocab.encode(p["prompt"]) + [vocab.stoi[SEP]]
+        w, l = vocab.encode(p["chosen"]), vocab.encode(p["rejected"])
+        if not w or not l:
+            raise ValueError("empty chosen or rejected response")
+        rows.append((prompt + w, [0] * len(prompt) + [1] * len(w), prompt + l, [0] * len(prompt) + [1] * len(l)))
+    T = max(max(len(r[0]), len(r[2])) for r in rows)
+
+    def pad(x):
+        return x + [0] * (T - len(x))
+    ids_w = torch.tensor([pad(r[0]) for r in rows])
+    mask_w = torch.tensor([pad(r[1]) for r in rows])
+    ids_l = torch.tensor([pad(r[2]) for r in rows])
+    mask_l = torch.tensor([pad(r[3]) for r in rows])
+    return ids_w, mask_w, ids_l, mask_l

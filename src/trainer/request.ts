@@ -1,0 +1,74 @@
+// Building the request: the loss as generated PyTorch code and as text, the run's settings, and probe
+// points at which marginlab states its own L, d_w, d_l so the trainer's code can be checked against them.
+
+import type { Derivation } from '../symbolic/derive.js';
+import { compileDerivation, completePoint, evaluateAt } from '../symbolic/point.js';
+import { toText } from '../symbolic/print.js';
+import { generateTorch } from './codegen.js';
+import type { TrainerError } from './errors.js';
+import type { ProbePoint, TrainerRequest } from './protocol/schema.js';
+import { PROTOCOL_VERSION } from './protocol/version.js';
+
+export type TaskRef = TrainerRequest['task'];
+
+export interface RunSettings {
+  readonly task: TaskRef;
+  readonly steps: number;
+  readonly lr: number;
+  readonly seed: number;
+  readonly device: string;
+  readonly dtype: 'float64' | 'float32';
+  readonly batchSize: number;
+  readonly logEvery: number;
+  readonly sftSteps: number;
+  readonly sftLr: number;
+  readonly heartbeatS: number;
+  readonly tokenCosine: boolean;
+  readonly predict: TrainerRequest['predict'];
+}
+
+export const DEFAULT_SETTINGS: Omit<RunSettings, 'task'> = {
+  steps: 40, lr: 0.01, seed: 1, device: 'cpu', dtype: 'float64', batchSize: 8, logEvery: 1, sftSteps: 100, sftLr: 3e-3,
+  heartbeatS: 2, tokenCosine: true, predict: 'conditions',
+};
+
+/** Probe points spread over short and long responses and both signs of the margin. */
+export const PROBES: readonly ProbePoint[] = [
+  { logp_w: -3.2, logp_l: -4.1, c_ref_w: -3.5, c_ref_l: -3.9, len_w: 1, len_l: 1, z_ref: 0.05 },
+  { logp_w: -12.5, logp_l: -9.75, c_ref_w: -11, c_ref_l: -10.5, len_w: 9, len_l: 9, z_ref: 0.2 },
+  { logp_w: -0.7, logp_l: -6.3, c_ref_w: -0.9, c_ref_l: -5.8, len_w: 5, len_l: 6, z_ref: 0 },
+  { logp_w: -7.1, logp_l: -2.4, c_ref_w: -6.2, c_ref_l: -3.3, len_w: 4, len_l: 2, z_ref: 0.5 },
+];
+
+export function probeChecks(d: Derivation): TrainerRequest['checks'] {
+  const c = compileDerivation(d);
+  const out: TrainerRequest['checks'] = [];
+  for (const point of PROBES) {
+    const p = completePoint(d, point);
+    if (!p.ok) continue;
+    const e = evaluateAt(c, p.value);
+    // A probe outside the loss's domain (or on a hinge) says nothing about the code; skip it.
+    if (e.ok) out.push({ point, expected: { L: e.value.L, dW: e.value.dW, dL: e.value.dL } });
+  }
+  return out;
+}
+
+export function buildRequest(d: Derivation, s: RunSettings): { ok: true; value: TrainerRequest } | { ok: false; error: TrainerError } {
+  const code = generateTorch(d);
+  if (!code.ok) return code;
+  const src = d.spec.source;
+  const params = Object.fromEntries(Object.entries(src.params).map(([k, p]) => [k, p.default]));
+  return { ok: true, value: {
+    v: PROTOCOL_VERSION,
+    type: 'request',
+    task: s.task,
+    loss: { id: src.id, name: src.name, params, python: code.value.python, entry: code.value.entry,
+      expression: { m: toText(d.spec.m), h_w: toText(d.spec.h_w), h_l: toText(d.spec.h_l), Lambda: toText(d.spec.Lambda), L: toText(d.L) } },
+    seed: s.seed, device: s.device, dtype: s.dtype, steps: s.steps, lr: s.lr, batch_size: s.batchSize, log_every: s.logEvery,
+    sft_steps: s.sftSteps, sft_lr: s.sftLr, heartbeat_s: s.heartbeatS,
+    model: { kind: 'tiny', d_model: 32, layers: 2, heads: 2 },
+    measure: { gram: true, token_cosine: s.tokenCosine },
+    predict: s.predict,
+    checks: probeChecks(d),
+  } };
+}

@@ -1,0 +1,52 @@
+// summary.json: what a run showed, in one object — the agreement of predicted and observed signs (the
+// trainer's prediction and marginlab's own), the first and last batch means, the checksums, and how the
+// run ended.
+
+import type { ChecksumReport } from './checksum.js';
+import type { TrainerError } from './errors.js';
+import type { MetricsRow } from './metrics.js';
+
+export interface RunSummary {
+  readonly schema: 'marginlab/train-summary@1';
+  readonly loss: string;
+  readonly task: string;
+  readonly status: 'ok' | 'error';
+  readonly error: TrainerError | null;
+  readonly loggedSteps: number;
+  readonly pairsMeasured: number;
+  /** Fraction of measured pairs whose predicted signs of Δlogp_w and Δlogp_l both match the observed ones. */
+  readonly agreement: number | null;
+  readonly agreementChosen: number | null;
+  readonly agreementRejected: number | null;
+  /** The same with marginlab's conditions (9)/(10) instead of the trainer's prediction. */
+  readonly marginlabAgreement: number | null;
+  readonly first: Partial<MetricsRow> | null;
+  readonly last: Partial<MetricsRow> | null;
+  readonly checksum: ChecksumReport | null;
+  readonly seconds: number;
+  readonly trainer: Readonly<Record<string, unknown>> | null;
+}
+
+const headline = (r: MetricsRow): Partial<MetricsRow> => {
+  const { pairs: _pairs, ...rest } = r;
+  return rest;
+};
+
+export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'loss' | 'task' | 'error' | 'checksum' | 'seconds' | 'trainer'>): RunSummary {
+  const pairs = rows.flatMap((r) => r.pairs);
+  const rate = (f: (p: (typeof pairs)[number]) => boolean | null): number | null => {
+    const known = pairs.map(f).filter((x): x is boolean => x !== null);
+    return known.length ? known.filter(Boolean).length / known.length : null;
+  };
+  const same = (pred: unknown, obs: unknown) => (obs as number) === 0 || Math.sign(obs as number) === pred;
+  return {
+    schema: 'marginlab/train-summary@1', ...base, status: base.error ? 'error' : 'ok',
+    loggedSteps: rows.length, pairsMeasured: pairs.length,
+    agreement: rate((p) => p.agree),
+    agreementChosen: rate((p) => same(p.pred_dlogp_w_sign, p.obs_dlogp_w)),
+    agreementRejected: rate((p) => same(p.pred_dlogp_l_sign, p.obs_dlogp_l)),
+    marginlabAgreement: rate((p) => p.ml_agree),
+    first: rows.length ? headline(rows[0]) : null,
+    last: rows.length ? headline(rows[rows.length - 1]) : null,
+  };
+}
