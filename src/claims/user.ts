@@ -25,6 +25,8 @@ import { compileDerivation } from '../symbolic/point.js';
 import { makeRng } from '../util/prng.js';
 import type { Claim } from './types.js';
 import { compilePredicate, parsePredicate } from './predicate.js';
+import { combine, proveClaim } from '../symbolic/interval/claim.js';
+import { auditBox } from '../symbolic/interval/domain.js';
 import { r4, randomPair, relErr, roundEnv, sampleWeights, verdict } from './tools.js';
 
 const DIRECTIONS = ['chosen-up', 'chosen-down', 'rejected-down', 'rejected-up'] as const;
@@ -100,6 +102,17 @@ export async function loadClaimsFile(path: string): Promise<Result<ClaimsFile>> 
       claims.push({ id: raw.id, where, statement: raw.says ?? (direction ? `${direction} whenever ${predText}` : predText), method: 'numeric',
         how: direction ? 'Random points and gradient pairs where the condition holds; the first-order step must go the claimed way.' : 'Sampled points of the domain.',
         check: ({ seed, samples }) => {
+          if (!direction) {
+            // First try to decide it on the whole domain; sampling is the fallback when undecided.
+            const box = auditBox(spec.value);
+            const per = pred.value.map((cmp) => proveClaim(cmp, box, { assuming: assuming.value, derivation: c.derivation, budget: 20_000 }));
+            const status = per.some((rs) => combine(rs) === 'refuted') ? 'refuted' : per.every((rs) => combine(rs) === 'proved') ? 'proved' : 'undecided';
+            if (status === 'proved') return verdict(raw.id, 'proved', `${predText} proved on the whole domain${raw.assuming ? ` where ${raw.assuming}` : ''} (interval branch and bound).`, { samples: per.flat().reduce((s, r) => s + r.result.boxes + r.result.probes, 0), seed }, { backend: 'symbolic', assumption: raw.assuming });
+            if (status === 'refuted') {
+              const w = per.flat().find((r) => r.result.status === 'refuted')!;
+              return verdict(raw.id, 'refuted', `${predText} fails at a point of regime ${w.regime} (a witness the interval enclosure confirms).`, { samples: w.result.boxes + w.result.probes, seed, worst: { point: roundEnv(w.result.witness!), value: w.result.witnessValue } }, { backend: 'symbolic', assumption: raw.assuming });
+            }
+          }
           const rng = makeRng(seed);
           let n = 0;
           for (const w of sampleWeights(c, rng, samples)) {

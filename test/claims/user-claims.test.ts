@@ -40,7 +40,7 @@ describe('claims files', () => {
     expect(f.ok).toBe(true);
     if (!f.ok) return;
     const res = await runClaims(f.value.claims, { seed: 3, samples: 300 });
-    expect(res.map((r) => r.verdict.status)).toEqual(['verified', 'verified', 'needs-assumption', 'verified-first-order']);
+    expect(res.map((r) => r.verdict.status)).toEqual(['verified', 'proved', 'needs-assumption', 'verified-first-order']);
   });
   it('false claims are refuted with a counterexample', async () => {
     const f = await loadClaimsFile(bad);

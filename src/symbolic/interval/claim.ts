@@ -32,7 +32,7 @@ export function proveClaim(claim: Comparison, box: Box, opts: { assuming?: reado
   if (!d) return [{ regime: 'everywhere', result: prove(expandCref(e), op, box, { budget: opts.budget, conditions: extra }) }];
   return d.regimes.map((r) => {
     if (!r.ratio && symbolsOf(e).has('ratio')) {
-      return { regime: r.label, result: { status: 'undecided' as const, boxes: 0, remaining: 1, remainingShare: 1, seconds: 0 } };
+      return { regime: r.label, result: { status: 'undecided' as const, boxes: 0, probes: 0, remaining: 1, remainingShare: 1, seconds: 0 } };
     }
     const bind: Record<string, Expr> = { dW: r.dW, dL: r.dL };
     if (r.ratio) bind.ratio = r.ratio;

@@ -33,6 +33,8 @@ export interface ProofResult {
   readonly witness?: Readonly<Record<string, number>>;
   readonly witnessValue?: number;
   readonly boxes: number;
+  /** Random points tried as witnesses before branching. */
+  readonly probes: number;
   /** Undecided boxes left when the budget ran out, and their share of the (atan-mapped) domain. */
   readonly remaining: number;
   readonly remainingShare: number;
@@ -108,12 +110,14 @@ export function prove(expr: Expr, op: SignOp, domain: Box, opts: { budget?: numb
   };
   // A few random points first: a refutation is often found without any branching.
   const rng = makeRng(opts.seed ?? 1);
+  let probes = 0;
   for (let k = 0; k < (opts.probes ?? 64); k++) {
+    probes++;
     const x: Record<string, number> = {};
     for (const n of names) x[n] = drawIn(domain[n], rng);
     if (!names.every((n) => contains(domain[n], x[n]))) continue;
     if (isWitness(x)) {
-      return { status: 'refuted', witness: x, witnessValue: evaluateOrNaN(fx, x), boxes, remaining: 1, remainingShare: 0, seconds: (performance.now() - t0) / 1000 };
+      return { status: 'refuted', witness: x, witnessValue: evaluateOrNaN(fx, x), boxes, probes, remaining: 1, remainingShare: 0, seconds: (performance.now() - t0) / 1000 };
     }
   }
   while (queue.length > 0 && boxes < budget) {
@@ -126,7 +130,7 @@ export function prove(expr: Expr, op: SignOp, domain: Box, opts: { budget?: numb
     const x: Record<string, number> = {};
     for (const n of names) x[n] = inside(box[n]);
     if (isWitness(x)) {
-      return { status: 'refuted', witness: x, witnessValue: evaluateOrNaN(fx, x), boxes, remaining: queue.length, remainingShare: 0, seconds: (performance.now() - t0) / 1000 };
+      return { status: 'refuted', witness: x, witnessValue: evaluateOrNaN(fx, x), boxes, probes, remaining: queue.length, remainingShare: 0, seconds: (performance.now() - t0) / 1000 };
     }
     // Split the widest side (in the atan-mapped measure; infinite sides first).
     let best = names[0], bestW = -1;
@@ -142,7 +146,7 @@ export function prove(expr: Expr, op: SignOp, domain: Box, opts: { budget?: numb
     if (!(m > i.lo && m < i.hi)) continue; // cannot split further in float64
     queue.push({ ...box, [best]: interval(i.lo, m, i.loOpen, false) }, { ...box, [best]: interval(m, i.hi, false, i.hiOpen) });
   }
-  if (queue.length === 0) return { status: 'proved', boxes, remaining: 0, remainingShare: 0, seconds: (performance.now() - t0) / 1000 };
+  if (queue.length === 0) return { status: 'proved', boxes, probes, remaining: 0, remainingShare: 0, seconds: (performance.now() - t0) / 1000 };
   const left = queue.reduce((s, b) => s + names.reduce((p, n) => p * Math.max(measure(b[n]), 0), 1), 0);
-  return { status: 'undecided', boxes, remaining: queue.length, remainingShare: left / total, seconds: (performance.now() - t0) / 1000 };
+  return { status: 'undecided', boxes, probes, remaining: queue.length, remainingShare: left / total, seconds: (performance.now() - t0) / 1000 };
 }
