@@ -8,6 +8,7 @@ need_apt=()
 command -v pdflatex >/dev/null 2>&1 || need_apt+=(texlive-latex-recommended)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 /usr/bin/python3 -c 'import sympy' >/dev/null 2>&1 || need_apt+=(python3-sympy)
+/usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need_apt+=(python3-torch libopenblas0-pthread)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test-all: installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

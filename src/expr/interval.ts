@@ -109,7 +109,8 @@ export function imul(a: Interval, b: Interval): Interval {
       const underflow = v === 0 && x !== 0 && y !== 0 && Number.isFinite(x) && Number.isFinite(y);
       const err = underflow ? Math.sign(x) * Math.sign(y) : v === 0 || !Number.isFinite(v) ? 0 : twoProduct(x, y)[1];
       // A product bound is attained when both factors' bounds are, or when a closed factor is exactly 0.
-      const open = (xo || yo) && !(x === 0 && !xo) && !(y === 0 && !yo);
+      // (An underflowed product is never 0 itself, so a 0 bound it gives is not attained.)
+      const open = underflow || ((xo || yo) && !(x === 0 && !xo) && !(y === 0 && !yo));
       cands.push({ v, err, open });
     }
   }

@@ -1,82 +1,14 @@
-// Where a loss comes from: a catalogue id, a spec file (JSON or YAML), or inline expressions.
+// Where a loss comes from: a catalogue id, a spec file (JSON or YAML), or inline expressions. The parts
+// that need no file system live in source.ts (the playground bundles them); this file adds reading files.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { CATALOGUE, findEntry, type CatalogueEntry } from './catalogue/index.js';
-import { type MarginError, type Result, didYouMean, fail, ok } from './errors.js';
+import { CATALOGUE, findEntry } from './catalogue/index.js';
+import { type MarginError, type Result, didYouMean, fail } from './errors.js';
 import { checkLoss } from './check.js';
-import type { LossSource, LossSpec, ParamDecl } from './types.js';
+import { fromCatalogue, lineOfKey, parseSpecText } from './source.js';
+import type { LossSpec } from './types.js';
 
-export function fromCatalogue(entry: CatalogueEntry): LossSource {
-  return { ...entry, origin: `catalogue:${entry.id}` };
-}
-
-/** The row as Table 2 prints it, as a loss of its own (same params unless the row needs more). */
-export function printedSource(entry: CatalogueEntry): LossSource | undefined {
-  if (!entry.printed) return undefined;
-  const { m, h_w, h_l, Lambda } = entry.printed;
-  return { id: `${entry.id}@printed`, name: `${entry.name} (Table 2 as printed)`, citation: entry.citation,
-    params: { ...entry.params, ...(entry.printed.params ?? {}) }, m, h_w, h_l, Lambda, origin: `paper:table2:${entry.id}` };
-}
-
-// zod and yaml load only when a spec file is read: they cost ~130 ms of start-up otherwise.
-async function specSchema() {
-  const { z } = await import('zod');
-  const paramSchema = z.union([
-  z.number(),
-  z.object({
-    default: z.number(),
-    description: z.string().optional(),
-    range: z.tuple([z.number(), z.number()]).optional(),
-    tex: z.string().optional(),
-  }),
-]);
-
-  return z.object({
-  name: z.string().min(1),
-  id: z.string().optional(),
-  citation: z.union([z.string(), z.object({ key: z.string(), authors: z.string().optional(), title: z.string().optional(),
-    venue: z.string().optional(), year: z.number().optional(), url: z.string().optional() })]).optional(),
-  params: z.record(z.string(), paramSchema).optional(),
-  m: z.union([z.string(), z.number()]),
-  h_w: z.union([z.string(), z.number()]),
-  h_l: z.union([z.string(), z.number()]),
-  Lambda: z.union([z.string(), z.number()]).optional(),
-  notes: z.array(z.string()).optional(),
-  }).strict();
-}
-
-/** 1-based line of a top-level key in a JSON or YAML text, for locating errors in spec files. */
-function lineOfKey(text: string, key: string): number | undefined {
-  const re = new RegExp(`^\\s*["']?${key}["']?\\s*:`, 'm');
-  const m = re.exec(text);
-  return m ? text.slice(0, m.index).split('\n').length : undefined;
-}
-
-export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
-  const { parseDocument } = await import('yaml');
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    return fail(...doc.errors.map((e): MarginError => ({ code: 'E_SPEC', message: e.message.split('\n')[0],
-      at: { file, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col } })));
-  }
-  const parsed = (await specSchema()).safeParse(doc.toJS());
-  if (!parsed.success) {
-    return fail(...parsed.error.issues.map((i): MarginError => {
-      const field = String(i.path[0] ?? '');
-      return { code: 'E_SPEC', message: `${i.path.join('.') || 'spec'}: ${i.message}`, at: { file, slot: field || undefined, line: field ? lineOfKey(text, field) : undefined } };
-    }));
-  }
-  const s = parsed.data;
-  const params: Record<string, ParamDecl> = {};
-  for (const [k, v] of Object.entries(s.params ?? {})) {
-    params[k] = typeof v === 'number' ? { default: v, description: k } : { description: k, ...v };
-  }
-  const citation = typeof s.citation === 'string'
-    ? { key: s.citation, authors: '', title: s.citation, venue: '', year: 0 }
-    : s.citation ? { authors: '', title: s.citation.key, venue: '', year: 0, ...s.citation } : undefined;
-  return ok({ id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
-    m: String(s.m), h_w: String(s.h_w), h_l: String(s.h_l), Lambda: String(s.Lambda ?? '0'), notes: s.notes, origin: file });
-}
+export { fromCatalogue, printedSource, parseSpecText, inlineLoss, type InlineLoss } from './source.js';
 
 /** Attach file and line to errors raised while checking a loss read from a file. */
 function locate(errors: readonly MarginError[], file: string, text: string): MarginError[] {
@@ -111,18 +43,3 @@ export async function resolveLoss(ref: string): Promise<Result<LossSpec>> {
     hint: guess ? `did you mean '${guess}'?` : `catalogue: ${CATALOGUE.map((e) => e.id).join(', ')}` });
 }
 
-export interface InlineLoss {
-  readonly m: string;
-  readonly hw?: string;
-  readonly hl?: string;
-  readonly Lambda?: string;
-  readonly params?: Readonly<Record<string, number>>;
-  readonly name?: string;
-}
-
-export function inlineLoss(i: InlineLoss): Result<LossSpec> {
-  const params: Record<string, ParamDecl> = {};
-  for (const [k, v] of Object.entries(i.params ?? {})) params[k] = { default: v, description: k };
-  return checkLoss({ id: 'inline', name: i.name ?? 'inline loss', params, m: i.m, h_w: i.hw ?? 'a', h_l: i.hl ?? 'a',
-    Lambda: i.Lambda ?? '0', origin: 'command line' });
-}

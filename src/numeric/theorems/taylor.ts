@@ -16,7 +16,7 @@ import type { Verdict } from '../verdict.js';
 import { CATALOGUE } from '../../spec/catalogue/index.js';
 import { checkLoss } from '../../spec/check.js';
 import { MarginFault } from '../../spec/errors.js';
-import { fromCatalogue } from '../../spec/resolve.js';
+import { fromCatalogue } from '../../spec/source.js';
 import type { LossSpec } from '../../spec/types.js';
 import { samplePoint } from '../../symbolic/audit.js';
 import { mustDerive } from '../../symbolic/derive.js';

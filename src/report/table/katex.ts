@@ -1,18 +1,12 @@
-// Server-side KaTeX with the strictest settings: a formula KaTeX cannot set, or sets only leniently,
-// is an error here rather than red text in a page. The CSS and fonts it needs are copied beside the
-// page (woff2 only: every browser that runs KaTeX's CSS reads it), so the page works offline.
+// Server-side KaTeX: the rendering (strictest settings) lives in katex-render.ts, which a browser bundle
+// can take; this file adds the CSS and fonts a page needs, copied beside it (woff2 only: every browser
+// that runs KaTeX's CSS reads it), so the page works offline.
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import katex from 'katex';
 
-export const KATEX_OPTIONS = { throwOnError: true, strict: 'error', trust: false, output: 'html' } as const;
-
-export const renderMath = (tex: string, displayMode = false): string => katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode });
-
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-export { escapeHtml };
+export { KATEX_OPTIONS, escapeHtml, renderMath } from './katex-render.js';
 
 function katexDist(): string {
   return dirname(createRequire(import.meta.url).resolve('katex/dist/katex.min.css'));

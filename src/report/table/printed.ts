@@ -4,7 +4,7 @@
 
 import type { CatalogueEntry } from '../../spec/catalogue/index.js';
 import { checkLoss } from '../../spec/check.js';
-import { printedSource } from '../../spec/resolve.js';
+import { printedSource } from '../../spec/source.js';
 import type { LossSpec } from '../../spec/types.js';
 import { samplePoint } from '../../symbolic/audit.js';
 import { derive } from '../../symbolic/derive.js';

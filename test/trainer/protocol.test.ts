@@ -1,0 +1,55 @@
+// Every line a trainer sends is validated: JSON, version, schema — each failure a located error value.
+import { describe, expect, it } from 'vitest';
+import { findEntry } from '../../src/spec/catalogue/index.js';
+import { checkLoss } from '../../src/spec/check.js';
+import { fromCatalogue } from '../../src/spec/resolve.js';
+import { mustDerive } from '../../src/symbolic/derive.js';
+import { parseEventLine } from '../../src/trainer/protocol/parse.js';
+import { RequestSchema } from '../../src/trainer/protocol/schema.js';
+import { buildRequest, DEFAULT_SETTINGS } from '../../src/trainer/request.js';
+
+const pair = { logp_w: -1, logp_l: -2, c_ref_w: -1, c_ref_l: -2, len_w: 1, len_l: 1, z_ref: 0, dW: 0.05, dL: 0.05,
+  inner_wl: -1, norm_w2: 2, norm_l2: 2, cos_wl: -0.5, pred_dlogp_w_sign: 1, pred_dlogp_l_sign: -1,
+  fo_dlogp_w: 0.1, fo_dlogp_l: -0.1, obs_dlogp_w: 0.1, obs_dlogp_l: -0.1 };
+const line = (o: unknown) => JSON.stringify(o);
+
+describe('trainer protocol: event lines', () => {
+  it('accepts a valid step event and keeps extra fields', () => {
+    const r = parseEventLine(line({ v: 1, event: 'step', step: 3, loss: 0.69, pairs: [{ ...pair, extra: 7 }] }), 5);
+    expect(r.ok).toBe(true);
+    if (r.ok && r.event.event === 'step') expect((r.event.pairs[0] as Record<string, unknown>).extra).toBe(7);
+  });
+  it.each([
+    ['garbage', 'Traceback (most recent call last):', 'E_PROTOCOL', /line 4 is not JSON/],
+    ['an array', '[1,2]', 'E_PROTOCOL', /not a JSON object/],
+    ['another version', line({ v: 2, event: 'heartbeat', t: 1 }), 'E_PROTOCOL_VERSION', /version 2; marginlab speaks 1/],
+    ['no version', line({ event: 'heartbeat', t: 1 }), 'E_PROTOCOL_VERSION', /version undefined/],
+    ['an unknown event', line({ v: 1, event: 'teleport' }), 'E_PROTOCOL', /event/],
+    ['a step without pairs', line({ v: 1, event: 'step', step: 1, loss: 0.5, pairs: [] }), 'E_PROTOCOL', /pairs/],
+    ['a pair with a string where a number goes', line({ v: 1, event: 'step', step: 1, loss: 0.5, pairs: [{ ...pair, dW: 'x' }] }), 'E_PROTOCOL', /pairs\.0\.dW/],
+    ['a prediction that is not a sign', line({ v: 1, event: 'step', step: 1, loss: 0.5, pairs: [{ ...pair, pred_dlogp_w_sign: 2 }] }), 'E_PROTOCOL', /pred_dlogp_w_sign/],
+  ])('rejects %s', (_what, text, code, msg) => {
+    const r = parseEventLine(text, 4);
+    expect(r.ok).toBe(false);
+    if (!r.ok) { expect(r.error.code).toBe(code); expect(r.error.message).toMatch(msg); }
+  });
+});
+
+describe('trainer protocol: the request', () => {
+  const d = mustDerive((checkLoss(fromCatalogue(findEntry('simpo')!)) as { value: never }).value);
+  const req = buildRequest(d, { ...DEFAULT_SETTINGS, task: { kind: 'long' } });
+  it('is built to its schema, with code, expressions and probe checks', () => {
+    expect(req.ok).toBe(true);
+    if (!req.ok) return;
+    expect(RequestSchema.safeParse(req.value).success).toBe(true);
+    expect(req.value.loss.python).toContain('def loss_fn(');
+    expect(req.value.loss.expression.h_w).toContain('len_w');
+    expect(req.value.checks.length).toBeGreaterThan(0);
+  });
+  it('rejects a request of another version or without its loss', () => {
+    if (!req.ok) throw new Error('no request');
+    expect(RequestSchema.safeParse({ ...req.value, v: 2 }).success).toBe(false);
+    const { loss: _loss, ...rest } = req.value;
+    expect(RequestSchema.safeParse(rest).success).toBe(false);
+  });
+});
