@@ -42,7 +42,7 @@ describe('the paper audit', () => {
       'sppo-ratio-section3': 'refuted', 'eq12-vs-eq21': 'refuted', 'eq20-arithmetic': 'verified',
       taylor: 'verified-first-order', cases: 'verified', theorem1: 'verified', corollary2: 'needs-assumption', theorem3: 'verified-first-order',
       'dpo-dw-positive': 'proved', 'dpo-dl-positive': 'proved', 'simpo-ratio-positive': 'proved', 'cpo-ratio-gt-1': 'proved', 'regularised-dw-positive': 'proved',
-      'sppo-dl-positive': 'refuted', 'printed-ipo-dw': 'refuted', 'printed-kto-dl': 'refuted', 'printed-sppo-dw': 'refuted',
+      'sppo-dl-positive': 'refuted', 'admissible-interval': 'proved', 'printed-ipo-dw': 'refuted', 'printed-kto-dl': 'refuted', 'printed-sppo-dw': 'refuted',
     });
   });
 });

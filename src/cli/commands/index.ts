@@ -8,6 +8,7 @@ import { register as verify } from './verify.js';
 import { register as table } from './table.js';
 import { register as audit } from './audit.js';
 import { register as prove } from './prove.js';
+import { register as remedy } from './remedy.js';
 import { register as fuzz } from './fuzz.js';
 import { register as train } from './train.js';
 
@@ -20,6 +21,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   table,
   audit,
   prove,
+  remedy,
   fuzz,
   train,
 ];

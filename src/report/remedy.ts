@@ -1,0 +1,38 @@
+// `marginlab remedy` as text, JSON and LaTeX.
+
+import type { RemedyReport } from '../symbolic/remedy.js';
+import type { Gram } from '../symbolic/conditions.js';
+
+export const REMEDY_SCHEMA = 'marginlab/remedy@1';
+
+const f = (x: number) => (Number.isFinite(x) ? +x.toPrecision(6) : x > 0 ? '∞' : '−∞');
+
+/** The derivation of the interval, in LaTeX, for papers. */
+export function remedyTex(g: Gram): string {
+  return [
+    '\\Delta\\log\\pi_w \\ge 0 \\iff d_w\\|a\\|^2 \\ge d_l\\langle a,b\\rangle \\iff \\frac{d_w}{d_l} \\ge \\frac{\\langle a,b\\rangle}{\\|a\\|^2}',
+    g.innerWL > 0
+      ? '\\Delta\\log\\pi_l \\le 0 \\iff d_w\\langle a,b\\rangle \\le d_l\\|b\\|^2 \\iff \\frac{d_w}{d_l} \\le \\frac{\\|b\\|^2}{\\langle a,b\\rangle}'
+      : '\\Delta\\log\\pi_l \\le 0 \\text{ for every } d_w, d_l > 0 \\text{ since } \\langle a,b\\rangle \\le 0',
+    '\\frac{\\langle a,b\\rangle}{\\|a\\|^2} \\le \\frac{\\|b\\|^2}{\\langle a,b\\rangle} \\iff \\langle a,b\\rangle^2 \\le \\|a\\|^2\\|b\\|^2 \\text{ (Cauchy–Schwarz)}',
+  ].join(' \\\\\n');
+}
+
+export function remedyJson(r: RemedyReport, g: Gram) {
+  return { schema: REMEDY_SCHEMA, gram: g, ...r, interval: { ...r.interval, hi: Number.isFinite(r.interval.hi) ? r.interval.hi : null }, tex: remedyTex(g) };
+}
+
+export function remedyText(r: RemedyReport): string {
+  const lines = [
+    `regime: ${r.regime}`,
+    `d_w = ${f(r.dW)}, d_l = ${f(r.dL)}, d_w/d_l = ${r.ratio === null ? 'undefined' : f(r.ratio)}`,
+    `admissible d_w/d_l for chosen ↑ and rejected ↓: [${f(r.interval.lo)}, ${f(r.interval.hi)}] (geometric mean ${f(r.interval.target)})`,
+    `the loss's ratio is ${r.position === 'inside' ? 'inside: this step is already case 1' : r.position === 'below' ? 'below it: the chosen response goes down' : r.position === 'above' ? 'above it: the rejected response goes up' : 'undefined here'}`,
+  ];
+  for (const k of r.knobs) {
+    if (k.status === 'impossible') lines.push(`  ${k.knob}: no value can — ${k.reason}`);
+    else if (k.status === 'already') lines.push(`  ${k.knob}: already inside at ${f(k.current)}`);
+    else lines.push(`  ${k.knob}: ${f(k.current)} → ${f(k.value!)} gives d_w/d_l = ${f(k.ratio!)}, Δlogp_w = ${f(k.dLogpW!)}, Δlogp_l = ${f(k.dLogpL!)} (η = 1)`);
+  }
+  return lines.join('\n');
+}
