@@ -43,7 +43,7 @@ function conditionJson(c: DirectionCondition, r: Regime, audit: DirectionAudit |
   };
 }
 
-export function regimeJson(r: Regime, spec: LossSpec, audit?: DirectionAudit) {
+export function regimeJson(r: Regime, spec: LossSpec, audit?: DirectionAudit, proofs?: readonly RegimeProofs[]) {
   const names = texNames(spec);
   const conds = conditionsFor(r);
   const reg = audit?.regimes.find((x) => x.index === r.index);
@@ -61,12 +61,26 @@ export function regimeJson(r: Regime, spec: LossSpec, audit?: DirectionAudit) {
     invRatio: r.invRatio ? render(r.invRatio, names) : null,
     conditions: conds.map((c) => conditionJson(c, r, audit, names)),
     cases: CASES.map((k) => ({ id: k.id, label: k.label, requires: [...k.parts] })),
+    unconditional: proofs ? unconditional(r, proofs.find((p) => p.index === r.index)) : [],
   };
 }
 
 function single(d: Derivation, pick: (r: Regime) => Rendered | null) {
   if (d.regimes.length === 1) return pick(d.regimes[0]);
   return { piecewise: d.regimes.map((r) => ({ when: r.label, value: pick(r) })) };
+}
+
+/**
+ * Directions that hold for every gradient pair in a regime: where d_l ≡ 0, Δlogp_w = η d_w‖a‖², so the
+ * chosen rises wherever d_w > 0 is proved; where d_w ≡ 0, Δlogp_l = −η d_l‖b‖².
+ */
+export function unconditional(r: Regime, p: RegimeProofs | undefined): string[] {
+  const zero = (e: Regime['dW']) => e.kind === 'num' && e.value === 0;
+  const out: string[] = [];
+  if (zero(r.dL) && p?.dW.result.status === 'proved') out.push('chosen ↑ for every gradient pair: d_l = 0 here and d_w > 0 is proved');
+  if (zero(r.dW) && p?.dL.result.status === 'proved') out.push('rejected ↓ for every gradient pair: d_w = 0 here and d_l > 0 is proved');
+  if (p?.dW.result.status === 'proved' && p?.dL.result.status === 'proved') out.push('both weights positive (proved): conditions (9) and (10) hold in the form the paper prints, no sign flips');
+  return out;
 }
 
 function proofJson(p: RegimeProofs) {
@@ -85,7 +99,7 @@ export function derivationJson(d: Derivation, audit?: DirectionAudit, proofs?: r
     dW: single(d, (r) => render(r.dW, names)),
     dL: single(d, (r) => render(r.dL, names)),
     ratio: single(d, (r) => (r.ratio ? render(r.ratio, names) : null)),
-    regimes: d.regimes.map((r) => regimeJson(r, d.spec, audit)),
+    regimes: d.regimes.map((r) => regimeJson(r, d.spec, audit, proofs)),
     audit: audit ? {
       seed: audit.seed, samples: audit.samples, valid: audit.valid,
       dW: { negative: audit.dW.negative, zero: audit.dW.zero, positive: audit.dW.positive, min: audit.dW.min, witness: audit.dW.witness ?? null },
@@ -124,6 +138,7 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
     out.push(`  d_l = ${toText(r.dL)}`);
     out.push(`  d_w/d_l = ${r.ratio ? toText(r.ratio) : 'undefined (d_l = 0 in this regime)'}`);
     const reg = audit?.regimes.find((x) => x.index === r.index);
+    for (const u of unconditional(r, proofs?.find((p) => p.index === r.index))) out.push(`  ${u}`);
     for (const c of conditionsFor(r).filter((x) => x.direction === 'chosen-up' || x.direction === 'rejected-down')) {
       out.push(`  ${c.direction === 'chosen-up' ? 'chosen ↑' : 'rejected ↓'} ${c.equation} (${c.statement}):`);
       for (const b of c.branches) {

@@ -27,6 +27,10 @@ describe('errors say what and where', () => {
     expect(e.hint).toContain("did you mean 'beta'");
     expect(formatError(e)).toBe("E_UNKNOWN_SYMBOL in m, line 1, column 12: 'bta' is not a known symbol — did you mean 'beta'?");
   });
+  it('toFailWith speaks the same language', () => {
+    expect(parse('logsigmoid(bta*a)')).toFailWith('E_UNKNOWN_SYMBOL', { slot: 'm', column: 12 });
+    expect(parse('a + min(a)')).toFailWith('E_ARITY', { column: 5 });
+  });
   it('unknown function with a suggestion', () => {
     expect(errorOf('logsigmod(a)')).toMatchObject({ code: 'E_UNKNOWN_FUNCTION', at: { column: 1 }, hint: "did you mean 'logsigmoid'?" });
   });

@@ -17,6 +17,11 @@ const SYMS = ['logp_w', 'logp_l', 'c_ref_w', 'c_ref_l', 'c_ref', 'len_w', 'len_l
 const only = (id: string) => { const d = mustDerive(specOf(id)); expect(d.regimes).toHaveLength(1); return d.regimes[0]; };
 
 describe('DPO: d_w/d_l = d_l/d_w = 1', () => {
+  it('toHaveRatio: DPO 1, SimPO len_l/len_w, and CPO not 1', () => {
+    expect('dpo').toHaveRatio('1');
+    expect('simpo').toHaveRatio('len_l/len_w');
+    expect('cpo').not.toHaveRatio('1');
+  });
   it('the simplified ratio is the constant 1, both ways', () => {
     const r = only('dpo');
     expect(r.ratio && toText(r.ratio)).toBe('1');
