@@ -34,13 +34,12 @@ describe('marginlab verify', () => {
     expect(r.stdout).toMatch(/theorem1\s+FAIL\s+refuted/);
     expect(r.stdout).toMatch(/counterexample/);
   });
-  it('--backend auto runs on cpu and says so; webgpu is refused with exit 2', async () => {
+  it('--backend auto picks WebGPU when an adapter exists and says so; --backend webgpu runs', async () => {
     const a = await runCli(['verify', 'cases', '--samples', '2', '--backend', 'auto']);
     expect(a.code).toBe(0);
-    expect(a.stderr).toMatch(/auto: using cpu/);
-    const w = await runCli(['verify', 'cases', '--backend', 'webgpu']);
-    expect(w.code).toBe(2);
-    expect(w.stderr).toMatch(/not available yet/);
+    expect(a.stderr).toMatch(/backend auto: using webgpu/);
+    const w = await runCli(['verify', 'cases', '--samples', '2', '--backend', 'webgpu']);
+    expect(w.code).toBe(0);
   });
   it.each([
     [['verify', 'theorem1', '--vocab', '1'], /--vocab needs a whole number >= 2/],
