@@ -77,6 +77,7 @@ function single(d: Derivation, pick: (r: Regime) => Rendered | null) {
 export function unconditional(r: Regime, p: RegimeProofs | undefined): string[] {
   const zero = (e: Regime['dW']) => e.kind === 'num' && e.value === 0;
   const out: string[] = [];
+  if (p?.dW.result.vacuous || p?.dL.result.vacuous) return ['this regime is empty on the audit domain (no point meets its constraints): every statement about it holds vacuously'];
   if (zero(r.dL) && p?.dW.result.status === 'proved') out.push('chosen ↑ for every gradient pair: d_l = 0 here and d_w > 0 is proved');
   if (zero(r.dW) && p?.dL.result.status === 'proved') out.push('rejected ↓ for every gradient pair: d_w = 0 here and d_l > 0 is proved');
   if (p?.dW.result.status === 'proved' && p?.dL.result.status === 'proved') out.push('both weights positive (proved): conditions (9) and (10) hold in the form the paper prints, no sign flips');
@@ -159,7 +160,7 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
       for (const w of [p.dW, p.dL]) {
         const r = w.result;
         const where = d.regimes.length > 1 ? ` in regime ${p.index + 1}` : '';
-        const detail = r.status === 'refuted' ? ` — witness ${Object.entries(r.witness!).map(([k, v]) => `${k}=${+v.toPrecision(4)}`).join(', ')} gives ${+r.witnessValue!.toPrecision(4)}`
+        const detail = r.vacuous ? ' (vacuously: the regime is empty on the domain)' : r.status === 'refuted' ? ` — witness ${Object.entries(r.witness!).map(([k, v]) => `${k}=${+v.toPrecision(4)}`).join(', ')} gives ${+r.witnessValue!.toPrecision(4)}`
           : r.status === 'undecided' ? ` — ${(100 * r.remainingShare).toPrecision(2)}% of the domain left after ${r.boxes} boxes` : '';
         out.push(`  ${w.claim}${where}: ${r.status.toUpperCase()}${detail}`);
       }

@@ -6,7 +6,8 @@
 // ℓ = −(m + Λ) the sign is the opposite — its Δ formulas come out right only because the descent step
 // −η∇ℓ is also written without its minus. marginlab derives from ℓ itself.)
 
-import { type Expr, add, mul, neg, substitute, sym, sub } from '../expr/expr.js';
+import { type Expr, add, mul, neg, num, substitute, sym, sub, symbolsOf } from '../expr/expr.js';
+import { compile } from './evaluate.js';
 import { MarginFault, type MarginError, type Result, fail, ok } from '../spec/errors.js';
 import { ARG, LOGP_L, LOGP_W } from '../spec/symbols.js';
 import type { LossSpec, Slot } from '../spec/types.js';
@@ -78,7 +79,9 @@ function enumerate(slots: Record<Slot, Expr>, constraints: RegimeConstraint[], o
     const h = innermostHinge(slots[slot]);
     if (!h) continue;
     const parts = hingeParts(h);
-    const g = simplify(substitute(parts.g, { [ARG]: placement(slot, slots) }));
+    let g = simplify(substitute(parts.g, { [ARG]: placement(slot, slots) }));
+    // A boundary free of symbols (sigmoid(1) − log(2)) is decided here: one side only, no constraint.
+    if (g.kind !== 'num' && symbolsOf(g).size === 0) g = num(compile(g)({}));
     const k = key(h);
     const sides: Array<'above' | 'below'> = g.kind === 'num' ? [g.value > 0 ? 'above' : 'below'] : ['below', 'above'];
     for (const side of sides) {

@@ -26,7 +26,9 @@ interface Split {
 
 /** Split a term into sign, |numeric coefficient|, numerator factors and denominator factors. */
 function split(e: Expr): Split {
-  const factors = e.kind === 'mul' ? e.factors : [e];
+  // Nested products (as parsed, before simplification) print as one.
+  const flat = (x: Expr): Expr[] => (x.kind === 'mul' ? x.factors.flatMap(flat) : [x]);
+  const factors = flat(e);
   let coef = 1;
   const num: Expr[] = [];
   const den: Expr[] = [];

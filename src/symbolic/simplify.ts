@@ -141,9 +141,14 @@ export function simplifyMul(input: readonly Expr[]): Expr {
   let k = 1;
   const quotient = input.some(hasNegativePower);
   const groups = new Map<string, { base: Expr; exps: Expr[] }>();
+  // e^u · e^v → e^(u+v): exponentials merge into one, so e^w · e^(−w) cancels (a common factor pulled
+  // out of a sum comes back as e^(−w), and must meet the e^w it came from).
+  const expArgs: Expr[] = [];
   const push = (f: Expr): void => {
     if (f.kind === 'mul') { f.factors.forEach(push); return; }
     if (f.kind === 'num') { k *= f.value; return; }
+    if (f.kind === 'call' && f.fn === 'exp') { expArgs.push(f.args[0]); return; }
+    if (f.kind === 'pow' && f.base.kind === 'call' && f.base.fn === 'exp') { push(simplifyPow(f.base, f.exp)); return; }
     const sumFactor = f.kind === 'add' ? { sum: f, n: ONE } : f.kind === 'pow' && f.base.kind === 'add' && f.exp.kind === 'num' && Number.isInteger(f.exp.value) ? { sum: f.base, n: f.exp } : undefined;
     if (sumFactor && (quotient || sumFactor.n.kind === 'num' && sumFactor.n.value !== 1)) {
       // In a quotient, βλ + β → β·(λ + 1): pull factors common to every term out of a sum so they can
@@ -172,6 +177,11 @@ export function simplifyMul(input: readonly Expr[]): Expr {
 
   const factors: Expr[] = [];
   let again = false;
+  if (expArgs.length > 0) {
+    const e = expArgs.length === 1 ? expArgs[0] : simplifyAdd(expArgs);
+    const merged = simplifyCall('exp', [e]);
+    if (merged.kind === 'num') k *= merged.value; else factors.push(merged);
+  }
   for (const g of groups.values()) {
     const exp = g.exps.length === 1 ? g.exps[0] : simplifyAdd(g.exps);
     if (isNum(exp, 0)) continue;
@@ -242,6 +252,7 @@ export function simplifyCall(fn: string, args: readonly Expr[]): Expr {
  * (βσ + λ)/(βσ) → 1 + λ/(βσ), which shows at a glance that CPO's ratio exceeds 1.
  */
 export function simplifyRatio(numerator: Expr, denominator: Expr): Expr {
+  if (numerator.kind === 'num' && numerator.value === 0) return numerator;
   const q = simplifyMul([numerator, simplifyPow(denominator, num(-1))]);
   if (q.kind !== 'mul') return q;
   const sums = q.factors.filter((f) => f.kind === 'add');

@@ -35,6 +35,8 @@ export interface ProofResult {
   readonly boxes: number;
   /** Random points tried as witnesses before branching. */
   readonly probes: number;
+  /** Proved only because no point of the domain meets the side conditions (an empty regime). */
+  readonly vacuous?: boolean;
   /** Undecided boxes left when the budget ran out, and their share of the (atan-mapped) domain. */
   readonly remaining: number;
   readonly remainingShare: number;
@@ -120,10 +122,12 @@ export function prove(expr: Expr, op: SignOp, domain: Box, opts: { budget?: numb
       return { status: 'refuted', witness: x, witnessValue: evaluateOrNaN(fx, x), boxes, probes, remaining: 1, remainingShare: 0, seconds: (performance.now() - t0) / 1000 };
     }
   }
+  let relevant = 0;
   while (queue.length > 0 && boxes < budget) {
     const box = queue.shift()!;
     boxes++;
     if (conds.some((c) => certainlyOutside(c, c.gi(box)))) continue;
+    relevant++;
     const value = f(box);
     if (holds(op, value)) continue;
     // Try the box's centre as a witness.
@@ -146,7 +150,7 @@ export function prove(expr: Expr, op: SignOp, domain: Box, opts: { budget?: numb
     if (!(m > i.lo && m < i.hi)) continue; // cannot split further in float64
     queue.push({ ...box, [best]: interval(i.lo, m, i.loOpen, false) }, { ...box, [best]: interval(m, i.hi, false, i.hiOpen) });
   }
-  if (queue.length === 0) return { status: 'proved', boxes, probes, remaining: 0, remainingShare: 0, seconds: (performance.now() - t0) / 1000 };
+  if (queue.length === 0) return { status: 'proved', vacuous: relevant === 0, boxes, probes, remaining: 0, remainingShare: 0, seconds: (performance.now() - t0) / 1000 };
   const left = queue.reduce((s, b) => s + names.reduce((p, n) => p * Math.max(measure(b[n]), 0), 1), 0);
   return { status: 'undecided', boxes, probes, remaining: queue.length, remainingShare: left / total, seconds: (performance.now() - t0) / 1000 };
 }
