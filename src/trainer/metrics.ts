@@ -3,6 +3,7 @@
 // step's agreement, and every pair in full.
 
 import type { StepEvent } from './protocol/schema.js';
+import { case1Of, share } from './case1.js';
 import { type Predictor, agrees } from './predict.js';
 
 export interface PairRow extends Record<string, unknown> {
@@ -38,6 +39,16 @@ export interface MetricsRow {
   readonly obs_batch_dlogp_l: number | null;
   readonly agree_rate: number;
   readonly ml_agree_rate: number | null;
+  /** Batch means of the whole responses' log π (equal to logp_w, logp_l unless a masked variant trains). */
+  readonly full_logp_w: number;
+  readonly full_logp_l: number;
+  /** Is the step as a whole in case 1 (case1.ts), first order and observed; the share of its pairs that are. */
+  readonly case1_fo: boolean | null;
+  readonly case1_obs: boolean | null;
+  readonly case1_pairs_fo: number | null;
+  readonly variant: string;
+  readonly scale_w: number | null;
+  readonly scale_l: number | null;
   readonly pairs: readonly PairRow[];
 }
 
@@ -66,6 +77,9 @@ export function metricsRow(e: StepEvent, predictor: Predictor): MetricsRow {
     obs_batch_dlogp_w: e.obs_batch_dlogp_w ?? null, obs_batch_dlogp_l: e.obs_batch_dlogp_l ?? null,
     agree_rate: pairs.filter((p) => p.agree).length / pairs.length,
     ml_agree_rate: mlKnown.length ? mlKnown.filter((p) => p.ml_agree).length / mlKnown.length : null,
+    full_logp_w: m((p) => p.full_logp_w ?? p.logp_w), full_logp_l: m((p) => p.full_logp_l ?? p.logp_l),
+    case1_fo: case1Of(e, 'fo'), case1_obs: case1Of(e, 'obs'), case1_pairs_fo: share(ps.map((p) => case1Of(p, 'fo'))),
+    variant: e.variant ?? 'none', scale_w: e.scale_w ?? null, scale_l: e.scale_l ?? null,
     pairs,
   };
 }

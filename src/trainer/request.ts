@@ -25,11 +25,12 @@ export interface RunSettings {
   readonly heartbeatS: number;
   readonly tokenCosine: boolean;
   readonly predict: TrainerRequest['predict'];
+  readonly variant: TrainerRequest['variant'];
 }
 
 export const DEFAULT_SETTINGS: Omit<RunSettings, 'task'> = {
   steps: 40, lr: 0.01, seed: 1, device: 'cpu', dtype: 'float64', batchSize: 8, logEvery: 1, sftSteps: 100, sftLr: 3e-3,
-  heartbeatS: 2, tokenCosine: true, predict: 'conditions',
+  heartbeatS: 2, tokenCosine: true, predict: 'conditions', variant: 'none',
 };
 
 /** Probe points spread over short and long responses and both signs of the margin. */
@@ -69,6 +70,7 @@ export function buildRequest(d: Derivation, s: RunSettings): { ok: true; value: 
     model: { kind: 'tiny', d_model: 32, layers: 2, heads: 2 },
     measure: { gram: true, token_cosine: s.tokenCosine },
     predict: s.predict,
+    variant: s.variant,
     checks: probeChecks(d),
   } };
 }

@@ -4,6 +4,7 @@
 
 import type { ChecksumReport } from './checksum.js';
 import type { TrainerError } from './errors.js';
+import { case1Of, share } from './case1.js';
 import type { MetricsRow } from './metrics.js';
 
 export interface RunSummary {
@@ -20,6 +21,12 @@ export interface RunSummary {
   readonly agreementRejected: number | null;
   /** The same with marginlab's conditions (9)/(10) instead of the trainer's prediction. */
   readonly marginlabAgreement: number | null;
+  readonly variant: string;
+  /** Share of logged steps in case 1 (chosen ↑, rejected ↓, the batch as a whole; case1.ts): first order,
+   * observed; and the share of measured pairs in case 1 under the batch step. */
+  readonly case1Share: number | null;
+  readonly case1ObsShare: number | null;
+  readonly case1PairShare: number | null;
   readonly first: Partial<MetricsRow> | null;
   readonly last: Partial<MetricsRow> | null;
   readonly checksum: ChecksumReport | null;
@@ -46,6 +53,9 @@ export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'l
     agreementChosen: rate((p) => same(p.pred_dlogp_w_sign, p.obs_dlogp_w)),
     agreementRejected: rate((p) => same(p.pred_dlogp_l_sign, p.obs_dlogp_l)),
     marginlabAgreement: rate((p) => p.ml_agree),
+    variant: rows[0]?.variant ?? 'none',
+    case1Share: share(rows.map((r) => r.case1_fo)), case1ObsShare: share(rows.map((r) => r.case1_obs)),
+    case1PairShare: share(pairs.map((p) => case1Of(p, 'fo'))),
     first: rows.length ? headline(rows[0]) : null,
     last: rows.length ? headline(rows[rows.length - 1]) : null,
   };

@@ -11,6 +11,7 @@ import { register as prove } from './prove.js';
 import { register as remedy } from './remedy.js';
 import { register as fuzz } from './fuzz.js';
 import { register as train } from './train.js';
+import { register as report } from './report.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   derive,
@@ -24,4 +25,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   remedy,
   fuzz,
   train,
+  report,
 ];

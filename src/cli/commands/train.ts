@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { derive } from '../../symbolic/derive.js';
 import { runTraining } from '../../trainer/client.js';
 import { formatTrainerError } from '../../trainer/errors.js';
+import { VARIANTS, type Variant } from '../../trainer/protocol/schema.js';
 import { DEFAULT_SETTINGS, type TaskRef } from '../../trainer/request.js';
 import { collect, finiteNumber, json, need, out, positiveInt } from '../common.js';
 import { lossFromArgs } from '../load.js';
@@ -26,7 +27,7 @@ function positive(name: string) {
 interface TrainOptions {
   task: TaskRef; loss: string; steps: number; lr: number; seed: number; out?: string; python?: string; trainer?: string;
   json?: boolean; device: string; batchSize: number; logEvery: number; sftSteps: number; timeout: number;
-  predict: 'conditions' | 'no-sign-handling' | 'flipped'; param?: string[]; tokenCosine: boolean; dtype: 'float64' | 'float32';
+  predict: 'conditions' | 'no-sign-handling' | 'flipped'; param?: string[]; tokenCosine: boolean; dtype: 'float64' | 'float32'; variant: Variant;
 }
 
 export function register(program: Command): void {
@@ -35,6 +36,7 @@ export function register(program: Command): void {
     .requiredOption('--task <task>', 'single | short | long (section 4.2) or FILE.jsonl', parseTask)
     .requiredOption('--loss <loss>', 'catalogue id or spec file')
     .option('--param <name=value>', 'set a loss parameter (repeatable)', collect)
+    .addOption(new Option('--variant <v>', 'entanglement-aware variant of the loss (docs/remedies.md)').choices([...VARIANTS]).default('none'))
     .option('--steps <n>', 'preference-optimisation steps', positiveInt('--steps'), DEFAULT_SETTINGS.steps)
     .option('--lr <x>', 'SGD learning rate (also the probe step)', positive('--lr'), DEFAULT_SETTINGS.lr)
     .option('--seed <n>', 'seed for data, init and batches', (v) => Math.trunc(finiteNumber('--seed')(v)), DEFAULT_SETTINGS.seed)
@@ -72,7 +74,7 @@ export function register(program: Command): void {
       const res = await runTraining({
         derivation: d, outDir, python: o.python, trainerCommand: o.trainer, timeoutMs: o.timeout * 1000, signal: ac.signal, onRow,
         settings: { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
-          batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict },
+          batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant },
       });
       stopBar();
       process.removeListener('SIGINT', onSig);
@@ -84,6 +86,7 @@ export function register(program: Command): void {
         out(`${spec.source.name} on ${s.task}: ${s.loggedSteps} logged steps, ${s.pairsMeasured} pairs measured in ${s.seconds.toFixed(1)} s`);
         if (s.first && s.last) out(`logp_w ${s.first.logp_w?.toFixed(4)} → ${s.last.logp_w?.toFixed(4)}, logp_l ${s.first.logp_l?.toFixed(4)} → ${s.last.logp_l?.toFixed(4)}, cos_wl ${s.first.cos_wl?.toFixed(3)} → ${s.last.cos_wl?.toFixed(3)}`);
         out(`predicted vs observed signs agree: ${pct(s.agreement)} (marginlab's conditions: ${pct(s.marginlabAgreement)})`);
+        out(`steps in case 1 (batch chosen up, rejected down)${s.variant === 'none' ? '' : ` with ${s.variant}`}: ${pct(s.case1Share)} first order, ${pct(s.case1ObsShare)} observed; pairs: ${pct(s.case1PairShare)}`);
         out(`wrote ${res.metricsPath} and ${res.summaryPath}`);
       }
       if (res.error) {

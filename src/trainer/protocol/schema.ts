@@ -24,6 +24,10 @@ export const LossPayloadSchema = z.object({
   entry: z.string(),
 });
 
+/** Entanglement-aware variants of the loss (docs/remedies.md); 'none' trains the loss as it is. */
+export const VARIANTS = ['none', 'adaptive', 'masked-first-diff', 'masked-diff-only', 'projected'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
 export const PointSchema = z.object({
   logp_w: num, logp_l: num, c_ref_w: num, c_ref_l: num, len_w: num, len_l: num, z_ref: num,
 });
@@ -47,6 +51,7 @@ export const RequestSchema = z.object({
   measure: z.object({ gram: z.boolean(), token_cosine: z.boolean() }),
   /** 'conditions' is the real prediction; the other two break it on purpose (tests). */
   predict: z.enum(['conditions', 'no-sign-handling', 'flipped']),
+  variant: z.enum(VARIANTS),
   /** Probe points with marginlab's expected values; the trainer answers with a `check` event. */
   checks: z.array(z.object({ point: PointSchema, expected: z.object({ L: num, dW: num, dL: num }) })),
 });
@@ -56,6 +61,11 @@ export const PairMetricsSchema = PointSchema.extend({
   pred_dlogp_w_sign: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
   pred_dlogp_l_sign: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
   fo_dlogp_w: num, fo_dlogp_l: num, obs_dlogp_w: num, obs_dlogp_l: num,
+  // The whole responses' log π and their change under the batch step actually taken (after any variant):
+  // first order lr⟨∇log π, u⟩ and observed. Optional: a trainer of an earlier build may not send them.
+  full_logp_w: num.optional(), full_logp_l: num.optional(),
+  step_fo_dlogp_w: num.optional(), step_fo_dlogp_l: num.optional(),
+  step_obs_dlogp_w: num.optional(), step_obs_dlogp_l: num.optional(),
 }).loose();
 
 const ev = <T extends string, S extends z.ZodRawShape>(event: T, shape: S) =>
@@ -67,7 +77,12 @@ export const EventSchema = z.discriminatedUnion('event', [
   ev('sft', { step: z.number().int(), loss: num }),
   ev('check', { results: z.array(z.object({ L: num, dW: num, dL: num })) }),
   ev('step', { step: z.number().int(), loss: num, pairs: z.array(PairMetricsSchema).min(1),
-    obs_batch_dlogp_w: num.optional(), obs_batch_dlogp_l: num.optional() }),
+    obs_batch_dlogp_w: num.optional(), obs_batch_dlogp_l: num.optional(),
+    variant: z.string().optional(), scale_w: num.optional(), scale_l: num.optional(), proj_coef: num.optional(),
+    batch_inner_wl: num.optional(), batch_norm_w2: num.optional(), batch_norm_l2: num.optional(),
+    // The step as a whole: the d-weighted batch log π of the whole responses, first order and observed.
+    step_fo_dlogp_w: num.optional(), step_fo_dlogp_l: num.optional(),
+    step_obs_dlogp_w: num.optional(), step_obs_dlogp_l: num.optional() }),
   ev('token_cosine', { step: z.number().int(), tokens_w: z.array(z.string()), tokens_l: z.array(z.string()), cos: z.array(z.array(num)) }),
   ev('heartbeat', { t: num }),
   ev('done', { seconds: num }),

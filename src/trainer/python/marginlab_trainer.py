@@ -19,9 +19,14 @@ sys.path.insert(0, HERE)
 
 _lock = threading.Lock()
 _stop = {"signal": None}
+_rank = {"rank": 0}
 
 
 def emit(event, **fields):
+    if _rank["rank"] != 0:  # under torchrun only rank 0 speaks the protocol (ml_dist)
+        if event == "error":
+            sys.stderr.write(f"rank {_rank['rank']}: {fields.get('code')}: {fields.get('message')}\n")
+        return
     line = json.dumps({"v": PROTOCOL, "event": event, **fields}, allow_nan=True)
     with _lock:
         sys.stdout.write(line + "\n")
@@ -45,10 +50,12 @@ except Exception as e:  # noqa: BLE001 — any import failure means the same thi
          "on Debian: apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread, "
          "then use --python /usr/bin/python3")
 
+import ml_dist  # noqa: E402
 import ml_loss  # noqa: E402
 import ml_measure  # noqa: E402
 import ml_model  # noqa: E402
 import ml_tasks  # noqa: E402
+import ml_variants  # noqa: E402
 
 
 def optional(name):
@@ -61,7 +68,8 @@ def optional(name):
 
 def hello():
     emit("hello", protocol=PROTOCOL, trainer="marginlab-reference", torch=torch.__version__,
-         cuda=torch.cuda.is_available(), transformers=optional("transformers"), peft=optional("peft"), pid=os.getpid())
+         cuda=torch.cuda.is_available(), transformers=optional("transformers"), peft=optional("peft"), pid=os.getpid(),
+         world=ml_dist.STATE["world"])
 
 
 def on_signal(signum, _frame):
@@ -86,7 +94,7 @@ def check_request(req):
 def pick_device(name):
     if name == "cuda" and not torch.cuda.is_available():
         fail("E_DEVICE", "--device cuda was asked for but torch sees no CUDA device", 2)
-    return torch.device(name)
+    return ml_dist.local_device(name)
 
 
 def build_task(task, seed):
@@ -111,11 +119,12 @@ def sft(model, data, req, device, gen):
     for s in range(steps):
         if _stop["signal"]:
             interrupted()
-        idx = torch.randint(0, ids_w.shape[0], (bs,), generator=gen).to(device)
+        idx = ml_dist.shard(torch.randint(0, ids_w.shape[0], (bs,), generator=gen).to(device))
         m = mask_w[idx]
         loss = -(seq_logps(model, ids_w[idx], m) / m[:, 1:].sum(1)).mean()
         opt.zero_grad()
         loss.backward()
+        ml_dist.average_grads(model.parameters())
         opt.step()
         if s % max(1, steps // 10) == 0 or s == steps - 1:
             emit("sft", step=s, loss=loss.item())
@@ -130,9 +139,17 @@ def floats(t):
     return [float(x) for x in t.detach().cpu().tolist()]
 
 
-def train(req):
+def flat(grads, params):
+    return torch.cat([(torch.zeros_like(p) if g is None else g).reshape(-1) for g, p in zip(grads, params)])
+
+
+def setup(req):
+    """Data, model, SFT reference and loss: everything a preference-optimisation step needs, in one dict."""
     device = pick_device(req.get("device", "cpu"))
     dtype = torch.float64 if req.get("dtype", "float64") == "float64" else torch.float32
+    variant = req.get("variant", "none")
+    if variant not in ml_variants.VARIANTS:
+        fail("E_PROTOCOL", f"unknown variant {variant!r}; this trainer knows {', '.join(ml_variants.VARIANTS)}", 2)
     torch.manual_seed(req["seed"])
     gen = torch.Generator().manual_seed(req["seed"])
     try:
@@ -146,16 +163,16 @@ def train(req):
     model = ml_model.TinyLM(len(vocab.itos), d=m.get("d_model", 32), layers=m.get("layers", 2), heads=m.get("heads", 2),
                             max_len=ids_w.shape[1]).to(device=device, dtype=dtype)
     emit("task", pairs=len(pairs), vocab=len(vocab.itos), seq_len=int(ids_w.shape[1]),
-         params=sum(p.numel() for p in model.parameters()),
+         params=sum(p.numel() for p in model.parameters()), variant=variant, world=ml_dist.STATE["world"],
          example={"prompt": pairs[0]["prompt"], "chosen": pairs[0]["chosen"], "rejected": pairs[0]["rejected"]})
 
     sft(model, data, req, device, gen)
+    # The loss sees log π over the tokens its variant counts (all response tokens unless masked); the
+    # reference and |y| are taken over the same tokens, so the margin compares like with like.
+    lmask_w, lmask_l = ml_variants.response_masks(ids_w, mask_w, ids_l, mask_l, variant)
     with torch.no_grad():
-        c_ref_w = seq_logps(model, ids_w, mask_w)
-        c_ref_l = seq_logps(model, ids_l, mask_l)
-    len_w = mask_w.sum(1).to(dtype)
-    len_l = mask_l.sum(1).to(dtype)
-
+        c_ref_w = seq_logps(model, ids_w, lmask_w)
+        c_ref_l = seq_logps(model, ids_l, lmask_l)
     spec = req["loss"]
     try:
         loss_fn = ml_loss.load_loss(spec["python"], spec.get("entry", "loss_fn"))
@@ -163,58 +180,114 @@ def train(req):
         fail("E_LOSS_CODE", f"the generated loss does not load: {e}", 2)
     params = loss_params(spec, dtype, device)
     run_checks(req, loss_fn, params, dtype, device)
+    return {"model": model, "fun": ml_measure.Functional(model), "gen": gen, "device": device, "vocab": vocab,
+            "data": data, "ids_w": ids_w, "ids_l": ids_l, "mask_w": lmask_w, "mask_l": lmask_l, "full_w": mask_w,
+            "full_l": mask_l, "c_ref_w": c_ref_w, "c_ref_l": c_ref_l, "len_w": lmask_w.sum(1).to(dtype),
+            "len_l": lmask_l.sum(1).to(dtype), "loss_fn": loss_fn, "params": params,
+            "variant": variant, "masked": variant.startswith("masked"), "lr": req["lr"], "bs": req.get("batch_size", 8),
+            "mode": req.get("predict", "conditions")}
 
-    fun = ml_measure.Functional(model)
+
+def po_step(S, step, logged):
+    """One preference-optimisation step (plain SGD, so eq. (5)'s first-order step is the actual update); when
+    `logged`, the step event's record (rank 0), else None."""
+    model, lr = S["model"], S["lr"]
+    idx = ml_dist.shard(torch.randint(0, S["ids_w"].shape[0], (S["bs"],), generator=S["gen"]).to(S["device"]))
+    b = {k: S[k][idx] for k in ("ids_w", "ids_l", "mask_w", "mask_l", "full_w", "full_l")}
+    lw = seq_logps(model, b["ids_w"], b["mask_w"])
+    ll = seq_logps(model, b["ids_l"], b["mask_l"])
+    ctx = {"logp_w": lw, "logp_l": ll, "c_ref_w": S["c_ref_w"][idx], "c_ref_l": S["c_ref_l"][idx], "len_w": S["len_w"][idx],
+           "len_l": S["len_l"][idx], "z_ref": torch.zeros_like(lw)}
+    loss = (S["loss_fn"](lw, ll, params=S["params"], **{k: ctx[k] for k in ml_loss.ARGS[2:]}) + torch.zeros_like(lw)).mean()
+    if not torch.isfinite(loss):
+        fail("E_NON_FINITE", f"the loss is {loss.item()} at step {step}", 4,
+             "the loss left its domain (see `marginlab derive` for where it is defined)")
+    # The loss's gradient in its two halves, −∇L = G_w − G_l (ml_variants); d_w, d_l are held fixed, which
+    # is the chain rule exactly since L depends on θ only through log π_w and log π_l.
+    _, dw, dl = ml_loss.weights(S["loss_fn"], S["params"], ctx)
+    ps = list(model.parameters())
+    gw = ml_dist.mean_(flat(torch.autograd.grad((dw * lw).mean(), ps, allow_unused=True), ps))
+    gl = ml_dist.mean_(flat(torch.autograd.grad((dl * ll).mean(), ps, allow_unused=True), ps))
+    u, info = ml_variants.combine(S["variant"], gw, gl)
+    record = measure_step(S, b, ctx, dw, dl, u) if logged and ml_dist.is_main() else None
+    if record is not None:
+        # Case 1 of the step as a whole: the batch's chosen log π (weighted by d_w, the aggregate whose gradient
+        # is G_w) rises and its rejected one falls, to first order lr⟨G, u⟩ — on the whole responses, so a
+        # masked variant is judged on what it leaves out too (one extra backward each, on logged steps only).
+        hw, hl = gw, gl
+        if S["masked"]:
+            fw = seq_logps(model, b["ids_w"], b["full_w"])
+            fl = seq_logps(model, b["ids_l"], b["full_l"])
+            hw = flat(torch.autograd.grad((dw * fw).mean(), ps, allow_unused=True), ps)
+            hl = flat(torch.autograd.grad((dl * fl).mean(), ps, allow_unused=True), ps)
+        record["step_fo_dlogp_w"], record["step_fo_dlogp_l"] = lr * float(hw @ u), lr * float(hl @ u)
+    with torch.no_grad():
+        i = 0
+        for p in ps:
+            p.add_(lr * u[i:i + p.numel()].view_as(p))
+            i += p.numel()
+    if record is None:
+        return None
+    with torch.no_grad():
+        record["obs_batch_dlogp_w"] = float((seq_logps(model, b["ids_w"], b["mask_w"]) - lw).mean())
+        record["obs_batch_dlogp_l"] = float((seq_logps(model, b["ids_l"], b["mask_l"]) - ll).mean())
+        new_w = seq_logps(model, b["ids_w"], b["full_w"])
+        new_l = seq_logps(model, b["ids_l"], b["full_l"])
+    old_w = torch.tensor([p["full_logp_w"] for p in record["pairs"]], dtype=new_w.dtype, device=new_w.device)
+    old_l = torch.tensor([p["full_logp_l"] for p in record["pairs"]], dtype=new_l.dtype, device=new_l.device)
+    for k, p in enumerate(record["pairs"]):
+        p["step_obs_dlogp_w"] = float(new_w[k] - old_w[k])
+        p["step_obs_dlogp_l"] = float(new_l[k] - old_l[k])
+    record["step_obs_dlogp_w"] = float((dw * (new_w - old_w)).mean())
+    record["step_obs_dlogp_l"] = float((dl * (new_l - old_l)).mean())
+    record.update(info, variant=S["variant"], loss=loss.item())
+    return record
+
+
+def train(req):
+    S = setup(req)
     measure = req.get("measure", {})
-    if measure.get("token_cosine", True):
-        token_cosine(fun, model, data, vocab, 0)
-
-    opt = torch.optim.SGD(model.parameters(), lr=req["lr"])
-    bs, log_every, mode = req.get("batch_size", 8), req.get("log_every", 1), req.get("predict", "conditions")
+    if measure.get("token_cosine", True) and ml_dist.is_main():
+        token_cosine(S["fun"], S["model"], S["data"], S["vocab"], 0)
+    log_every = req.get("log_every", 1)
     for step in range(req["steps"]):
         if _stop["signal"]:
             interrupted()
-        idx = torch.randint(0, ids_w.shape[0], (bs,), generator=gen).to(device)
-        b = {"ids_w": ids_w[idx], "mask_w": mask_w[idx], "ids_l": ids_l[idx], "mask_l": mask_l[idx]}
-        lw = seq_logps(model, b["ids_w"], b["mask_w"])
-        ll = seq_logps(model, b["ids_l"], b["mask_l"])
-        ctx = {"logp_w": lw, "logp_l": ll, "c_ref_w": c_ref_w[idx], "c_ref_l": c_ref_l[idx], "len_w": len_w[idx],
-               "len_l": len_l[idx], "z_ref": torch.zeros_like(lw)}
-        per = loss_fn(lw, ll, params=params, **{k: ctx[k] for k in ml_loss.ARGS[2:]}) + torch.zeros_like(lw)
-        loss = per.mean()
-        if not torch.isfinite(loss):
-            fail("E_NON_FINITE", f"the loss is {loss.item()} at step {step}", 4,
-                 "the loss left its domain (see `marginlab derive` for where it is defined)")
         logged = step % log_every == 0 or step == req["steps"] - 1
-        record = measure_step(fun, model, b, ctx, loss_fn, params, req["lr"], mode) if logged else None
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if logged:
-            with torch.no_grad():
-                record["obs_batch_dlogp_w"] = float((seq_logps(model, b["ids_w"], b["mask_w"]) - lw).mean())
-                record["obs_batch_dlogp_l"] = float((seq_logps(model, b["ids_l"], b["mask_l"]) - ll).mean())
-            emit("step", step=step, loss=loss.item(), **record)
-    if measure.get("token_cosine", True):
-        token_cosine(fun, model, data, vocab, req["steps"])
+        record = po_step(S, step, logged)
+        if record is not None:
+            emit("step", step=step, **record)
+    if measure.get("token_cosine", True) and ml_dist.is_main():
+        token_cosine(S["fun"], S["model"], S["data"], S["vocab"], req["steps"])
 
 
-def measure_step(fun, model, b, ctx, loss_fn, params, lr, mode):
-    theta = tuple(p.detach() for p in model.parameters())
+def measure_step(S, b, ctx, dw, dl, u):
+    fun, lr, mode = S["fun"], S["lr"], S["mode"]
+    theta = tuple(p.detach() for p in S["model"].parameters())
     B = b["ids_w"].shape[0]
-    G = fun.per_example_grads(theta, torch.cat([b["ids_w"], b["ids_l"]]), torch.cat([b["mask_w"], b["mask_l"]]))
+    ids = torch.cat([b["ids_w"], b["ids_l"]])
+    G = fun.per_example_grads(theta, ids, torch.cat([b["mask_w"], b["mask_l"]]))
     a, g = G[:B], G[B:]
     inner, nw, nl = (a * g).sum(1), (a * a).sum(1), (g * g).sum(1)
     cos = inner / (nw.sqrt() * nl.sqrt())
-    _, dw, dl = ml_loss.weights(loss_fn, params, ctx)
     # The probe: one SGD step of size lr on each pair alone (section 3's single-sample setting), applied to a
     # copy of θ per pair at once: θ_i' = θ − lr∇L_i = θ + lr(d_w a_i − d_l b_i).
-    flat = torch.cat([p.reshape(-1) for p in theta])
-    stepped = ml_measure.unflatten(flat.unsqueeze(0) + lr * (dw[:, None] * a - dl[:, None] * g), theta)
+    flat_theta = torch.cat([p.reshape(-1) for p in theta])
+    stepped = ml_measure.unflatten(flat_theta.unsqueeze(0) + lr * (dw[:, None] * a - dl[:, None] * g), theta)
     new_w = fun.logp_at(stepped, b["ids_w"], b["mask_w"])
     new_l = fun.logp_at(stepped, b["ids_l"], b["mask_l"])
-    with torch.no_grad():
-        old_w, old_l = ctx["logp_w"].detach(), ctx["logp_l"].detach()
+    old_w, old_l = ctx["logp_w"].detach(), ctx["logp_l"].detach()
+    # Case 1 of the step actually taken (the batch step u, after any variant), judged on the whole responses'
+    # log π — what a user wants to rise — whichever tokens the loss counts: Δlog π_i ≈ lr⟨∇log π_i, u⟩.
+    if S["masked"]:
+        Fg = fun.per_example_grads(theta, ids, torch.cat([b["full_w"], b["full_l"]]))
+        fa, fg = Fg[:B], Fg[B:]
+        with torch.no_grad():
+            full_w = seq_logps(S["model"], b["ids_w"], b["full_w"])
+            full_l = seq_logps(S["model"], b["ids_l"], b["full_l"])
+    else:
+        fa, fg, full_w, full_l = a, g, old_w, old_l
+    step_fo_w, step_fo_l = lr * (fa @ u), lr * (fg @ u)
     pairs = []
     for i in range(B):
         pw, pl = ml_measure.predict(float(dw[i]), float(dl[i]), float(inner[i]), float(nw[i]), float(nl[i]), mode)
@@ -227,6 +300,8 @@ def measure_step(fun, model, b, ctx, loss_fn, params, lr, mode):
             "fo_dlogp_w": float(lr * (dw[i] * nw[i] - dl[i] * inner[i])),
             "fo_dlogp_l": float(lr * (dw[i] * inner[i] - dl[i] * nl[i])),
             "obs_dlogp_w": float(new_w[i] - old_w[i]), "obs_dlogp_l": float(new_l[i] - old_l[i]),
+            "full_logp_w": float(full_w[i]), "full_logp_l": float(full_l[i]),
+            "step_fo_dlogp_w": float(step_fo_w[i]), "step_fo_dlogp_l": float(step_fo_l[i]),
         })
     return {"pairs": pairs}
 
@@ -289,19 +364,25 @@ def main(argv):
     if "--bench" in argv:
         import ml_bench
         return ml_bench.run(argv)
+    rank, world = ml_dist.init()
+    _rank["rank"] = rank
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    hello()
-    line = sys.stdin.readline()
-    if not line.strip():
-        fail("E_PROTOCOL", "no request line on stdin", 2)
-    try:
-        req = json.loads(line)
-    except json.JSONDecodeError as e:
-        fail("E_PROTOCOL", f"the request is not JSON: {e}", 2)
-    check_request(req)
+    req = None
+    if rank == 0:
+        hello()
+        line = sys.stdin.readline()
+        if not line.strip():
+            fail("E_PROTOCOL", "no request line on stdin", 2)
+        try:
+            req = json.loads(line)
+        except json.JSONDecodeError as e:
+            fail("E_PROTOCOL", f"the request is not JSON: {e}", 2)
+        check_request(req)
+    req = ml_dist.share_request(req)
     done = threading.Event()
-    threading.Thread(target=heartbeat, args=(req.get("heartbeat_s", 2.0), done), daemon=True).start()
+    if rank == 0:
+        threading.Thread(target=heartbeat, args=(req.get("heartbeat_s", 2.0), done), daemon=True).start()
     t0 = time.time()
     try:
         train(req)
@@ -313,7 +394,8 @@ def main(argv):
         code = "E_OOM" if "out of memory" in str(e).lower() else "E_TRAINER"
         fail(code, f"{type(e).__name__}: {e}", 1)
     done.set()
-    emit("done", seconds=time.time() - t0)
+    emit("done", seconds=time.time() - t0, world=world)
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { report } from '../../report/plots/report.js';
+import { json, out } from '../common.js';
+
+interface ReportOptions { out?: string; png: boolean; json?: boolean }
+
+export function register(program: Command): void {
+  program.command('report')
+    .description('draw a training run\'s figures as SVG and PNG: log-probabilities, cos_wl (several runs overlay), token heatmap, sign agreement')
+    .argument('<dirs...>', 'run directories written by `marginlab train --out`')
+    .option('--out <dir>', 'where the figures go (default: the first run directory)')
+    .option('--no-png', 'SVG only')
+    .option('--json', 'print what was written as JSON')
+    .action(async (dirs: string[], o: ReportOptions) => {
+      const r = await report({ dirs, outDir: o.out, png: o.png });
+      if (!r.ok) {
+        process.stderr.write(`${r.error.code}: ${r.error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (o.json) { json(r.value); return; }
+      for (const run of r.value.runs) {
+        out(`${run.label}: predicted vs observed signs agree on ${run.agreement === null ? 'n/a' : `${(100 * run.agreement).toFixed(1)}%`} of pairs`);
+      }
+      for (const f of r.value.figures) out(`wrote ${f.svg}${f.png ? ` and ${f.png}` : ''}`);
+    });
+}

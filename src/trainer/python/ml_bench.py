@@ -1,0 +1,100 @@
+"""Timings for test/bench/trainer.bench.ts (`marginlab_trainer.py --bench`, a request on stdin; the result is the
+last stdout line). Same model, machine and process for each pair of methods; each time is the best of a few
+repetitions so that a neighbour's burst on the shared cores does not decide a ratio:
+- per-example gradient Gram for a batch of 32 pairs: functorch vmap vs the batch-1 loop (two backward passes
+  per pair, as in the paper's code);
+- the token-level cosine matrix of a pair with 32-token responses: one vjp + vmap over one-hot cotangents vs
+  one backward pass per token;
+- a training step when measuring every 10 steps vs a step that measures nothing."""
+import json
+import sys
+import time
+
+import torch
+
+import marginlab_trainer as T
+import ml_measure
+import ml_model
+
+
+def best(fn, reps):
+    fn()  # warm-up: allocations and functorch's first-call tracing are not what we compare
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return min(ts)
+
+
+def gram(G, n):
+    a, b = G[:n], G[n:]
+    return (a * b).sum(1), (a * a).sum(1), (b * b).sum(1)
+
+
+def per_example(S, n, reps):
+    fun, theta = S["fun"], tuple(p.detach() for p in S["model"].parameters())
+    ids = torch.cat([S["ids_w"][:n], S["ids_l"][:n]])
+    mask = torch.cat([S["full_w"][:n], S["full_l"][:n]])
+    fast = lambda: gram(fun.per_example_grads(theta, ids, mask), n)  # noqa: E731
+    slow = lambda: gram(fun.per_example_grads_loop(theta, ids, mask), n)  # noqa: E731
+    err = max(float(((x - y).abs() / y.abs().clamp_min(1e-12)).max()) for x, y in zip(fast(), slow()))
+    return {"pairs": n, "vmap_s": best(fast, reps), "loop_s": best(slow, reps), "max_rel_err": err}
+
+
+def token_level(model, tokens, reps, dtype):
+    """A pair whose responses are `tokens` long, sharing all but one token (the paper's Figure 4b setting)."""
+    vocab = model.tok.num_embeddings
+    g = torch.Generator().manual_seed(0)
+    prompt = torch.randint(3, vocab, (6,), generator=g)
+    resp = torch.randint(3, vocab, (tokens,), generator=g)
+    resp_l = resp.clone()
+    resp_l[0] = (resp[0] + 1 - 3) % (vocab - 3) + 3
+    ids_w, ids_l = torch.cat([prompt, resp]), torch.cat([prompt, resp_l])
+    mask = torch.cat([torch.zeros(6, dtype=torch.long), torch.ones(tokens, dtype=torch.long)])
+    big = ml_model.TinyLM(vocab, max_len=ids_w.shape[0]).to(dtype)
+    fun = ml_measure.Functional(big)
+    theta = tuple(p.detach() for p in big.parameters())
+
+    def fast():
+        return fun.token_cosine(theta, ids_w, mask, ids_l, mask)[0]
+
+    def slow():
+        gw, gl = fun.token_grads_loop(theta, ids_w, mask), fun.token_grads_loop(theta, ids_l, mask)
+        return (gw @ gl.T) / (gw.norm(dim=1, keepdim=True) @ gl.norm(dim=1, keepdim=True).T)
+
+    err = float((fast() - slow()).abs().max())
+    return {"tokens": tokens, "vmap_s": best(fast, reps), "loop_s": best(slow, reps), "max_abs_err": err}
+
+
+def overhead(S, steps, every):
+    def run(log_every):
+        t0 = time.perf_counter()
+        for s in range(steps):
+            record = T.po_step(S, s, log_every > 0 and s % log_every == 0)
+            if record is not None:
+                T.emit("step", step=s, **record)  # serialising the event is part of what logging costs
+        return (time.perf_counter() - t0) / steps
+    run(0)  # warm-up
+    plain = min(run(0) for _ in range(2))
+    logged = min(run(every) for _ in range(2))
+    return {"steps": steps, "log_every": every, "plain_step_s": plain, "logged_step_s": logged}
+
+
+def run(argv):
+    req = json.loads(sys.stdin.readline())
+    reps = int(req.get("bench_reps", 3))
+    saved = sys.stdout
+    sys.stdout = sys.stderr  # setup's events are not the result
+    try:
+        torch.set_num_threads(int(req.get("threads", torch.get_num_threads())))
+        S = T.setup(req)
+        dtype = next(S["model"].parameters()).dtype
+        out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "dtype": str(dtype),
+               "params": sum(p.numel() for p in S["model"].parameters()),
+               "per_example": per_example(S, 32, reps),
+               "token_cosine": token_level(S["model"], 32, reps, dtype),
+               "logging": overhead(S, int(req.get("bench_steps", 40)), 10)}
+    finally:
+        sys.stdout = saved
+    print(json.dumps(out))

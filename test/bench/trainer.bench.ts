@@ -1,0 +1,41 @@
+// Benchmark of the reference trainer's measurements, one run, same model and machine (issue 7):
+// per-example gradient Gram for 32 pairs (vmap vs the batch-1 two-backward loop, target ≥ 3×), the token
+// cosine matrix of a 32-token pair (vjp + vmap vs one backward per token, target ≥ 5× full model), and the
+// cost of a training step when measuring every 10 steps (target ≤ 1.25× a plain step).
+// Writes docs/bench/trainer.json. Run: npm run bench:trainer (python with torch: MARGINLAB_PYTHON).
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { findEntry } from '../../src/spec/catalogue/index.js';
+import { checkLoss } from '../../src/spec/check.js';
+import { fromCatalogue } from '../../src/spec/resolve.js';
+import { mustDerive } from '../../src/symbolic/derive.js';
+import { referenceTrainerPath } from '../../src/trainer/locate.js';
+import { DEFAULT_SETTINGS, buildRequest } from '../../src/trainer/request.js';
+
+const python = process.env.MARGINLAB_PYTHON ?? '/usr/bin/python3';
+const spec = checkLoss(fromCatalogue(findEntry('dpo')!));
+if (!spec.ok) throw new Error('dpo');
+const req = buildRequest(mustDerive(spec.value), { ...DEFAULT_SETTINGS, task: { kind: 'long' }, sftSteps: 20, batchSize: 8 });
+if (!req.ok) throw new Error(req.error.message);
+const input = `${JSON.stringify({ ...req.value, bench_reps: 3, bench_steps: 40 })}\n`;
+const r = spawnSync(python, [referenceTrainerPath(), '--bench'], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+if (r.status !== 0) throw new Error(`the trainer's --bench failed: ${r.stderr}`);
+const m = JSON.parse(r.stdout.trim().split('\n').pop()!);
+
+const ratio = (slow: number, fast: number) => Math.round((slow / fast) * 100) / 100;
+const result = {
+  schema: 'marginlab/bench-trainer@1',
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, torch: m.torch, torchThreads: m.threads },
+  model: { kind: 'tiny', params: m.params, dtype: m.dtype },
+  perExample: { ...m.per_example, speedup: ratio(m.per_example.loop_s, m.per_example.vmap_s), target: 3 },
+  tokenCosine: { ...m.token_cosine, speedup: ratio(m.token_cosine.loop_s, m.token_cosine.vmap_s), target: 5 },
+  logging: { ...m.logging, ratio: ratio(m.logging.logged_step_s, m.logging.plain_step_s), target: 1.25 },
+};
+mkdirSync('docs/bench', { recursive: true });
+writeFileSync('docs/bench/trainer.json', `${JSON.stringify(result, null, 2)}\n`);
+const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+console.log(`per-example Gram, 32 pairs: vmap ${ms(result.perExample.vmap_s)}, loop ${ms(result.perExample.loop_s)} → ${result.perExample.speedup}× (target ≥ 3×), max rel err ${result.perExample.max_rel_err.toExponential(1)}`);
+console.log(`token cosine, 32 tokens: vjp+vmap ${ms(result.tokenCosine.vmap_s)}, loop ${ms(result.tokenCosine.loop_s)} → ${result.tokenCosine.speedup}× (target ≥ 5×), max abs err ${result.tokenCosine.max_abs_err.toExponential(1)}`);
+console.log(`step measuring every 10: ${ms(result.logging.logged_step_s)} vs plain ${ms(result.logging.plain_step_s)} → ${result.logging.ratio}× (target ≤ 1.25×)`);
