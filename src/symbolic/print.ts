@@ -150,7 +150,8 @@ function texTerm(e: Expr, names: TexNames): { s: string; prec: number } {
       if (e.exp.kind === 'num' && e.exp.value < 0) return texProduct(split(e), names);
       if (e.exp.kind === 'num' && e.exp.value === 0.5) return { s: `\\sqrt{${toTex(e.base, names)}}`, prec: P_ATOM };
       const b = texTerm(e.base, names);
-      const base = b.prec >= P_ATOM && e.base.kind !== 'call' ? b.s : `\\left(${b.s}\\right)`;
+      // An atom that carries its own superscript (c^{l}_{ref}) is braced, or x^{l}^{2} is a double superscript.
+      const base = b.prec >= P_ATOM && e.base.kind !== 'call' ? (b.s.includes('^') ? `{${b.s}}` : b.s) : `\\left(${b.s}\\right)`;
       return { s: `${base}^{${toTex(e.exp, names)}}`, prec: P_POW };
     }
     case 'add': {

@@ -1,0 +1,15 @@
+// The test set StrykerJS runs against each mutant: the property suites (not test/, which takes ~5 min
+// on 2 cores). Random new losses were left out because the engine failed them when the recorded run
+// started (docs/quality.md, "Engine bugs found"; fixed since) — drop MARGINLAB_SKIP_RANDOM_LOSSES to
+// include them.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['properties/**/*.test.ts'],
+    exclude: ['properties/fuzz-cli.test.ts', 'node_modules/**', 'dist/**'],
+    setupFiles: ['properties/setup.ts'],
+    testTimeout: 120_000,
+    env: { MARGINLAB_SKIP_RANDOM_LOSSES: '1' },
+  },
+});
