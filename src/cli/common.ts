@@ -41,3 +41,20 @@ export function lossOptions(cmd: Command): Command {
     .option('--param <name=value>', 'set a parameter (repeatable)', collect);
 }
 
+
+/** The gradient statistics of one step: --inner, --norm-w2, --norm-l2 (classify, remedy). */
+export function gramOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--inner <x>', '<grad logp_w, grad logp_l>', finiteNumber('--inner'))
+    .requiredOption('--norm-w2 <y>', '||grad logp_w||^2', finiteNumber('--norm-w2'))
+    .requiredOption('--norm-l2 <z>', '||grad logp_l||^2', finiteNumber('--norm-l2'));
+}
+
+/** A Gram matrix that some pair of vectors has: norms ≥ 0 and Cauchy–Schwarz, or exit 2. */
+export function gramFrom(o: { inner: number; normW2: number; normL2: number }): { innerWL: number; normW2: number; normL2: number } {
+  if (o.normW2 < 0 || o.normL2 < 0) throw new UsageError([{ code: 'E_POINT', message: 'squared norms cannot be negative' }]);
+  if (o.inner * o.inner > o.normW2 * o.normL2 * (1 + 1e-12)) {
+    throw new UsageError([{ code: 'E_POINT', message: `no gradient pair has <a,b> = ${o.inner} with ||a||^2 = ${o.normW2}, ||b||^2 = ${o.normL2}: Cauchy–Schwarz needs <a,b>^2 <= ||a||^2 ||b||^2` }]);
+  }
+  return { innerWL: o.inner, normW2: o.normW2, normL2: o.normL2 };
+}

@@ -5,15 +5,12 @@ import { type Knob, remedy } from '../../symbolic/remedy.js';
 import { remedyJson, remedyText } from '../../report/remedy.js';
 import { MarginFault } from '../../spec/errors.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
-import { UsageError, collect, finiteNumber, json, lossOptions, need, out } from '../common.js';
+import { UsageError, collect, gramFrom, gramOptions, json, lossOptions, need, out } from '../common.js';
 
 export function register(program: Command): void {
-  lossOptions(program.command('remedy [loss]'))
+  gramOptions(lossOptions(program.command('remedy [loss]')))
     .description('the admissible interval of d_w/d_l for chosen ↑ and rejected ↓, and the smallest change of a knob that reaches it')
     .requiredOption('--at <point>', 'e.g. logp_w=-12,logp_l=-15')
-    .requiredOption('--inner <x>', '<grad logp_w, grad logp_l>', finiteNumber('--inner'))
-    .requiredOption('--norm-w2 <y>', '||grad logp_w||^2', finiteNumber('--norm-w2'))
-    .requiredOption('--norm-l2 <z>', '||grad logp_l||^2', finiteNumber('--norm-l2'))
     .option('--knob <k>', "a param name, 'nll', 'nll-normalised' or 'weights' (repeatable; default: every param, nll, weights)", collect)
     .option('--json', 'machine-readable output (schema marginlab/remedy@1)')
     .action(async (loss: string | undefined, o: LossOptions & { at: string; inner: number; normW2: number; normL2: number; knob?: string[]; json?: boolean }) => {
@@ -29,7 +26,7 @@ export function register(program: Command): void {
         if (!params.includes(k)) throw new UsageError([{ code: 'E_PARAM', message: `'${k}' is not a knob of ${spec.source.name}`, at: { slot: '--knob', symbol: k }, hint: `knobs: ${[...params, 'nll', 'nll-normalised', 'weights'].join(', ')}` }]);
         return { kind: 'param', name: k };
       });
-      const g = { innerWL: o.inner, normW2: o.normW2, normL2: o.normL2 };
+      const g = gramFrom(o);
       let r;
       try { r = remedy(compileDerivation(d), point, g, knobs); } catch (e) {
         if (e instanceof RangeError) throw new UsageError([{ code: 'E_POINT', message: e.message }]);
