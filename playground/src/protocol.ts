@@ -4,6 +4,7 @@
 import type { CaseGroup } from '../../src/report/table/cases.js';
 import type { MarginError } from '../../src/spec/errors.js';
 import type { LossSource } from '../../src/spec/types.js';
+import type { PrecisionReport } from '../../src/numeric/webgpu/index.js';
 import type { Verdict } from '../../src/numeric/verdict.js';
 import type { DerivationJson } from './export.js';
 
@@ -11,12 +12,24 @@ export type BackendName = 'cpu' | 'webgpu';
 
 export type Request =
   | { readonly type: 'analyse'; readonly id: number; readonly source: LossSource }
-  | { readonly type: 'verify'; readonly id: number; readonly backend: BackendName };
+  /**
+   * `inject` names one of the WebGPU backend's test faults (src/numeric/webgpu: a lost device, a shader
+   * that does not compile); the page never sends it — the e2e test adds it to prove a GPU fault ends in
+   * the CPU's result with a note.
+   */
+  | { readonly type: 'verify'; readonly id: number; readonly backend: BackendName; readonly inject?: string };
 
 export type Reply =
   | { readonly type: 'analysis'; readonly id: number; readonly json: DerivationJson; readonly cases: readonly CaseGroup[]; readonly tableLatex: string; readonly ms: number }
   | { readonly type: 'failed'; readonly id: number; readonly errors: readonly MarginError[] }
   | { readonly type: 'check-start'; readonly id: number; readonly check: string; readonly title: string; readonly index: number; readonly count: number }
   | { readonly type: 'progress'; readonly id: number; readonly check: string; readonly done: number; readonly total: number }
-  | { readonly type: 'verdict'; readonly id: number; readonly verdict: Verdict }
-  | { readonly type: 'verify-done'; readonly id: number; readonly backend: BackendName };
+  /** Where the checks actually run: the worker's own answer (its navigator.gpu may differ from the page's). */
+  | { readonly type: 'backend'; readonly id: number; readonly backend: BackendName; readonly adapter?: string; readonly note?: string; readonly samples?: string }
+  /**
+   * One check's verdict, on `backend`. On WebGPU `precision` is the f32 comparison against float64;
+   * `note` says why a check that was meant for the GPU carries the CPU's result instead (a GPU fault).
+   */
+  | { readonly type: 'verdict'; readonly id: number; readonly verdict: Verdict; readonly backend: BackendName; readonly adapter?: string; readonly precision?: PrecisionReport; readonly note?: string }
+  /** `backend` is 'webgpu' only when every check ran there; `onGpu` counts those that did. */
+  | { readonly type: 'verify-done'; readonly id: number; readonly backend: BackendName; readonly onGpu: number };

@@ -1,6 +1,7 @@
 // The page's worker: the library's analysis pipeline and theorem checks, off the main thread.
 
 import { CHECKS, CHECK_IDS } from '../../src/numeric/theorems/index.js';
+import { type WebGpuBackend, compareCheck, createWebGpuBackend, isWebGpuFault, parseInjection } from '../../src/numeric/webgpu/index.js';
 import { cpuBackend } from '../../src/numeric/cpu.js';
 import { derivationJson } from '../../src/report/derivation.js';
 import { casesFor } from '../../src/report/table/cases.js';
@@ -10,7 +11,8 @@ import { buildTable2 } from '../../src/report/table/model.js';
 import { checkLoss } from '../../src/spec/check.js';
 import { MarginFault } from '../../src/spec/errors.js';
 import { analyse } from '../../src/symbolic/analyse.js';
-import type { Reply, Request } from './protocol.js';
+import { GPU_SIZES, gpuSamplesText } from './backends.js';
+import type { BackendName, Reply, Request } from './protocol.js';
 
 const post = (m: Reply) => (self as unknown as { postMessage(m: Reply): void }).postMessage(m);
 
@@ -26,33 +28,69 @@ function runAnalysis(id: number, source: Request & { type: 'analyse' }): void {
   post({ type: 'analysis', id, json, cases, tableLatex, ms: performance.now() - t0 });
 }
 
-async function runVerify(id: number, backendName: 'cpu' | 'webgpu'): Promise<void> {
-  // The WebGPU backend (src/numeric/webgpu) is not part of the library yet; the page asks for it only
-  // once it is, so 'webgpu' never reaches here today. Checked rather than assumed:
-  if (backendName !== 'cpu') throw new Error(`backend '${backendName}' is not available in this build`);
-  const backend = cpuBackend;
-  for (const [index, checkId] of CHECK_IDS.entries()) {
-    const entry = CHECKS[checkId];
-    post({ type: 'check-start', id, check: checkId, title: entry.title, index, count: CHECK_IDS.length });
-    let last = 0;
-    const verdict = await entry.run({
-      backend,
-      onProgress: (done, total) => {
+/** The worker's own WebGPU backend, or why there is none (the page's adapter does not promise the worker's). */
+async function openGpu(inject?: string): Promise<{ gpu?: WebGpuBackend; why?: string }> {
+  if (!(navigator as Navigator & { gpu?: unknown }).gpu) return { why: 'navigator.gpu is absent in the worker' };
+  const fault = inject === undefined ? undefined : parseInjection(inject);
+  try {
+    return { gpu: await createWebGpuBackend({ inject: fault }) };
+  } catch (e) {
+    return { why: isWebGpuFault(e) ? `${e.code}: ${e.message}` : `WebGPU could not start: ${(e as Error).message ?? String(e)}` };
+  }
+}
+
+async function runVerify(id: number, asked: BackendName, inject?: string): Promise<void> {
+  let gpu: WebGpuBackend | undefined;
+  if (asked === 'webgpu') {
+    const g = await openGpu(inject);
+    gpu = g.gpu;
+    if (gpu) post({ type: 'backend', id, backend: 'webgpu', adapter: gpu.adapter.name, samples: gpuSamplesText() });
+    else post({ type: 'backend', id, backend: 'cpu', note: `the page has a WebGPU adapter but the worker could not use it (${g.why}); running on the CPU` });
+  } else {
+    post({ type: 'backend', id, backend: 'cpu' });
+  }
+  let onGpu = 0;
+  try {
+    for (const [index, checkId] of CHECK_IDS.entries()) {
+      const entry = CHECKS[checkId];
+      post({ type: 'check-start', id, check: checkId, title: entry.title, index, count: CHECK_IDS.length });
+      let last = 0;
+      const onProgress = (done: number, total: number) => {
         // At most ~20 messages a second per check.
         const now = performance.now();
         if (done === total || now - last > 50) { last = now; post({ type: 'progress', id, check: checkId, done, total }); }
-      },
-    });
-    post({ type: 'verdict', id, verdict });
+      };
+      if (!gpu) {
+        const verdict = await entry.run({ backend: cpuBackend, onProgress });
+        post({ type: 'verdict', id, verdict, backend: 'cpu' });
+        continue;
+      }
+      const { samples, vocab, dim } = GPU_SIZES[checkId];
+      const r = await compareCheck(entry.run, { samples, vocab, dim, onProgress }, gpu);
+      if (r.ok && r.verdict.precision.violations === 0) {
+        onGpu++;
+        post({ type: 'verdict', id, verdict: r.verdict, backend: 'webgpu', adapter: gpu.adapter.name, precision: r.verdict.precision });
+        continue;
+      }
+      // A GPU fault, or a GPU result outside its f32 bound: the float64 result, said out loud, and the CPU from here on.
+      const why = r.ok ? r.verdict.precision.note : `${r.fault.code}: ${r.fault.message}`;
+      const verdict = r.ok ? { ...r.verdict, backend: 'cpu' as const, precision: undefined } : r.cpu;
+      post({ type: 'verdict', id, verdict, backend: 'cpu', adapter: gpu.adapter.name,
+        note: `WebGPU failed during ${checkId} (${why}); this is the CPU (float64) result, and the remaining checks run on the CPU` });
+      gpu.dispose();
+      gpu = undefined;
+    }
+  } finally {
+    gpu?.dispose();
   }
-  post({ type: 'verify-done', id, backend: backend.kind });
+  post({ type: 'verify-done', id, backend: onGpu === CHECK_IDS.length ? 'webgpu' : 'cpu', onGpu });
 }
 
 self.onmessage = (ev: MessageEvent<Request>) => {
   const m = ev.data;
   try {
     if (m.type === 'analyse') runAnalysis(m.id, m);
-    else runVerify(m.id, m.backend).catch((e: unknown) => post({ type: 'failed', id: m.id, errors: [fault(e)] }));
+    else runVerify(m.id, m.backend, m.inject).catch((e: unknown) => post({ type: 'failed', id: m.id, errors: [fault(e)] }));
   } catch (e) {
     post({ type: 'failed', id: m.id, errors: [fault(e)] });
   }

@@ -138,7 +138,7 @@ describe('playground', () => {
     await ctx.close();
   });
 
-  for (const variant of ['webgpu-flag', 'no-navigator-gpu'] as const) {
+  for (const variant of ['webgpu', 'no-navigator-gpu'] as const) {
     test(`Verify passes and names its backend (${variant})`, async () => {
       const ctx = await context(variant === 'no-navigator-gpu' ? 'delete Navigator.prototype.gpu;' : undefined);
       const page = await open(ctx);
@@ -146,24 +146,78 @@ describe('playground', () => {
         const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
         return !!(gpu && (await gpu.requestAdapter()));
       });
+      // The launch flags give SwiftShader's adapter; without it this test would silently test the CPU twice.
+      expect(hasAdapter).toBe(variant === 'webgpu');
+      const t0 = Date.now();
       await page.click('#verify');
       const status = page.locator('#verify-status');
       await expect.poll(() => status.getAttribute('data-state'), { timeout: 120_000, interval: 250 }).not.toBe('running');
-      expect(await status.getAttribute('data-state')).toBe('passed');
-      expect(await status.innerText()).toMatch(/^all 5 checks passed on (CPU \(float64\)|WebGPU)$/);
-      expect(await page.locator('#verify-results tr').count()).toBe(5);
-      expect(await page.locator('#verify-results td.fail').count()).toBe(0);
+      const seconds = (Date.now() - t0) / 1000;
       const where = page.locator('#verify-backend');
+      console.log(`playground verify (${variant}): ${seconds.toFixed(1)} s; ${await where.innerText()}`);
+      expect(await status.getAttribute('data-state'), await status.innerText()).toBe('passed');
+      const results = page.locator('#verify-results tr');
+      expect(await results.count()).toBe(5);
+      expect(await page.locator('#verify-results td.fail').count()).toBe(0);
       expect(await where.getAttribute('data-adapter')).toBe(String(hasAdapter));
-      if (variant === 'no-navigator-gpu') {
-        expect(hasAdapter).toBe(false);
+      expect(await page.locator('#verify-results .fallback-note').count()).toBe(0);
+      if (variant === 'webgpu') {
+        expect(await status.innerText()).toBe('all 5 checks passed on WebGPU');
+        expect(await where.getAttribute('data-backend')).toBe('webgpu');
+        const adapter = await where.getAttribute('data-adapter-name');
+        expect(adapter).toMatch(/via browser/);
+        expect(await where.innerText()).toMatch(/few samples per check on the GPU/);
+        for (const row of await results.all()) {
+          expect(await row.getAttribute('data-backend')).toBe('webgpu');
+          expect(await row.locator('td.backend').innerText()).toBe(`WebGPU (${adapter})`);
+          // The f32 comparison is shown: f32 suffices, or f32 is too coarse for this claim — never wrong.
+          const f32 = row.locator('td.f32');
+          expect(['ok', 'too-coarse']).toContain(await f32.getAttribute('data-f32'));
+          expect(await f32.innerText()).toMatch(/^(f32 suffices|f32 too coarse for this claim); largest f32 error \d\.\d{3} of its bound over \d+ GPU operations/);
+        }
+        const rowText = await results.allInnerTexts();
+        console.log(`playground verify adapter: ${adapter}\n${rowText.map((t) => t.split('\t').slice(0, 7).join(' | ')).join('\n')}`);
+      } else {
+        expect(await status.innerText()).toBe('all 5 checks passed on CPU (float64)');
         expect(await where.innerText()).toContain('navigator.gpu is absent');
         expect(await where.getAttribute('data-backend')).toBe('cpu');
+        for (const row of await results.all()) expect(await row.getAttribute('data-backend')).toBe('cpu');
       }
       expect(await page.evaluate(() => (document.getElementById('verify-progress') as HTMLProgressElement).value)).toBe(1);
       await shot(page, `verify-${variant}`);
       await ctx.close();
-    });
+    }, 60_000);
+  }
+
+  // A GPU that fails mid-run: the worker is handed one of the backend's test faults (the page itself never
+  // sends one), and the page must show the CPU's float64 result with a visible note, never a blank or a number from the GPU.
+  for (const fault of ['device-lost-after:20', 'shader-syntax-error'] as const) {
+    test(`a WebGPU fault ends in the CPU result with a note (${fault})`, async () => {
+      const ctx = await context(`{
+        const post = Worker.prototype.postMessage;
+        Worker.prototype.postMessage = function (m, ...rest) {
+          return post.call(this, m && m.type === 'verify' ? { ...m, inject: ${JSON.stringify(fault)} } : m, ...rest);
+        };
+      }`);
+      const page = await open(ctx);
+      await page.click('#verify');
+      const status = page.locator('#verify-status');
+      await expect.poll(() => status.getAttribute('data-state'), { timeout: 60_000, interval: 250 }).not.toBe('running');
+      expect(await status.getAttribute('data-state'), await status.innerText()).toBe('passed');
+      const rows = page.locator('#verify-results tr');
+      expect(await rows.count()).toBe(5);
+      const notes = page.locator('#verify-results .fallback-note');
+      expect(await notes.count()).toBe(1);
+      expect(await notes.innerText()).toMatch(/WebGPU failed during theorem1 \(E_WEBGPU_(DEVICE_LOST|SHADER)/);
+      expect(await status.getAttribute('data-fallback')).toBe('1');
+      expect(await status.innerText()).toMatch(/^all 5 checks passed \(0 on WebGPU, 5 on CPU \(float64\) after a WebGPU fault\)$/);
+      for (const row of await rows.all()) {
+        expect(await row.getAttribute('data-backend')).toBe('cpu');
+        expect(await row.locator('td.f32').getAttribute('data-f32')).toBe('none');
+      }
+      await shot(page, `verify-fault-${fault.split(':')[0]}`);
+      await ctx.close();
+    }, 60_000);
   }
 
   test('a metrics.jsonl from a training run is drawn', async () => {
