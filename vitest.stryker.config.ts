@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['properties/**/*.test.ts'],
+    // + the example tests written against the surviving mutants (docs/quality.md, "Mutation testing").
+    include: ['properties/**/*.test.ts', 'test/symbolic/conditions-branches.test.ts', 'test/symbolic/diff-rules.test.ts',
+      'test/symbolic/regimes-cond.test.ts', 'test/symbolic/derive-regimes.test.ts'],
     exclude: ['properties/fuzz-cli.test.ts', 'node_modules/**', 'dist/**'],
     setupFiles: ['properties/setup.ts'],
     testTimeout: 120_000,

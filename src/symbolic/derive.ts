@@ -83,7 +83,10 @@ function enumerate(slots: Record<Slot, Expr>, constraints: RegimeConstraint[], o
     // A boundary free of symbols (sigmoid(1) − log(2)) is decided here: one side only, no constraint.
     if (g.kind !== 'num' && symbolsOf(g).size === 0) g = num(compile(g)({}));
     const k = key(h);
-    const sides: Array<'above' | 'below'> = g.kind === 'num' ? [g.value > 0 ? 'above' : 'below'] : ['below', 'above'];
+    // On a constant boundary g = 0 a conditional's test decides (`1 >= 1` is true: the 'then' branch);
+    // the continuous hinges (min, max, relu, abs) agree on both sides there.
+    const atZero = (): 'above' | 'below' => (h.kind === 'cond' && (h.test.op === '>=' || h.test.op === '<') ? 'above' : 'below');
+    const sides: Array<'above' | 'below'> = g.kind === 'num' ? [g.value > 0 ? 'above' : g.value < 0 ? 'below' : atZero()] : ['below', 'above'];
     for (const side of sides) {
       const next = { ...slots, [slot]: replaceNode(slots[slot], k, parts[side]) };
       const placed = g.kind === 'num' ? constraints : [...constraints, { g, side, hinge: toText(h), slot }];
