@@ -13,7 +13,7 @@ command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # library and its llvmpipe driver; no GPU needed. test/webgpu/browser.test.ts uses the chromium below.
 for pkg in libegl-dev libegl-mesa0 libgl1-mesa-dri; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
 # The playground's end-to-end tests drive Debian's Chromium through playwright-core (no browser download).
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium fonts-liberation)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test-all: installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
