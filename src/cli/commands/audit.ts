@@ -1,9 +1,10 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { PAPER_CLAIMS, UNCHECKED } from '../../claims/registry.js';
 import { runClaims } from '../../claims/run.js';
 import { loadClaimsFile } from '../../claims/user.js';
 import { auditJson, auditMarkdown, auditText } from '../../report/audit.js';
+import { writeAllAtomic } from '../../report/table/write.js';
 import { UsageError, finiteNumber, json, need, out, positiveInt } from '../common.js';
 
 export function register(program: Command): void {
@@ -25,8 +26,7 @@ export function register(program: Command): void {
       const meta = { source: file ? `claims file ${o.claims} (loss ${file.loss})` : 'Common Pitfalls of Margin-Based Preference Optimization in Language Model Alignment (../shared/paper/margin-pitfalls.txt)',
         seed: o.seed, samples, unchecked: file ? [] : UNCHECKED };
       if (o.out) {
-        const tmp = `${o.out}.tmp-${process.pid}`;
-        try { writeFileSync(tmp, auditMarkdown(results, meta) + '\n'); renameSync(tmp, o.out); } catch (e) {
+        try { writeAllAtomic(dirname(o.out), new Map([[basename(o.out), auditMarkdown(results, meta) + '\n']])); } catch (e) {
           throw new UsageError([{ code: 'E_FILE', message: `cannot write '${o.out}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, at: { file: o.out } }]);
         }
       }
