@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { type MarginError, type Result, fail, ok } from '../spec/errors.js';
 import { resolveLoss } from '../spec/resolve.js';
+import { parseYamlText } from '../spec/source.js';
 import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../spec/symbols.js';
 import { parseExpression } from '../spec/parse.js';
 import { mustDerive } from '../symbolic/derive.js';
@@ -38,10 +39,9 @@ export async function loadClaimsFile(path: string): Promise<Result<ClaimsFile>> 
   try { text = readFileSync(path, 'utf8'); } catch (e) {
     return fail({ code: 'E_FILE', message: `cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, at: { file: path } });
   }
-  const { parseDocument } = await import('yaml');
+  const yamlData = await parseYamlText(text, path);
+  if (!yamlData.ok) return yamlData;
   const { z } = await import('zod');
-  const doc = parseDocument(text);
-  if (doc.errors.length) return fail(...doc.errors.map((e): MarginError => ({ code: 'E_SPEC', message: e.message.split('\n')[0], at: { file: path, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col } })));
   const schema = z.object({
     loss: z.string(),
     samples: z.number().int().positive().optional(),
@@ -55,7 +55,7 @@ export async function loadClaimsFile(path: string): Promise<Result<ClaimsFile>> 
       whenever: z.string().optional(),
     }).strict()).min(1),
   }).strict();
-  const parsed = schema.safeParse(doc.toJS());
+  const parsed = schema.safeParse(yamlData.value);
   if (!parsed.success) return fail(...parsed.error.issues.map((i): MarginError => ({ code: 'E_SPEC', message: `${i.path.join('.')}: ${i.message}`, at: { file: path } })));
   const data = parsed.data;
   const lossRef = /\.(ya?ml|json)$/i.test(data.loss) ? resolvePath(dirname(path), data.loss) : data.loss;

@@ -53,14 +53,21 @@ export function lineOfKey(text: string, key: string): number | undefined {
   return m ? text.slice(0, m.index).split('\n').length : undefined;
 }
 
-export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
+/** YAML (or JSON, a subset) text → plain data, with E_SPEC errors located at line and column. */
+export async function parseYamlText(text: string, file: string): Promise<Result<unknown>> {
   const { parseDocument } = await import('yaml');
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     return fail(...doc.errors.map((e): MarginError => ({ code: 'E_SPEC', message: e.message.split('\n')[0],
       at: { file, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col } })));
   }
-  const parsed = (await specSchema()).safeParse(doc.toJS());
+  return { ok: true, value: doc.toJS() };
+}
+
+export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
+  const data = await parseYamlText(text, file);
+  if (!data.ok) return data;
+  const parsed = (await specSchema()).safeParse(data.value);
   if (!parsed.success) {
     return fail(...parsed.error.issues.map((i): MarginError => {
       const field = String(i.path[0] ?? '');
