@@ -13,7 +13,7 @@ import { DEFAULT_PYTHON, referenceTrainerPath } from './locate.js';
 import { metricsRow, type MetricsRow } from './metrics.js';
 import { Predictor } from './predict.js';
 import { parseEventLine } from './protocol/parse.js';
-import { RequestSchema, type TrainerEvent, type TrainerRequest } from './protocol/schema.js';
+import { type EvalEvent, RequestSchema, type TrainerEvent, type TrainerRequest } from './protocol/schema.js';
 import { buildRequest, type RunSettings } from './request.js';
 import { summarise, type RunSummary } from './summary.js';
 
@@ -53,6 +53,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   writeFileSync(metricsPath, '');
   const t0 = Date.now();
   const rows: MetricsRow[] = [];
+  const evals: EvalEvent[] = [];
   let checksum: { probes: number; probeMaxRelErr: number } | null = null;
   let firstBatch: { n: number; maxRelErr: number } | null = null;
   let hello: Record<string, unknown> | null = null;
@@ -60,7 +61,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   const finish = (error: TrainerError | null): RunResult => {
     const ck: ChecksumReport | null = checksum ? { ...checksum, firstBatchPairs: firstBatch?.n ?? 0, firstBatchMaxRelErr: firstBatch?.maxRelErr ?? NaN } : null;
     const summary = summarise(rows, { loss: o.derivation.spec.source.id, task: taskLabel(o.settings.task), error, checksum: ck,
-      seconds: (Date.now() - t0) / 1000, trainer: hello });
+      seconds: (Date.now() - t0) / 1000, trainer: hello }, evals);
     writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     return { ok: error === null, summary, error, metricsPath, summaryPath };
   };
@@ -135,6 +136,10 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
           o.onRow?.(row);
           break;
         }
+        case 'eval':
+          evals.push(ev);
+          appendFileSync(join(o.outDir, 'eval.jsonl'), `${JSON.stringify(ev)}\n`);
+          break;
         case 'token_cosine':
           appendFileSync(join(o.outDir, 'token_cosine.jsonl'), `${JSON.stringify(ev)}\n`);
           break;

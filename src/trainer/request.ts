@@ -26,11 +26,15 @@ export interface RunSettings {
   readonly tokenCosine: boolean;
   readonly predict: TrainerRequest['predict'];
   readonly variant: TrainerRequest['variant'];
+  readonly heldoutPairs: number;
+  readonly evalEvery: number;
+  readonly model: TrainerRequest['model'];
 }
 
 export const DEFAULT_SETTINGS: Omit<RunSettings, 'task'> = {
   steps: 40, lr: 0.01, seed: 1, device: 'cpu', dtype: 'float64', batchSize: 8, logEvery: 1, sftSteps: 100, sftLr: 3e-3,
-  heartbeatS: 2, tokenCosine: true, predict: 'conditions', variant: 'none',
+  heartbeatS: 2, tokenCosine: true, predict: 'conditions', variant: 'none', heldoutPairs: 64, evalEvery: 0,
+  model: { kind: 'tiny', d_model: 32, layers: 2, heads: 2 },
 };
 
 /** Probe points spread over short and long responses and both signs of the margin. */
@@ -67,10 +71,12 @@ export function buildRequest(d: Derivation, s: RunSettings): { ok: true; value: 
       expression: { m: toText(d.spec.m), h_w: toText(d.spec.h_w), h_l: toText(d.spec.h_l), Lambda: toText(d.spec.Lambda), L: toText(d.L) } },
     seed: s.seed, device: s.device, dtype: s.dtype, steps: s.steps, lr: s.lr, batch_size: s.batchSize, log_every: s.logEvery,
     sft_steps: s.sftSteps, sft_lr: s.sftLr, heartbeat_s: s.heartbeatS,
-    model: { kind: 'tiny', d_model: 32, layers: 2, heads: 2 },
+    model: s.model,
     measure: { gram: true, token_cosine: s.tokenCosine },
     predict: s.predict,
     variant: s.variant,
+    heldout_pairs: s.heldoutPairs,
+    eval_every: s.evalEvery,
     checks: probeChecks(d),
   } };
 }

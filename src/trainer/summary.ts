@@ -5,6 +5,8 @@
 import type { ChecksumReport } from './checksum.js';
 import type { TrainerError } from './errors.js';
 import { case1Of, share } from './case1.js';
+import { compareChes, type ChesComparison } from './ches.js';
+import type { EvalEvent } from './protocol/schema.js';
 import type { MetricsRow } from './metrics.js';
 
 export interface RunSummary {
@@ -27,6 +29,10 @@ export interface RunSummary {
   readonly case1Share: number | null;
   readonly case1ObsShare: number | null;
   readonly case1PairShare: number | null;
+  /** Preference accuracy on held-out pairs after SFT (step 0) and at the end (eval.jsonl has every one). */
+  readonly heldout: { readonly pairs: number; readonly start: HeldoutRow; readonly end: HeldoutRow } | null;
+  /** CHES (one forward pass) against the exact condition (9) as predictors of the chosen falling (ches.ts). */
+  readonly ches: ChesComparison | null;
   readonly first: Partial<MetricsRow> | null;
   readonly last: Partial<MetricsRow> | null;
   readonly checksum: ChecksumReport | null;
@@ -34,12 +40,25 @@ export interface RunSummary {
   readonly trainer: Readonly<Record<string, unknown>> | null;
 }
 
+export interface HeldoutRow {
+  readonly step: number;
+  readonly pref_acc: number;
+  readonly reward_acc: number;
+  readonly logp_w: number;
+  readonly logp_l: number;
+  readonly reward_margin: number;
+}
+
+const heldoutRow = (e: EvalEvent): HeldoutRow => ({ step: e.step, pref_acc: e.pref_acc, reward_acc: e.reward_acc,
+  logp_w: e.logp_w, logp_l: e.logp_l, reward_margin: e.reward_margin });
+
 const headline = (r: MetricsRow): Partial<MetricsRow> => {
   const { pairs: _pairs, ...rest } = r;
   return rest;
 };
 
-export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'loss' | 'task' | 'error' | 'checksum' | 'seconds' | 'trainer'>): RunSummary {
+export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'loss' | 'task' | 'error' | 'checksum' | 'seconds' | 'trainer'>,
+  evals: readonly EvalEvent[] = []): RunSummary {
   const pairs = rows.flatMap((r) => r.pairs);
   const rate = (f: (p: (typeof pairs)[number]) => boolean | null): number | null => {
     const known = pairs.map(f).filter((x): x is boolean => x !== null);
@@ -56,6 +75,8 @@ export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'l
     variant: rows[0]?.variant ?? 'none',
     case1Share: share(rows.map((r) => r.case1_fo)), case1ObsShare: share(rows.map((r) => r.case1_obs)),
     case1PairShare: share(pairs.map((p) => case1Of(p, 'fo'))),
+    heldout: evals.length ? { pairs: evals[0].pairs, start: heldoutRow(evals[0]), end: heldoutRow(evals[evals.length - 1]) } : null,
+    ches: compareChes(pairs),
     first: rows.length ? headline(rows[0]) : null,
     last: rows.length ? headline(rows[rows.length - 1]) : null,
   };

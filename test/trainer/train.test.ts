@@ -30,7 +30,18 @@ describe.each(['single', 'short', 'long'] as const)('DPO on the %s task', (task)
       const tc = lines(r.metricsPath.replace('metrics.jsonl', 'token_cosine.jsonl'));
       expect(tc[0].tokens_w).toEqual(['it', 'has', 'a', tc[0].tokens_w[3], 'sentiment', 'based', 'on', 'my', 'judgement', '.']);
       expect(tc[0].cos).toHaveLength(10);
+      expect(tc[0].cos_head).toHaveLength(10);
+      expect(tc[0].cos_head[0]).toHaveLength(10);
     }
+    // Held-out pairs are evaluated after SFT and at the end; the implicit reward margin starts at 0 exactly.
+    expect(s.heldout!.pairs).toBe(64);
+    expect(s.heldout!.start.step).toBe(0);
+    expect(s.heldout!.start.reward_margin).toBe(0);
+    expect(s.heldout!.end.step).toBe(24);
+    expect(lines(r.metricsPath.replace('metrics.jsonl', 'eval.jsonl'))).toHaveLength(2);
+    // Every measured pair carries CHES, compared with condition (9) in the summary.
+    expect(s.ches!.pairs).toBe(s.pairsMeasured);
+    expect(s.ches!.conditionAccuracy).toBeGreaterThanOrEqual(0.95);
   });
 });
 

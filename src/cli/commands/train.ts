@@ -87,6 +87,8 @@ export function register(program: Command): void {
         if (s.first && s.last) out(`logp_w ${s.first.logp_w?.toFixed(4)} → ${s.last.logp_w?.toFixed(4)}, logp_l ${s.first.logp_l?.toFixed(4)} → ${s.last.logp_l?.toFixed(4)}, cos_wl ${s.first.cos_wl?.toFixed(3)} → ${s.last.cos_wl?.toFixed(3)}`);
         out(`predicted vs observed signs agree: ${pct(s.agreement)} (marginlab's conditions: ${pct(s.marginlabAgreement)})`);
         out(`steps in case 1 (batch chosen up, rejected down)${s.variant === 'none' ? '' : ` with ${s.variant}`}: ${pct(s.case1Share)} first order, ${pct(s.case1ObsShare)} observed; pairs: ${pct(s.case1PairShare)}`);
+        if (s.heldout) out(`held-out preference accuracy (${s.heldout.pairs} pairs, log π_w > log π_l): ${pct(s.heldout.start.pref_acc)} → ${pct(s.heldout.end.pref_acc)}; implicit-reward accuracy ${pct(s.heldout.end.reward_acc)}`);
+        if (s.ches) out(`chosen fell on ${pct(s.ches.chosenDownShare)} of single-pair steps; condition (9) called ${pct(s.ches.conditionAccuracy)} of them, CHES ranks them with AUC ${s.ches.auc === null ? 'n/a' : s.ches.auc.toFixed(2)} (Spearman ${s.ches.spearman === null ? 'n/a' : s.ches.spearman.toFixed(2)})`);
         out(`wrote ${res.metricsPath} and ${res.summaryPath}`);
       }
       if (res.error) {

@@ -32,6 +32,13 @@ export const PointSchema = z.object({
   logp_w: num, logp_l: num, c_ref_w: num, c_ref_l: num, len_w: num, len_l: num, z_ref: num,
 });
 
+/** The built-in tiny LM, or a Hugging Face causal LM (a local path, or a config name such as 'gpt2-config'
+ * for GPT-2 small with random weights) with LoRA adapters of rank lora_rank (0: train every weight). */
+export const ModelSchema = z.union([
+  z.object({ kind: z.literal('tiny'), d_model: z.number().int().positive(), layers: z.number().int().positive(), heads: z.number().int().positive() }),
+  z.object({ kind: z.literal('hf'), name_or_path: z.string().min(1), lora_rank: z.number().int().nonnegative() }),
+]);
+
 export const RequestSchema = z.object({
   v,
   type: z.literal('request'),
@@ -47,11 +54,15 @@ export const RequestSchema = z.object({
   sft_steps: z.number().int().nonnegative(),
   sft_lr: z.number().positive(),
   heartbeat_s: z.number().positive(),
-  model: z.object({ kind: z.literal('tiny'), d_model: z.number().int().positive(), layers: z.number().int().positive(), heads: z.number().int().positive() }),
+  model: ModelSchema,
   measure: z.object({ gram: z.boolean(), token_cosine: z.boolean() }),
   /** 'conditions' is the real prediction; the other two break it on purpose (tests). */
   predict: z.enum(['conditions', 'no-sign-handling', 'flipped']),
   variant: z.enum(VARIANTS),
+  /** Pairs kept out of training for the preference accuracy (an `eval` event at the start, every eval_every
+   * steps when > 0, and at the end). */
+  heldout_pairs: z.number().int().nonnegative(),
+  eval_every: z.number().int().nonnegative(),
   /** Probe points with marginlab's expected values; the trainer answers with a `check` event. */
   checks: z.array(z.object({ point: PointSchema, expected: z.object({ L: num, dW: num, dL: num }) })),
 });
@@ -66,6 +77,8 @@ export const PairMetricsSchema = PointSchema.extend({
   full_logp_w: num.optional(), full_logp_l: num.optional(),
   step_fo_dlogp_w: num.optional(), step_fo_dlogp_l: num.optional(),
   step_obs_dlogp_w: num.optional(), step_obs_dlogp_l: num.optional(),
+  // The CHES score of Razin et al. (2024) from the last hidden states, and its length-normalised form.
+  ches: num.optional(), ches_ln: num.optional(),
 }).loose();
 
 const ev = <T extends string, S extends z.ZodRawShape>(event: T, shape: S) =>
@@ -83,7 +96,10 @@ export const EventSchema = z.discriminatedUnion('event', [
     // The step as a whole: the d-weighted batch log π of the whole responses, first order and observed.
     step_fo_dlogp_w: num.optional(), step_fo_dlogp_l: num.optional(),
     step_obs_dlogp_w: num.optional(), step_obs_dlogp_l: num.optional() }),
-  ev('token_cosine', { step: z.number().int(), tokens_w: z.array(z.string()), tokens_l: z.array(z.string()), cos: z.array(z.array(num)) }),
+  ev('token_cosine', { step: z.number().int(), tokens_w: z.array(z.string()), tokens_l: z.array(z.string()), cos: z.array(z.array(num)),
+    // The output layer's own cosine matrix, in closed form (no per-token gradient).
+    cos_head: z.array(z.array(num)).optional() }),
+  ev('eval', { step: z.number().int(), pairs: z.number().int(), pref_acc: num, reward_acc: num, logp_w: num, logp_l: num, reward_margin: num }),
   ev('heartbeat', { t: num }),
   ev('done', { seconds: num }),
   ev('error', { code: z.string(), message: z.string(), hint: z.string().optional() }),
@@ -92,5 +108,6 @@ export const EventSchema = z.discriminatedUnion('event', [
 export type TrainerRequest = z.infer<typeof RequestSchema>;
 export type TrainerEvent = z.infer<typeof EventSchema>;
 export type StepEvent = Extract<TrainerEvent, { event: 'step' }>;
+export type EvalEvent = Extract<TrainerEvent, { event: 'eval' }>;
 export type PairMetrics = z.infer<typeof PairMetricsSchema>;
 export type ProbePoint = z.infer<typeof PointSchema>;

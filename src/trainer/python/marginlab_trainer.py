@@ -44,9 +44,9 @@ def fail(code, message, exit_code=1, hint=None):
 
 try:
     import torch
-    import functorch  # noqa: F401
+    import ml_func  # noqa: F401 — torch.func (torch ≥ 2) or functorch (torch 1.13)
 except Exception as e:  # noqa: BLE001 — any import failure means the same thing to the user
-    fail("E_NO_TORCH", f"cannot import torch/functorch with {sys.executable}: {e}", 3,
+    fail("E_NO_TORCH", f"cannot import torch and its function transforms with {sys.executable}: {e}", 3,
          "on Debian: apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread, "
          "then use --python /usr/bin/python3")
 
@@ -154,15 +154,19 @@ def setup(req):
     gen = torch.Generator().manual_seed(req["seed"])
     try:
         pairs = build_task(req["task"], req["seed"])
-        vocab = ml_tasks.Vocab(pairs)
-        data = [x.to(device) for x in ml_tasks.encode_pairs(pairs, vocab)]
+        pairs, held = ml_tasks.heldout_pairs(req["task"], pairs, req.get("heldout_pairs", 0), req["seed"])
+        vocab = ml_tasks.Vocab(pairs + held)
+        # One encoding so that training and held-out pairs share the padded length (and the model's max_len).
+        every = [x.to(device) for x in ml_tasks.encode_pairs(pairs + held, vocab)]
+        data = [x[:len(pairs)] for x in every]
+        held_data = [x[len(pairs):] for x in every] if held else None
     except (OSError, ValueError, KeyError) as e:
         fail("E_TASK", str(e), 2)
     ids_w, mask_w, ids_l, mask_l = data
     m = req.get("model", {})
     model = ml_model.TinyLM(len(vocab.itos), d=m.get("d_model", 32), layers=m.get("layers", 2), heads=m.get("heads", 2),
                             max_len=ids_w.shape[1]).to(device=device, dtype=dtype)
-    emit("task", pairs=len(pairs), vocab=len(vocab.itos), seq_len=int(ids_w.shape[1]),
+    emit("task", pairs=len(pairs), heldout=len(held), vocab=len(vocab.itos), seq_len=int(ids_w.shape[1]),
          params=sum(p.numel() for p in model.parameters()), variant=variant, world=ml_dist.STATE["world"],
          example={"prompt": pairs[0]["prompt"], "chosen": pairs[0]["chosen"], "rejected": pairs[0]["rejected"]})
 
@@ -180,7 +184,11 @@ def setup(req):
         fail("E_LOSS_CODE", f"the generated loss does not load: {e}", 2)
     params = loss_params(spec, dtype, device)
     run_checks(req, loss_fn, params, dtype, device)
-    return {"model": model, "fun": ml_measure.Functional(model), "gen": gen, "device": device, "vocab": vocab,
+    held_ref = None
+    if held_data is not None:
+        with torch.no_grad():
+            held_ref = (seq_logps(model, held_data[0], held_data[1]), seq_logps(model, held_data[2], held_data[3]))
+    return {"held": held_data, "held_ref": held_ref, "model": model, "fun": ml_measure.Functional(model), "gen": gen, "device": device, "vocab": vocab,
             "data": data, "ids_w": ids_w, "ids_l": ids_l, "mask_w": lmask_w, "mask_l": lmask_l, "full_w": mask_w,
             "full_l": mask_l, "c_ref_w": c_ref_w, "c_ref_l": c_ref_l, "len_w": lmask_w.sum(1).to(dtype),
             "len_l": lmask_l.sum(1).to(dtype), "loss_fn": loss_fn, "params": params,
@@ -205,7 +213,7 @@ def po_step(S, step, logged):
     # The loss's gradient in its two halves, −∇L = G_w − G_l (ml_variants); d_w, d_l are held fixed, which
     # is the chain rule exactly since L depends on θ only through log π_w and log π_l.
     _, dw, dl = ml_loss.weights(S["loss_fn"], S["params"], ctx)
-    ps = list(model.parameters())
+    ps = ml_func.trained(model)[1]
     gw = ml_dist.mean_(flat(torch.autograd.grad((dw * lw).mean(), ps, allow_unused=True), ps))
     gl = ml_dist.mean_(flat(torch.autograd.grad((dl * ll).mean(), ps, allow_unused=True), ps))
     u, info = ml_variants.combine(S["variant"], gw, gl)
@@ -244,12 +252,28 @@ def po_step(S, step, logged):
     return record
 
 
+def heldout_eval(S, step):
+    """Preference accuracy on the held-out pairs, on whole responses: the share whose chosen is more likely than
+    its rejected (pref_acc), and the share whose implicit reward margin (log π − log π_ref)_w − (…)_l is
+    positive (reward_acc, 0 at the start by construction), with the means behind them."""
+    if S["held"] is None or not ml_dist.is_main():
+        return
+    ids_w, mask_w, ids_l, mask_l = S["held"]
+    with torch.no_grad():
+        lw, ll = seq_logps(S["model"], ids_w, mask_w), seq_logps(S["model"], ids_l, mask_l)
+    rw, rl = lw - S["held_ref"][0], ll - S["held_ref"][1]
+    emit("eval", step=step, pairs=int(lw.shape[0]), pref_acc=float((lw > ll).double().mean()),
+         reward_acc=float((rw > rl).double().mean()), logp_w=float(lw.mean()), logp_l=float(ll.mean()),
+         reward_margin=float((rw - rl).mean()))
+
+
 def train(req):
     S = setup(req)
     measure = req.get("measure", {})
     if measure.get("token_cosine", True) and ml_dist.is_main():
         token_cosine(S["fun"], S["model"], S["data"], S["vocab"], 0)
-    log_every = req.get("log_every", 1)
+    log_every, eval_every = req.get("log_every", 1), req.get("eval_every", 0)
+    heldout_eval(S, 0)
     for step in range(req["steps"]):
         if _stop["signal"]:
             interrupted()
@@ -257,13 +281,16 @@ def train(req):
         record = po_step(S, step, logged)
         if record is not None:
             emit("step", step=step, **record)
+        if eval_every and (step + 1) % eval_every == 0 and step + 1 < req["steps"]:
+            heldout_eval(S, step + 1)
+    heldout_eval(S, req["steps"])
     if measure.get("token_cosine", True) and ml_dist.is_main():
         token_cosine(S["fun"], S["model"], S["data"], S["vocab"], req["steps"])
 
 
 def measure_step(S, b, ctx, dw, dl, u):
     fun, lr, mode = S["fun"], S["lr"], S["mode"]
-    theta = tuple(p.detach() for p in S["model"].parameters())
+    theta = fun.params(S["model"])
     B = b["ids_w"].shape[0]
     ids = torch.cat([b["ids_w"], b["ids_l"]])
     G = fun.per_example_grads(theta, ids, torch.cat([b["mask_w"], b["mask_l"]]))
@@ -288,6 +315,7 @@ def measure_step(S, b, ctx, dw, dl, u):
     else:
         fa, fg, full_w, full_l = a, g, old_w, old_l
     step_fo_w, step_fo_l = lr * (fa @ u), lr * (fg @ u)
+    ches, ches_ln = ml_measure.ches(S["model"], b["ids_w"], b["full_w"], b["ids_l"], b["full_l"])
     pairs = []
     for i in range(B):
         pw, pl = ml_measure.predict(float(dw[i]), float(dl[i]), float(inner[i]), float(nw[i]), float(nl[i]), mode)
@@ -302,17 +330,21 @@ def measure_step(S, b, ctx, dw, dl, u):
             "obs_dlogp_w": float(new_w[i] - old_w[i]), "obs_dlogp_l": float(new_l[i] - old_l[i]),
             "full_logp_w": float(full_w[i]), "full_logp_l": float(full_l[i]),
             "step_fo_dlogp_w": float(step_fo_w[i]), "step_fo_dlogp_l": float(step_fo_l[i]),
+            "ches": float(ches[i]), "ches_ln": float(ches_ln[i]),
         })
     return {"pairs": pairs}
 
 
 def token_cosine(fun, model, data, vocab, step):
+    """Figure 4b for the first pair: over all trained parameters (vjp + vmap), and over the output layer alone
+    in closed form (ml_measure.head_token_inner, no per-token gradient formed)."""
     ids_w, mask_w, ids_l, mask_l = (x[0] for x in data)
-    theta = tuple(p.detach() for p in model.parameters())
-    cos, _ = fun.token_cosine(theta, ids_w, mask_w, ids_l, mask_l)
+    cos, _ = fun.token_cosine(fun.params(model), ids_w, mask_w, ids_l, mask_l)
+    head, _ = ml_measure.head_token_inner(*ml_measure.head_inputs(model, ids_w, mask_w),
+                                          *ml_measure.head_inputs(model, ids_l, mask_l))
     words = lambda ids, m: [vocab.itos[int(t)] for t, k in zip(ids.tolist(), m.tolist()) if k]  # noqa: E731
     emit("token_cosine", step=step, tokens_w=words(ids_w, mask_w), tokens_l=words(ids_l, mask_l),
-         cos=[floats(r) for r in cos])
+         cos=[floats(r) for r in cos], cos_head=[floats(r) for r in head])
 
 
 def run_checks(req, loss_fn, params, dtype, device):
@@ -345,15 +377,31 @@ def selftest_mode(task="long", n=6, seed=0):
     ids_w, mask_w, ids_l, mask_l = ml_tasks.encode_pairs(pairs, vocab)
     model = ml_model.TinyLM(len(vocab.itos), max_len=ids_w.shape[1]).double()
     fun = ml_measure.Functional(model)
-    theta = tuple(p.detach() for p in model.parameters())
+    theta = fun.params(model)
     ids, mask = torch.cat([ids_w[:n], ids_l[:n]]), torch.cat([mask_w[:n], mask_l[:n]])
     Gv, Gl = fun.per_example_grads(theta, ids, mask), fun.per_example_grads_loop(theta, ids, mask)
     gram = lambda G: [[float((G[i] * G[n + i]).sum()), float((G[i] * G[i]).sum()), float((G[n + i] * G[n + i]).sum())]  # noqa: E731
                       for i in range(n)]
     _, inner_v = fun.token_cosine(theta, ids_w[0], mask_w[0], ids_l[0], mask_l[0])
     tw, tl = fun.token_grads_loop(theta, ids_w[0], mask_w[0]), fun.token_grads_loop(theta, ids_l[0], mask_l[0])
+    c, c_ln = ml_measure.ches(model, ids_w[:n], mask_w[:n], ids_l[:n], mask_l[:n])
+    ches_loop, ches_ln_loop = [], []
+    with torch.no_grad():
+        for i in range(n):  # the definition, position by position: S = Σ_k h(x, y_<k) over response tokens
+            hw, hl = model.hidden(ids_w[i:i + 1])[0], model.hidden(ids_l[i:i + 1])[0]
+            kw = [t for t in range(ids_w.shape[1] - 1) if mask_w[i, t + 1]]
+            kl = [t for t in range(ids_l.shape[1] - 1) if mask_l[i, t + 1]]
+            sw, sl = sum(hw[t] for t in kw), sum(hl[t] for t in kl)
+            ches_loop.append(float(sw @ sl - sw @ sw))
+            ches_ln_loop.append(float(sw @ sl / (len(kw) * len(kl)) - sw @ sw / len(kw) ** 2))
+    ches_loop += ches_ln_loop
+    _, head_closed = ml_measure.head_token_inner(*ml_measure.head_inputs(model, ids_w[0], mask_w[0]),
+                                                 *ml_measure.head_inputs(model, ids_l[0], mask_l[0]))
+    hw, hl = ml_measure.head_token_grads_loop(model, ids_w[0], mask_w[0]), ml_measure.head_token_grads_loop(model, ids_l[0], mask_l[0])
     json.dump({"gram_vmap": gram(Gv), "gram_loop": gram(Gl), "token_inner_vmap": [floats(r) for r in inner_v],
-               "token_inner_loop": [floats(r) for r in tw @ tl.T]}, sys.stdout)
+               "token_inner_loop": [floats(r) for r in tw @ tl.T], "head_inner_closed": [floats(r) for r in head_closed],
+               "head_inner_loop": [floats(r) for r in hw @ hl.T], "ches": floats(c) + floats(c_ln),
+               "ches_loop": ches_loop}, sys.stdout)
 
 
 def main(argv):

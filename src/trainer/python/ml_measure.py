@@ -1,16 +1,21 @@
 """Measurements of one step (section 3): per-example gradients a = ∇logp_w, b = ∇logp_l over all trained
-parameters with functorch vmap (one batched call, not a loop over examples), their Gram entries, the
-prediction of conditions (9)/(10), the observed change after a step on the pair, and the token-level
-gradient cosine matrix (Figure 4b) with batched VJPs."""
+parameters with vmap (one batched call, not a loop over examples), their Gram entries, the prediction of
+conditions (9)/(10), the observed change after a step on the pair, the token-level gradient cosine matrix
+(Figure 4b) with batched VJPs — and, for the output layer alone, in closed form without any per-token
+gradient — and the CHES score of Razin et al. (2024) from the last hidden states."""
 import torch
-from functorch import grad, make_functional, vjp, vmap
 
+from ml_func import functional, grad, trained, vjp, vmap
 from ml_model import token_logps
 
 
 class Functional:
     def __init__(self, model):
-        self.fmodel, _ = make_functional(model)
+        self.fmodel = functional(model)
+        self.names = trained(model)[0]
+
+    def params(self, model):
+        return tuple(p.detach() for p in trained(model)[1])
 
     def seq_logp(self, params, ids, mask):
         """log π(y|x) of one sequence: the sum of its response tokens' log-probabilities."""
@@ -41,18 +46,21 @@ class Functional:
 
     def token_cosine(self, params, ids_w, mask_w, ids_l, mask_l):
         """Figure 4b: cos(∇log π(y_w^i|·), ∇log π(y_l^j|·)) for every response-token pair, each side's per-token
-        gradients from one vjp and a vmap over the one-hot cotangents (no per-token backward loop)."""
+        gradients from one vjp and a vmap over the one-hot cotangents (no per-token backward loop). The inner
+        products are summed parameter by parameter, so the [T, P] gradient rows are never concatenated
+        (copying them cost as much as the batched backward itself)."""
         gw = self._tok_grads(params, ids_w, mask_w)
         gl = self._tok_grads(params, ids_l, mask_l)
-        nw = gw.norm(dim=1, keepdim=True)
-        nl = gl.norm(dim=1, keepdim=True)
-        return (gw @ gl.T) / (nw @ nl.T), gw @ gl.T
+        inner = sum(x.reshape(x.shape[0], -1) @ y.reshape(y.shape[0], -1).T for x, y in zip(gw, gl))
+        nw = sum(x.reshape(x.shape[0], -1).pow(2).sum(1) for x in gw).sqrt()
+        nl = sum(y.reshape(y.shape[0], -1).pow(2).sum(1) for y in gl).sqrt()
+        return inner / (nw[:, None] * nl[None, :]), inner
 
     def _tok_grads(self, params, ids, mask):
+        """Per-token gradients as a tuple of [T, *shape], one per trained parameter."""
         out, fn = vjp(lambda p: self.tok_logp(p, ids, mask), params)
         eye = torch.eye(out.shape[0], dtype=out.dtype, device=out.device)
-        g = vmap(fn)(eye)[0]
-        return torch.cat([x.reshape(x.shape[0], -1) for x in g], dim=1)
+        return vmap(fn)(eye)[0]
 
     def token_grads_loop(self, params, ids, mask):
         ps = tuple(p.detach().clone().requires_grad_(True) for p in params)
@@ -62,6 +70,56 @@ class Functional:
             g = torch.autograd.grad(lp[t], ps, retain_graph=True)
             rows.append(torch.cat([x.reshape(-1) for x in g]))
         return torch.stack(rows)
+
+
+def head_token_inner(h_w, p_w, y_w, h_l, p_l, y_l):
+    """The output layer's part of Figure 4b in closed form. With logits z_t = W h_t, the gradient of
+    log π(y_t|·) with respect to W is (e_{y_t} − p_t) h_tᵀ, a rank-one V×d matrix, so for chosen token i and
+    rejected token j
+        ⟨g_i, g_j⟩ = (h_i·h_j) · (e_{y_i} − p_i)·(e_{y_j} − q_j) = (h_i·h_j) · ([y_i = y_j] − q_j[y_i] − p_i[y_j] + p_i·q_j),
+        ‖g_i‖² = ‖h_i‖² · (1 − 2 p_i[y_i] + ‖p_i‖²):
+    O(T²(d + V)) from the hidden states h [T, d], next-token distributions p [T, V] and targets y [T], with
+    no per-token gradient (each of which would be V×d) ever formed. Returns (cosine, inner)."""
+    same = (y_w[:, None] == y_l[None, :]).to(h_w.dtype)
+    e = same - p_l[:, y_w].T - p_w[:, y_l] + p_w @ p_l.T
+    inner = (h_w @ h_l.T) * e
+    nw = h_w.pow(2).sum(1) * (1 - 2 * p_w.gather(1, y_w[:, None])[:, 0] + p_w.pow(2).sum(1))
+    nl = h_l.pow(2).sum(1) * (1 - 2 * p_l.gather(1, y_l[:, None])[:, 0] + p_l.pow(2).sum(1))
+    return inner / (nw.sqrt()[:, None] * nl.sqrt()[None, :]), inner
+
+
+def head_token_grads_loop(model, ids, mask):
+    """What head_token_inner replaces: one backward per response token, each giving the full V×d gradient of
+    the output layer (kept to test the closed form and to time it against)."""
+    W = model.head_weight()
+    lp = token_logps(model(ids.unsqueeze(0))[0], ids)[mask[1:].bool()]
+    return torch.stack([torch.autograd.grad(lp[t], W, retain_graph=True)[0].reshape(-1) for t in range(lp.shape[0])])
+
+
+def head_inputs(model, ids, mask):
+    """(h, p, y) of head_token_inner for one sequence's response tokens: the hidden state at each position that
+    predicts a response token, the softmax there and the token it predicts."""
+    keep = mask[1:].bool()
+    with torch.no_grad():
+        h = model.hidden(ids.unsqueeze(0))[0, :-1][keep]
+        p = torch.softmax(model.head_logits(h), dim=-1)
+    return h, p, ids[1:][keep]
+
+
+def ches(model, ids_w, mask_w, ids_l, mask_l):
+    """The CHES score of Razin et al. (2024, 'Unintentional unalignment'), per pair, from the last hidden states
+    at the positions that predict the response tokens: with S_w = Σ_k h(x, y_w,<k) and S_l likewise,
+    CHES = ⟨S_w, S_l⟩ − ‖S_w‖² and its length-normalised form ⟨S_w, S_l⟩/(|y_w||y_l|) − ‖S_w‖²/|y_w|². A large
+    CHES is their predictor of likelihood displacement (the chosen log-probability falling) under DPO; it needs
+    one forward pass and no gradient. Returns (ches, ches_ln), each [B]."""
+    with torch.no_grad():
+        hw = model.hidden(ids_w)[:, :-1]
+        hl = model.hidden(ids_l)[:, :-1]
+        mw, ml = mask_w[:, 1:].to(hw.dtype), mask_l[:, 1:].to(hl.dtype)
+        sw, sl = (hw * mw[..., None]).sum(1), (hl * ml[..., None]).sum(1)
+        nw, nl = mw.sum(1).clamp_min(1), ml.sum(1).clamp_min(1)
+        inner, norm = (sw * sl).sum(1), (sw * sw).sum(1)
+        return inner - norm, inner / (nw * nl) - norm / (nw * nw)
 
 
 def unflatten(flat, like):

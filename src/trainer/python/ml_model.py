@@ -42,12 +42,21 @@ class TinyLM(nn.Module):
         self.ln = nn.LayerNorm(d)
         self.head = nn.Linear(d, vocab, bias=False)
 
-    def forward(self, ids):  # ids: [B, T] → logits [B, T, V]
+    def hidden(self, ids):  # ids: [B, T] → the last hidden states [B, T, d], the output layer's input
         T = ids.shape[-1]
         x = self.tok(ids) + self.pos(torch.arange(T, device=ids.device))
         for b in self.blocks:
             x = b(x)
-        return self.head(self.ln(x))
+        return self.ln(x)
+
+    def head_weight(self):
+        return self.head.weight
+
+    def head_logits(self, h):  # the output layer alone: logits = W h (no bias, so ml_measure's closed form holds)
+        return self.head(h)
+
+    def forward(self, ids):  # ids: [B, T] → logits [B, T, V]
+        return self.head_logits(self.hidden(ids))
 
 
 def token_logps(logits, ids):
