@@ -54,6 +54,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const rows: MetricsRow[] = [];
   const evals: EvalEvent[] = [];
+  let stepSeconds: number | null = null;
   let checksum: { probes: number; probeMaxRelErr: number } | null = null;
   let firstBatch: { n: number; maxRelErr: number } | null = null;
   let hello: Record<string, unknown> | null = null;
@@ -61,7 +62,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
   const finish = (error: TrainerError | null): RunResult => {
     const ck: ChecksumReport | null = checksum ? { ...checksum, firstBatchPairs: firstBatch?.n ?? 0, firstBatchMaxRelErr: firstBatch?.maxRelErr ?? NaN } : null;
     const summary = summarise(rows, { loss: o.derivation.spec.source.id, task: taskLabel(o.settings.task), error, checksum: ck,
-      seconds: (Date.now() - t0) / 1000, trainer: hello }, evals);
+      seconds: (Date.now() - t0) / 1000, trainer: hello, stepSeconds }, evals);
     writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     return { ok: error === null, summary, error, metricsPath, summaryPath };
   };
@@ -143,7 +144,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         case 'token_cosine':
           appendFileSync(join(o.outDir, 'token_cosine.jsonl'), `${JSON.stringify(ev)}\n`);
           break;
-        case 'done': done = true; break;
+        case 'done': done = true; stepSeconds = ev.po_seconds !== undefined && ev.steps ? ev.po_seconds / ev.steps : null; break;
         case 'error': {
           const local = ev.code === 'E_NO_TORCH' ? 'E_NO_TORCH' : ev.code === 'E_NON_FINITE' ? 'E_NON_FINITE' : ev.code === 'E_INTERRUPTED' ? 'E_INTERRUPTED' : 'E_REMOTE';
           if (!error) error = { code: local, remoteCode: ev.code, message: ev.message, hint: ev.hint ?? (local === 'E_NO_TORCH' ? TORCH_HINT : undefined) };

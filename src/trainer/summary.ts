@@ -37,6 +37,8 @@ export interface RunSummary {
   readonly last: Partial<MetricsRow> | null;
   readonly checksum: ChecksumReport | null;
   readonly seconds: number;
+  /** Wall time of the preference-optimisation loop per step, logged steps included (the trainer's own clock). */
+  readonly stepSeconds: number | null;
   readonly trainer: Readonly<Record<string, unknown>> | null;
 }
 
@@ -57,7 +59,7 @@ const headline = (r: MetricsRow): Partial<MetricsRow> => {
   return rest;
 };
 
-export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'loss' | 'task' | 'error' | 'checksum' | 'seconds' | 'trainer'>,
+export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'loss' | 'task' | 'error' | 'checksum' | 'seconds' | 'trainer'> & { stepSeconds?: number | null },
   evals: readonly EvalEvent[] = []): RunSummary {
   const pairs = rows.flatMap((r) => r.pairs);
   const rate = (f: (p: (typeof pairs)[number]) => boolean | null): number | null => {
@@ -66,7 +68,7 @@ export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'l
   };
   const same = (pred: unknown, obs: unknown) => (obs as number) === 0 || Math.sign(obs as number) === pred;
   return {
-    schema: 'marginlab/train-summary@1', ...base, status: base.error ? 'error' : 'ok',
+    schema: 'marginlab/train-summary@1', ...base, stepSeconds: base.stepSeconds ?? null, status: base.error ? 'error' : 'ok',
     loggedSteps: rows.length, pairsMeasured: pairs.length,
     agreement: rate((p) => p.agree),
     agreementChosen: rate((p) => same(p.pred_dlogp_w_sign, p.obs_dlogp_w)),

@@ -5,7 +5,7 @@ import { derive } from '../../symbolic/derive.js';
 import { runTraining } from '../../trainer/client.js';
 import { formatTrainerError } from '../../trainer/errors.js';
 import { VARIANTS, type Variant } from '../../trainer/protocol/schema.js';
-import { DEFAULT_SETTINGS, type TaskRef } from '../../trainer/request.js';
+import { DEFAULT_SETTINGS, type RunSettings, type TaskRef } from '../../trainer/request.js';
 import { collect, finiteNumber, json, need, out, positiveInt } from '../common.js';
 import { lossFromArgs } from '../load.js';
 
@@ -14,6 +14,18 @@ function parseTask(v: string): TaskRef {
   if (alias[v]) return { kind: alias[v] };
   if (/\.jsonl$/i.test(v) || existsSync(v)) return { kind: 'file', path: v };
   throw new InvalidArgumentError(`--task is single, short, long or a .jsonl file of {prompt, chosen, rejected}; got '${v}'`);
+}
+
+function nonNegativeInt(name: string) {
+  return (v: string): number => {
+    const x = finiteNumber(name)(v);
+    if (x < 0 || !Number.isInteger(x)) throw new InvalidArgumentError(`${name} must be a whole number >= 0, got '${v}'`);
+    return x;
+  };
+}
+
+function modelRef(name: string, loraRank: number): RunSettings['model'] {
+  return name === 'tiny' ? DEFAULT_SETTINGS.model : { kind: 'hf', name_or_path: name, lora_rank: loraRank };
 }
 
 function positive(name: string) {
@@ -28,6 +40,7 @@ interface TrainOptions {
   task: TaskRef; loss: string; steps: number; lr: number; seed: number; out?: string; python?: string; trainer?: string;
   json?: boolean; device: string; batchSize: number; logEvery: number; sftSteps: number; timeout: number;
   predict: 'conditions' | 'no-sign-handling' | 'flipped'; param?: string[]; tokenCosine: boolean; dtype: 'float64' | 'float32'; variant: Variant;
+  heldoutPairs: number; evalEvery: number; model: string; loraRank: number;
 }
 
 export function register(program: Command): void {
@@ -43,6 +56,10 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'pairs per step', positiveInt('--batch-size'), DEFAULT_SETTINGS.batchSize)
     .option('--log-every <n>', 'measure every n steps', positiveInt('--log-every'), DEFAULT_SETTINGS.logEvery)
     .option('--sft-steps <n>', 'supervised fine-tuning steps before preference optimisation', (v) => Math.trunc(finiteNumber('--sft-steps')(v)), DEFAULT_SETTINGS.sftSteps)
+    .option('--heldout-pairs <n>', 'pairs kept out of training for the preference accuracy (0: none)', nonNegativeInt('--heldout-pairs'), DEFAULT_SETTINGS.heldoutPairs)
+    .option('--eval-every <n>', 'evaluate the held-out pairs every n steps too (0: at the start and end only)', nonNegativeInt('--eval-every'), DEFAULT_SETTINGS.evalEvery)
+    .option('--model <m>', "tiny (built in), gpt2-config (GPT-2 small, random weights) or a local Hugging Face model folder; the last two need transformers", 'tiny')
+    .option('--lora-rank <r>', 'LoRA rank for a Hugging Face model (peft); 0 trains every weight', nonNegativeInt('--lora-rank'), 64)
     .option('--device <d>', 'cpu or cuda', DEFAULT_SETTINGS.device)
     .option('--dtype <t>', 'float64 (default; exact sign checks) or float32', DEFAULT_SETTINGS.dtype)
     .option('--no-token-cosine', 'skip the token-level cosine matrix (Figure 4b)')
@@ -74,7 +91,8 @@ export function register(program: Command): void {
       const res = await runTraining({
         derivation: d, outDir, python: o.python, trainerCommand: o.trainer, timeoutMs: o.timeout * 1000, signal: ac.signal, onRow,
         settings: { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
-          batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant },
+          batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant,
+          heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank) },
       });
       stopBar();
       process.removeListener('SIGINT', onSig);

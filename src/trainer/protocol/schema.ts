@@ -101,7 +101,7 @@ export const EventSchema = z.discriminatedUnion('event', [
     cos_head: z.array(z.array(num)).optional() }),
   ev('eval', { step: z.number().int(), pairs: z.number().int(), pref_acc: num, reward_acc: num, logp_w: num, logp_l: num, reward_margin: num }),
   ev('heartbeat', { t: num }),
-  ev('done', { seconds: num }),
+  ev('done', { seconds: num, po_seconds: num.optional(), steps: z.number().int().optional() }),
   ev('error', { code: z.string(), message: z.string(), hint: z.string().optional() }),
 ]);
 

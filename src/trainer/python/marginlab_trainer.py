@@ -274,6 +274,7 @@ def train(req):
         token_cosine(S["fun"], S["model"], S["data"], S["vocab"], 0)
     log_every, eval_every = req.get("log_every", 1), req.get("eval_every", 0)
     heldout_eval(S, 0)
+    t0 = time.perf_counter()
     for step in range(req["steps"]):
         if _stop["signal"]:
             interrupted()
@@ -283,9 +284,11 @@ def train(req):
             emit("step", step=step, **record)
         if eval_every and (step + 1) % eval_every == 0 and step + 1 < req["steps"]:
             heldout_eval(S, step + 1)
+    po_seconds = time.perf_counter() - t0  # the preference-optimisation loop (its logged steps included)
     heldout_eval(S, req["steps"])
     if measure.get("token_cosine", True) and ml_dist.is_main():
         token_cosine(S["fun"], S["model"], S["data"], S["vocab"], req["steps"])
+    return po_seconds
 
 
 def measure_step(S, b, ctx, dw, dl, u):
@@ -433,7 +436,7 @@ def main(argv):
         threading.Thread(target=heartbeat, args=(req.get("heartbeat_s", 2.0), done), daemon=True).start()
     t0 = time.time()
     try:
-        train(req)
+        po_seconds = train(req)
     except SystemExit:
         raise
     except Exception as e:  # noqa: BLE001 — reported as an event, never a bare traceback on stdout
@@ -442,7 +445,7 @@ def main(argv):
         code = "E_OOM" if "out of memory" in str(e).lower() else "E_TRAINER"
         fail(code, f"{type(e).__name__}: {e}", 1)
     done.set()
-    emit("done", seconds=time.time() - t0, world=world)
+    emit("done", seconds=time.time() - t0, world=world, po_seconds=po_seconds, steps=req["steps"])
     sys.stdout.flush()
 
 
