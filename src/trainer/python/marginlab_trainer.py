@@ -51,6 +51,7 @@ except Exception as e:  # noqa: BLE001 — any import failure means the same thi
          "then use --python /usr/bin/python3")
 
 import ml_dist  # noqa: E402
+import ml_hf  # noqa: E402
 import ml_loss  # noqa: E402
 import ml_measure  # noqa: E402
 import ml_model  # noqa: E402
@@ -103,19 +104,47 @@ def build_task(task, seed):
     return ml_tasks.sentiment_pairs(task["kind"], task.get("pairs", 512), seed)
 
 
+def hf_codec(m):
+    try:
+        return ml_hf.codec(m)
+    except ImportError as e:
+        no_transformers(e)
+    except (OSError, ValueError) as e:
+        fail("E_MODEL", str(e), 2)
+
+
+def hf_model(m, vocab_size, dtype, device):
+    try:
+        return ml_hf.build(m, vocab_size, dtype, device)
+    except ImportError as e:
+        no_transformers(e)
+    except (OSError, ValueError) as e:
+        fail("E_MODEL", str(e), 2)
+
+
+def no_transformers(e):
+    fail("E_NO_TRANSFORMERS", f"a Hugging Face model needs transformers (and peft for LoRA) importable by {sys.executable}: {e}", 3,
+         "make a venv with torch >= 2, transformers and peft (scripts/test-all.sh shows how) and pass --python its/bin/python; "
+         "or train the built-in tiny model (--model tiny)")
+
+
 def loss_params(spec, dtype, device):
     return {k: torch.tensor(float(v), dtype=dtype, device=device) for k, v in spec["params"].items()}
 
 
 def seq_logps(model, ids, mask):
-    lp = ml_model.token_logps(model(ids), ids) * mask[:, 1:]
-    return lp.sum(1)
+    return masked_logps(model(ids), ids, mask)
+
+
+def masked_logps(logits, ids, mask):
+    """log π(y|x) per sequence: the sum over the positions `mask` marks of the token log-probabilities."""
+    return (ml_model.token_logps(logits, ids) * mask[:, 1:]).sum(1)
 
 
 def sft(model, data, req, device, gen):
     ids_w, mask_w = data[0], data[1]
     steps, lr, bs = req.get("sft_steps", 100), req.get("sft_lr", 3e-3), req.get("sft_batch", 32)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.Adam(ml_func.trained(model)[1], lr=lr)
     for s in range(steps):
         if _stop["signal"]:
             interrupted()
@@ -124,7 +153,7 @@ def sft(model, data, req, device, gen):
         loss = -(seq_logps(model, ids_w[idx], m) / m[:, 1:].sum(1)).mean()
         opt.zero_grad()
         loss.backward()
-        ml_dist.average_grads(model.parameters())
+        ml_dist.average_grads(ml_func.trained(model)[1])
         opt.step()
         if s % max(1, steps // 10) == 0 or s == steps - 1:
             emit("sft", step=s, loss=loss.item())
@@ -152,10 +181,11 @@ def setup(req):
         fail("E_PROTOCOL", f"unknown variant {variant!r}; this trainer knows {', '.join(ml_variants.VARIANTS)}", 2)
     torch.manual_seed(req["seed"])
     gen = torch.Generator().manual_seed(req["seed"])
+    m = req.get("model", {"kind": "tiny"})
     try:
         pairs = build_task(req["task"], req["seed"])
         pairs, held = ml_tasks.heldout_pairs(req["task"], pairs, req.get("heldout_pairs", 0), req["seed"])
-        vocab = ml_tasks.Vocab(pairs + held)
+        vocab = (hf_codec(m) if ml_hf.is_hf(m) else None) or ml_tasks.Vocab(pairs + held)
         # One encoding so that training and held-out pairs share the padded length (and the model's max_len).
         every = [x.to(device) for x in ml_tasks.encode_pairs(pairs + held, vocab)]
         data = [x[:len(pairs)] for x in every]
@@ -163,11 +193,14 @@ def setup(req):
     except (OSError, ValueError, KeyError) as e:
         fail("E_TASK", str(e), 2)
     ids_w, mask_w, ids_l, mask_l = data
-    m = req.get("model", {})
-    model = ml_model.TinyLM(len(vocab.itos), d=m.get("d_model", 32), layers=m.get("layers", 2), heads=m.get("heads", 2),
-                            max_len=ids_w.shape[1]).to(device=device, dtype=dtype)
+    if ml_hf.is_hf(m):
+        model = hf_model(m, len(vocab.itos), dtype, device)
+    else:
+        model = ml_model.TinyLM(len(vocab.itos), d=m.get("d_model", 32), layers=m.get("layers", 2), heads=m.get("heads", 2),
+                                max_len=ids_w.shape[1]).to(device=device, dtype=dtype)
     emit("task", pairs=len(pairs), heldout=len(held), vocab=len(vocab.itos), seq_len=int(ids_w.shape[1]),
-         params=sum(p.numel() for p in model.parameters()), variant=variant, world=ml_dist.STATE["world"],
+         params=sum(p.numel() for p in model.parameters()), trained=sum(p.numel() for p in ml_func.trained(model)[1]),
+         model=m.get("name_or_path", "tiny"), variant=variant, world=ml_dist.STATE["world"],
          example={"prompt": pairs[0]["prompt"], "chosen": pairs[0]["chosen"], "rejected": pairs[0]["rejected"]})
 
     sft(model, data, req, device, gen)
@@ -199,11 +232,23 @@ def setup(req):
 def po_step(S, step, logged):
     """One preference-optimisation step (plain SGD, so eq. (5)'s first-order step is the actual update); when
     `logged`, the step event's record (rank 0), else None."""
-    model, lr = S["model"], S["lr"]
+    model, lr, fun = S["model"], S["lr"], S["fun"]
     idx = ml_dist.shard(torch.randint(0, S["ids_w"].shape[0], (S["bs"],), generator=S["gen"]).to(S["device"]))
     b = {k: S[k][idx] for k in ("ids_w", "ids_l", "mask_w", "mask_l", "full_w", "full_l")}
-    lw = seq_logps(model, b["ids_w"], b["mask_w"])
-    ll = seq_logps(model, b["ids_l"], b["mask_l"])
+    measured = logged and ml_dist.is_main()
+    # A measured step of a single process computes the per-example gradients a_i, b_i anyway; the batch halves
+    # are then their d-weighted means, G_w = mean_i d_w,i a_i (the vector autograd would give), so the step needs
+    # no graph and no backward pass of its own. Under torchrun the halves are all-reduced, so autograd stays.
+    reuse = measured and ml_dist.STATE["world"] == 1
+    hidden = None
+    with torch.set_grad_enabled(not reuse):
+        if measured:  # one forward gives the log-probabilities and the hidden states CHES needs
+            hidden = (model.hidden(b["ids_w"]), model.hidden(b["ids_l"]))
+            lw = masked_logps(model.head_logits(hidden[0]), b["ids_w"], b["mask_w"])
+            ll = masked_logps(model.head_logits(hidden[1]), b["ids_l"], b["mask_l"])
+        else:
+            lw = seq_logps(model, b["ids_w"], b["mask_w"])
+            ll = seq_logps(model, b["ids_l"], b["mask_l"])
     ctx = {"logp_w": lw, "logp_l": ll, "c_ref_w": S["c_ref_w"][idx], "c_ref_l": S["c_ref_l"][idx], "len_w": S["len_w"][idx],
            "len_l": S["len_l"][idx], "z_ref": torch.zeros_like(lw)}
     loss = (S["loss_fn"](lw, ll, params=S["params"], **{k: ctx[k] for k in ml_loss.ARGS[2:]}) + torch.zeros_like(lw)).mean()
@@ -214,20 +259,23 @@ def po_step(S, step, logged):
     # is the chain rule exactly since L depends on θ only through log π_w and log π_l.
     _, dw, dl = ml_loss.weights(S["loss_fn"], S["params"], ctx)
     ps = ml_func.trained(model)[1]
-    gw = ml_dist.mean_(flat(torch.autograd.grad((dw * lw).mean(), ps, allow_unused=True), ps))
-    gl = ml_dist.mean_(flat(torch.autograd.grad((dl * ll).mean(), ps, allow_unused=True), ps))
+    B = b["ids_w"].shape[0]
+    G = None
+    if measured:
+        G = fun.per_example_grads(fun.params(model), torch.cat([b["ids_w"], b["ids_l"]]), torch.cat([b["mask_w"], b["mask_l"]]))
+    if reuse:
+        gw, gl = (dw[:, None] * G[:B]).mean(0), (dl[:, None] * G[B:]).mean(0)
+    else:
+        gw = ml_dist.mean_(flat(torch.autograd.grad((dw * lw).mean(), ps, allow_unused=True), ps))
+        gl = ml_dist.mean_(flat(torch.autograd.grad((dl * ll).mean(), ps, allow_unused=True), ps))
     u, info = ml_variants.combine(S["variant"], gw, gl)
-    record = measure_step(S, b, ctx, dw, dl, u) if logged and ml_dist.is_main() else None
-    if record is not None:
+    record = None
+    if measured:
+        record, fa, fg = measure_step(S, b, ctx, dw, dl, u, G, hidden)
         # Case 1 of the step as a whole: the batch's chosen log π (weighted by d_w, the aggregate whose gradient
         # is G_w) rises and its rejected one falls, to first order lr⟨G, u⟩ — on the whole responses, so a
-        # masked variant is judged on what it leaves out too (one extra backward each, on logged steps only).
-        hw, hl = gw, gl
-        if S["masked"]:
-            fw = seq_logps(model, b["ids_w"], b["full_w"])
-            fl = seq_logps(model, b["ids_l"], b["full_l"])
-            hw = flat(torch.autograd.grad((dw * fw).mean(), ps, allow_unused=True), ps)
-            hl = flat(torch.autograd.grad((dl * fl).mean(), ps, allow_unused=True), ps)
+        # masked variant is judged on what it leaves out too (its whole-response gradients come from measure_step).
+        hw, hl = (dw[:, None] * fa).mean(0), (dl[:, None] * fg).mean(0)
         record["step_fo_dlogp_w"], record["step_fo_dlogp_l"] = lr * float(hw @ u), lr * float(hl @ u)
     with torch.no_grad():
         i = 0
@@ -237,15 +285,20 @@ def po_step(S, step, logged):
     if record is None:
         return None
     with torch.no_grad():
-        record["obs_batch_dlogp_w"] = float((seq_logps(model, b["ids_w"], b["mask_w"]) - lw).mean())
-        record["obs_batch_dlogp_l"] = float((seq_logps(model, b["ids_l"], b["mask_l"]) - ll).mean())
         new_w = seq_logps(model, b["ids_w"], b["full_w"])
         new_l = seq_logps(model, b["ids_l"], b["full_l"])
+        if S["masked"]:
+            obs_w, obs_l = seq_logps(model, b["ids_w"], b["mask_w"]), seq_logps(model, b["ids_l"], b["mask_l"])
+        else:  # the loss counts the whole responses: the same forward serves both
+            obs_w, obs_l = new_w, new_l
+        record["obs_batch_dlogp_w"] = float((obs_w - lw).mean())
+        record["obs_batch_dlogp_l"] = float((obs_l - ll).mean())
     old_w = torch.tensor([p["full_logp_w"] for p in record["pairs"]], dtype=new_w.dtype, device=new_w.device)
     old_l = torch.tensor([p["full_logp_l"] for p in record["pairs"]], dtype=new_l.dtype, device=new_l.device)
+    dnew_w, dnew_l = floats(new_w - old_w), floats(new_l - old_l)
     for k, p in enumerate(record["pairs"]):
-        p["step_obs_dlogp_w"] = float(new_w[k] - old_w[k])
-        p["step_obs_dlogp_l"] = float(new_l[k] - old_l[k])
+        p["step_obs_dlogp_w"] = dnew_w[k]
+        p["step_obs_dlogp_l"] = dnew_l[k]
     record["step_obs_dlogp_w"] = float((dw * (new_w - old_w)).mean())
     record["step_obs_dlogp_l"] = float((dl * (new_l - old_l)).mean())
     record.update(info, variant=S["variant"], loss=loss.item())
@@ -291,51 +344,54 @@ def train(req):
     return po_seconds
 
 
-def measure_step(S, b, ctx, dw, dl, u):
+def measure_step(S, b, ctx, dw, dl, u, G, hidden):
+    """The step's record: per pair the Gram entries of a_i, b_i (G, [2B, P]), the prediction of (9)/(10), the
+    single-pair probe, CHES (from the step's own hidden states), and the first-order change under the batch
+    step u. Returns (record, fa, fg): fa, fg are the whole responses' per-example gradients (a, b themselves
+    unless a masked variant trains on fewer tokens)."""
     fun, lr, mode = S["fun"], S["lr"], S["mode"]
     theta = fun.params(S["model"])
     B = b["ids_w"].shape[0]
-    ids = torch.cat([b["ids_w"], b["ids_l"]])
-    G = fun.per_example_grads(theta, ids, torch.cat([b["mask_w"], b["mask_l"]]))
     a, g = G[:B], G[B:]
     inner, nw, nl = (a * g).sum(1), (a * a).sum(1), (g * g).sum(1)
     cos = inner / (nw.sqrt() * nl.sqrt())
     # The probe: one SGD step of size lr on each pair alone (section 3's single-sample setting), applied to a
-    # copy of θ per pair at once: θ_i' = θ − lr∇L_i = θ + lr(d_w a_i − d_l b_i).
+    # copy of θ per pair at once: θ_i' = θ − lr∇L_i = θ + lr(d_w a_i − d_l b_i); both responses of every pair in
+    # one vmapped call.
     flat_theta = torch.cat([p.reshape(-1) for p in theta])
-    stepped = ml_measure.unflatten(flat_theta.unsqueeze(0) + lr * (dw[:, None] * a - dl[:, None] * g), theta)
-    new_w = fun.logp_at(stepped, b["ids_w"], b["mask_w"])
-    new_l = fun.logp_at(stepped, b["ids_l"], b["mask_l"])
+    step = flat_theta.unsqueeze(0) + lr * (dw[:, None] * a - dl[:, None] * g)
+    stepped = ml_measure.unflatten(torch.cat([step, step]), theta)
+    new = fun.logp_at(stepped, torch.cat([b["ids_w"], b["ids_l"]]), torch.cat([b["mask_w"], b["mask_l"]]))
+    new_w, new_l = new[:B], new[B:]
     old_w, old_l = ctx["logp_w"].detach(), ctx["logp_l"].detach()
     # Case 1 of the step actually taken (the batch step u, after any variant), judged on the whole responses'
     # log π — what a user wants to rise — whichever tokens the loss counts: Δlog π_i ≈ lr⟨∇log π_i, u⟩.
+    ids = torch.cat([b["ids_w"], b["ids_l"]])
     if S["masked"]:
         Fg = fun.per_example_grads(theta, ids, torch.cat([b["full_w"], b["full_l"]]))
         fa, fg = Fg[:B], Fg[B:]
         with torch.no_grad():
-            full_w = seq_logps(S["model"], b["ids_w"], b["full_w"])
-            full_l = seq_logps(S["model"], b["ids_l"], b["full_l"])
+            full_w = masked_logps(S["model"].head_logits(hidden[0]), b["ids_w"], b["full_w"])
+            full_l = masked_logps(S["model"].head_logits(hidden[1]), b["ids_l"], b["full_l"])
     else:
         fa, fg, full_w, full_l = a, g, old_w, old_l
     step_fo_w, step_fo_l = lr * (fa @ u), lr * (fg @ u)
-    ches, ches_ln = ml_measure.ches(S["model"], b["ids_w"], b["full_w"], b["ids_l"], b["full_l"])
+    ches, ches_ln = ml_measure.ches_from_hidden(hidden[0].detach(), b["full_w"], hidden[1].detach(), b["full_l"])
+    fo_w, fo_l = lr * (dw * nw - dl * inner), lr * (dw * inner - dl * nl)
+    # One transfer per quantity (not one per pair and quantity): on a GPU each float() is a synchronisation.
+    col = {k: floats(v) for k, v in {
+        "logp_w": old_w, "logp_l": old_l, "c_ref_w": ctx["c_ref_w"], "c_ref_l": ctx["c_ref_l"], "len_w": ctx["len_w"],
+        "len_l": ctx["len_l"], "z_ref": ctx["z_ref"], "dW": dw, "dL": dl, "inner_wl": inner, "norm_w2": nw, "norm_l2": nl,
+        "cos_wl": cos, "fo_dlogp_w": fo_w, "fo_dlogp_l": fo_l, "obs_dlogp_w": new_w - old_w, "obs_dlogp_l": new_l - old_l,
+        "full_logp_w": full_w, "full_logp_l": full_l, "step_fo_dlogp_w": step_fo_w, "step_fo_dlogp_l": step_fo_l,
+        "ches": ches, "ches_ln": ches_ln}.items()}
     pairs = []
     for i in range(B):
-        pw, pl = ml_measure.predict(float(dw[i]), float(dl[i]), float(inner[i]), float(nw[i]), float(nl[i]), mode)
-        pairs.append({
-            "logp_w": float(old_w[i]), "logp_l": float(old_l[i]), "c_ref_w": float(ctx["c_ref_w"][i]),
-            "c_ref_l": float(ctx["c_ref_l"][i]), "len_w": float(ctx["len_w"][i]), "len_l": float(ctx["len_l"][i]),
-            "z_ref": float(ctx["z_ref"][i]), "dW": float(dw[i]), "dL": float(dl[i]), "inner_wl": float(inner[i]),
-            "norm_w2": float(nw[i]), "norm_l2": float(nl[i]), "cos_wl": float(cos[i]),
-            "pred_dlogp_w_sign": pw, "pred_dlogp_l_sign": pl,
-            "fo_dlogp_w": float(lr * (dw[i] * nw[i] - dl[i] * inner[i])),
-            "fo_dlogp_l": float(lr * (dw[i] * inner[i] - dl[i] * nl[i])),
-            "obs_dlogp_w": float(new_w[i] - old_w[i]), "obs_dlogp_l": float(new_l[i] - old_l[i]),
-            "full_logp_w": float(full_w[i]), "full_logp_l": float(full_l[i]),
-            "step_fo_dlogp_w": float(step_fo_w[i]), "step_fo_dlogp_l": float(step_fo_l[i]),
-            "ches": float(ches[i]), "ches_ln": float(ches_ln[i]),
-        })
-    return {"pairs": pairs}
+        pw, pl = ml_measure.predict(col["dW"][i], col["dL"][i], col["inner_wl"][i], col["norm_w2"][i], col["norm_l2"][i], mode)
+        row = {k: v[i] for k, v in col.items()}
+        row["pred_dlogp_w_sign"], row["pred_dlogp_l_sign"] = pw, pl
+        pairs.append(row)
+    return {"pairs": pairs}, fa, fg
 
 
 def token_cosine(fun, model, data, vocab, step):
@@ -345,7 +401,7 @@ def token_cosine(fun, model, data, vocab, step):
     cos, _ = fun.token_cosine(fun.params(model), ids_w, mask_w, ids_l, mask_l)
     head, _ = ml_measure.head_token_inner(*ml_measure.head_inputs(model, ids_w, mask_w),
                                           *ml_measure.head_inputs(model, ids_l, mask_l))
-    words = lambda ids, m: [vocab.itos[int(t)] for t, k in zip(ids.tolist(), m.tolist()) if k]  # noqa: E731
+    words = lambda ids, m: [vocab.word(t) for t, k in zip(ids.tolist(), m.tolist()) if k]  # noqa: E731
     emit("token_cosine", step=step, tokens_w=words(ids_w, mask_w), tokens_l=words(ids_l, mask_l),
          cos=[floats(r) for r in cos], cos_head=[floats(r) for r in head])
 

@@ -4,7 +4,8 @@ repetitions so that a neighbour's burst on the shared cores does not decide a ra
 - per-example gradient Gram for a batch of 32 pairs: functorch vmap vs the batch-1 loop (two backward passes
   per pair, as in the paper's code);
 - the token-level cosine matrix of a pair with 32-token responses: one vjp + vmap over one-hot cotangents vs
-  one backward pass per token;
+  one backward pass per token (full model), and the output layer's matrix in closed form vs one backward per
+  token for that layer's weight;
 - a training step when measuring every 10 steps vs a step that measures nothing."""
 import json
 import sys
@@ -17,12 +18,19 @@ import ml_measure
 import ml_model
 
 
+def sync():
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
 def best(fn, reps):
     fn()  # warm-up: allocations and functorch's first-call tracing are not what we compare
     ts = []
     for _ in range(reps):
+        sync()
         t0 = time.perf_counter()
         fn()
+        sync()
         ts.append(time.perf_counter() - t0)
     return min(ts)
 
@@ -33,7 +41,8 @@ def gram(G, n):
 
 
 def per_example(S, n, reps):
-    fun, theta = S["fun"], tuple(p.detach() for p in S["model"].parameters())
+    fun = S["fun"]
+    theta = fun.params(S["model"])
     ids = torch.cat([S["ids_w"][:n], S["ids_l"][:n]])
     mask = torch.cat([S["full_w"][:n], S["full_l"][:n]])
     fast = lambda: gram(fun.per_example_grads(theta, ids, mask), n)  # noqa: E731
@@ -42,9 +51,8 @@ def per_example(S, n, reps):
     return {"pairs": n, "vmap_s": best(fast, reps), "loop_s": best(slow, reps), "max_rel_err": err}
 
 
-def token_level(model, tokens, reps, dtype):
+def token_pair(vocab, tokens, device):
     """A pair whose responses are `tokens` long, sharing all but one token (the paper's Figure 4b setting)."""
-    vocab = model.tok.num_embeddings
     g = torch.Generator().manual_seed(0)
     prompt = torch.randint(3, vocab, (6,), generator=g)
     resp = torch.randint(3, vocab, (tokens,), generator=g)
@@ -52,9 +60,15 @@ def token_level(model, tokens, reps, dtype):
     resp_l[0] = (resp[0] + 1 - 3) % (vocab - 3) + 3
     ids_w, ids_l = torch.cat([prompt, resp]), torch.cat([prompt, resp_l])
     mask = torch.cat([torch.zeros(6, dtype=torch.long), torch.ones(tokens, dtype=torch.long)])
-    big = ml_model.TinyLM(vocab, max_len=ids_w.shape[0]).to(dtype)
+    return ids_w.to(device), ids_l.to(device), mask.to(device)
+
+
+def token_level(model, tokens, reps, dtype, device):
+    vocab = model.head_weight().shape[0]
+    ids_w, ids_l, mask = token_pair(vocab, tokens, device)
+    big = ml_model.TinyLM(vocab, max_len=ids_w.shape[0]).to(device=device, dtype=dtype)
     fun = ml_measure.Functional(big)
-    theta = tuple(p.detach() for p in big.parameters())
+    theta = fun.params(big)
 
     def fast():
         return fun.token_cosine(theta, ids_w, mask, ids_l, mask)[0]
@@ -67,17 +81,64 @@ def token_level(model, tokens, reps, dtype):
     return {"tokens": tokens, "vmap_s": best(fast, reps), "loop_s": best(slow, reps), "max_abs_err": err}
 
 
+def head_level(model, tokens, reps, device):
+    """The output layer's token cosine matrix: closed form (no per-token gradient) vs one backward per token for
+    the output weight alone, on `model` (the run's own model, or any with hidden/head_logits/head_weight)."""
+    vocab = model.head_weight().shape[0]
+    ids_w, ids_l, mask = token_pair(vocab, tokens, device)
+
+    def fast():
+        return ml_measure.head_token_inner(*ml_measure.head_inputs(model, ids_w, mask), *ml_measure.head_inputs(model, ids_l, mask))[0]
+
+    def slow():
+        gw = ml_measure.head_token_grads_loop(model, ids_w, mask)
+        gl = ml_measure.head_token_grads_loop(model, ids_l, mask)
+        return (gw @ gl.T) / (gw.norm(dim=1, keepdim=True) @ gl.norm(dim=1, keepdim=True).T)
+
+    err = float((fast() - slow()).abs().max())
+    return {"tokens": tokens, "vocab": vocab, "d": model.head_weight().shape[1], "closed_s": best(fast, reps),
+            "loop_s": best(slow, reps), "max_abs_err": err}
+
+
+class HeadModel(torch.nn.Module):
+    """A GPT-2-sized output layer (V = 50257, d = 768) over random hidden states, for head_level at the size
+    where forming per-token gradients (V×d each) hurts most; only the output layer matters there."""
+
+    def __init__(self, vocab=50257, d=768):
+        super().__init__()
+        self.emb = torch.nn.Embedding(vocab, d)
+        self.head = torch.nn.Linear(d, vocab, bias=False)
+
+    def hidden(self, ids):
+        return torch.tanh(self.emb(ids))
+
+    def head_logits(self, h):
+        return self.head(h)
+
+    def head_weight(self):
+        return self.head.weight
+
+    def forward(self, ids):
+        return self.head_logits(self.hidden(ids))
+
+
 def overhead(S, steps, every):
     def run(log_every):
+        sync()
         t0 = time.perf_counter()
         for s in range(steps):
             record = T.po_step(S, s, log_every > 0 and s % log_every == 0)
             if record is not None:
                 T.emit("step", step=s, **record)  # serialising the event is part of what logging costs
+        sync()
         return (time.perf_counter() - t0) / steps
     run(0)  # warm-up
-    plain = min(run(0) for _ in range(2))
-    logged = min(run(every) for _ in range(2))
+    # Interleaved, best of three each, so that a neighbour's burst on the shared cores hits both alike.
+    plain, logged = [], []
+    for _ in range(3):
+        plain.append(run(0))
+        logged.append(run(every))
+    plain, logged = min(plain), min(logged)
     return {"steps": steps, "log_every": every, "plain_step_s": plain, "logged_step_s": logged}
 
 
@@ -93,8 +154,13 @@ def run(argv):
         out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "dtype": str(dtype),
                "params": sum(p.numel() for p in S["model"].parameters()),
                "per_example": per_example(S, 32, reps),
-               "token_cosine": token_level(S["model"], 32, reps, dtype),
+               "token_cosine": token_level(S["model"], 32, reps, dtype, S["device"]),
+               "head_cosine": head_level(ml_model.TinyLM(S["model"].head_weight().shape[0], max_len=38).to(device=S["device"], dtype=dtype),
+                                         32, reps, S["device"]),
                "logging": overhead(S, int(req.get("bench_steps", 40)), 10)}
+        if req.get("bench_gpt2_head"):
+            big = HeadModel().to(device=S["device"], dtype=torch.float32)
+            out["head_cosine_gpt2"] = head_level(big, int(req.get("bench_gpt2_tokens", 8)), 1, S["device"])
     finally:
         sys.stdout = saved
     print(json.dumps(out))

@@ -113,8 +113,13 @@ def ches(model, ids_w, mask_w, ids_l, mask_l):
     CHES is their predictor of likelihood displacement (the chosen log-probability falling) under DPO; it needs
     one forward pass and no gradient. Returns (ches, ches_ln), each [B]."""
     with torch.no_grad():
-        hw = model.hidden(ids_w)[:, :-1]
-        hl = model.hidden(ids_l)[:, :-1]
+        return ches_from_hidden(model.hidden(ids_w), mask_w, model.hidden(ids_l), mask_l)
+
+
+def ches_from_hidden(hw, mask_w, hl, mask_l):
+    """ches() from hidden states [B, T, d] a forward pass already computed."""
+    with torch.no_grad():
+        hw, hl = hw[:, :-1], hl[:, :-1]
         mw, ml = mask_w[:, 1:].to(hw.dtype), mask_l[:, 1:].to(hl.dtype)
         sw, sl = (hw * mw[..., None]).sum(1), (hl * ml[..., None]).sum(1)
         nw, nl = mw.sum(1).clamp_min(1), ml.sum(1).clamp_min(1)

@@ -99,14 +99,22 @@ class Vocab:
     def encode(self, text):
         return [self.stoi[w] for w in words(text)]
 
+    def prompt_ids(self, text):
+        return [self.stoi[BOS]] + self.encode(text) + [self.stoi[SEP]]
+
+    def word(self, i):
+        return self.itos[int(i)]
+
 
 def encode_pairs(pairs, vocab):
     """Each pair → (ids_w, mask_w, ids_l, mask_l) right-padded to one length; masks mark response tokens
-    (the positions whose log-probability makes up log π(y|x))."""
+    (the positions whose log-probability makes up log π(y|x)). `vocab` is the word-level Vocab or any codec
+    with prompt_ids(text) and encode(text) (ml_hf.TokenizerCodec); padding is id 0 behind a causal mask, so it
+    never reaches a position that counts."""
     import torch
     rows = []
     for p in pairs:
-        prompt = [vocab.stoi[BOS]] + vocab.encode(p["prompt"]) + [vocab.stoi[SEP]]
+        prompt = vocab.prompt_ids(p["prompt"])
         w, l = vocab.encode(p["chosen"]), vocab.encode(p["rejected"])
         if not w or not l:
             raise ValueError("empty chosen or rejected response")
