@@ -1,21 +1,18 @@
-// The client: starts a trainer, sends the request, validates every line that comes back, writes
-// metrics.jsonl (one append per logged step, so a crash keeps everything before it) and summary.json,
-// and turns every way a run can go wrong into one TrainerError. Nothing here prints; callers get events.
+// The client: starts a trainer, sends the request, validates every line that comes back, hands each event
+// to the recorder (recorder.ts: metrics.jsonl appended per logged step, so a crash keeps everything before
+// it, and summary.json), and turns every way a run can go wrong into one TrainerError. Nothing here prints;
+// callers get events.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Derivation } from '../symbolic/derive.js';
-import { compileDerivation } from '../symbolic/point.js';
-import { checkFirstBatch, checkProbes, type ChecksumReport } from './checksum.js';
 import { TORCH_HINT, type TrainerError } from './errors.js';
 import { DEFAULT_PYTHON, referenceTrainerPath } from './locate.js';
-import { metricsRow, type MetricsRow } from './metrics.js';
-import { Predictor } from './predict.js';
+import type { MetricsRow } from './metrics.js';
 import { parseEventLine } from './protocol/parse.js';
-import { type EvalEvent, RequestSchema, type TrainerEvent, type TrainerRequest } from './protocol/schema.js';
+import { RequestSchema, type TrainerEvent, type TrainerRequest } from './protocol/schema.js';
 import { buildRequest, type RunSettings } from './request.js';
-import { summarise, type RunSummary } from './summary.js';
+import { Recorder } from './recorder.js';
+import type { RunSummary } from './summary.js';
 
 export interface RunOptions {
   readonly derivation: Derivation;
@@ -47,33 +44,20 @@ export function taskLabel(t: TrainerRequest['task']): string {
 }
 
 export async function runTraining(o: RunOptions): Promise<RunResult> {
-  mkdirSync(o.outDir, { recursive: true });
-  const metricsPath = join(o.outDir, 'metrics.jsonl');
-  const summaryPath = join(o.outDir, 'summary.json');
-  writeFileSync(metricsPath, '');
   const t0 = Date.now();
-  const rows: MetricsRow[] = [];
-  const evals: EvalEvent[] = [];
-  let stepSeconds: number | null = null;
-  let checksum: { probes: number; probeMaxRelErr: number } | null = null;
-  let firstBatch: { n: number; maxRelErr: number } | null = null;
-  let hello: Record<string, unknown> | null = null;
-
+  const tol = o.settings.dtype === 'float64' ? 1e-6 : 1e-3;
+  const built = buildRequest(o.derivation, o.settings);
+  const rec = new Recorder(o.outDir, o.derivation, built.ok ? built.value.checks : null, tol);
+  const { metricsPath, summaryPath } = rec.files;
   const finish = (error: TrainerError | null): RunResult => {
-    const ck: ChecksumReport | null = checksum ? { ...checksum, firstBatchPairs: firstBatch?.n ?? 0, firstBatchMaxRelErr: firstBatch?.maxRelErr ?? NaN } : null;
-    const summary = summarise(rows, { loss: o.derivation.spec.source.id, task: taskLabel(o.settings.task), error, checksum: ck,
-      seconds: (Date.now() - t0) / 1000, trainer: hello, stepSeconds }, evals);
-    writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    const summary = rec.finish(taskLabel(o.settings.task), error, (Date.now() - t0) / 1000);
     return { ok: error === null, summary, error, metricsPath, summaryPath };
   };
 
-  const built = buildRequest(o.derivation, o.settings);
   if (!built.ok) return finish(built.error);
   const request = built.value;
   const valid = RequestSchema.safeParse(request);
   if (!valid.success) return finish({ code: 'E_PROTOCOL', message: `internal: the request does not match its schema: ${valid.error.issues[0].message}` });
-  const tol = o.settings.dtype === 'float64' ? 1e-6 : 1e-3;
-  const predictor = new Predictor(compileDerivation(o.derivation));
 
   const python = o.python ?? DEFAULT_PYTHON;
   // detached: the trainer gets its own process group, so a shell-wrapped command is stopped whole.
@@ -86,7 +70,6 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
 
   return await new Promise<RunResult>((resolve) => {
     let error: TrainerError | null = null;
-    let done = false;
     let settled = false;
     let stderr = '';
     let buf = '';
@@ -118,39 +101,12 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
 
     const handle = (ev: TrainerEvent): void => {
       o.onEvent?.(ev, child);
-      switch (ev.event) {
-        case 'hello': hello = ev; break;
-        case 'check': {
-          const c = checkProbes(request.checks, ev.results, tol);
-          if (!c.ok) fault(c.error); else checksum = { probes: ev.results.length, probeMaxRelErr: c.maxRelErr };
-          break;
-        }
-        case 'step': {
-          const row = metricsRow(ev, predictor);
-          if (rows.length === 0) {
-            const c = checkFirstBatch(row.pairs, tol);
-            if (!c.ok) { fault(c.error); return; }
-            firstBatch = { n: c.n, maxRelErr: c.maxRelErr };
-          }
-          rows.push(row);
-          appendFileSync(metricsPath, `${JSON.stringify(row)}\n`);
-          o.onRow?.(row);
-          break;
-        }
-        case 'eval':
-          evals.push(ev);
-          appendFileSync(join(o.outDir, 'eval.jsonl'), `${JSON.stringify(ev)}\n`);
-          break;
-        case 'token_cosine':
-          appendFileSync(join(o.outDir, 'token_cosine.jsonl'), `${JSON.stringify(ev)}\n`);
-          break;
-        case 'done': done = true; stepSeconds = ev.po_seconds !== undefined && ev.steps ? ev.po_seconds / ev.steps : null; break;
-        case 'error': {
-          const local = ev.code === 'E_NO_TORCH' ? 'E_NO_TORCH' : ev.code === 'E_NON_FINITE' ? 'E_NON_FINITE' : ev.code === 'E_INTERRUPTED' ? 'E_INTERRUPTED' : 'E_REMOTE';
-          if (!error) error = { code: local, remoteCode: ev.code, message: ev.message, hint: ev.hint ?? (local === 'E_NO_TORCH' ? TORCH_HINT : undefined) };
-          break;
-        }
-        default: break;
+      const bad = rec.handle(ev);
+      if (bad) { fault(bad); return; }
+      if (ev.event === 'step') o.onRow?.(rec.rows[rec.rows.length - 1]);
+      if (ev.event === 'error' && !error) {
+        const local = ev.code === 'E_NO_TORCH' ? 'E_NO_TORCH' : ev.code === 'E_NON_FINITE' ? 'E_NON_FINITE' : ev.code === 'E_INTERRUPTED' ? 'E_INTERRUPTED' : 'E_REMOTE';
+        error = { code: local, remoteCode: ev.code, message: ev.message, hint: ev.hint ?? (local === 'E_NO_TORCH' ? TORCH_HINT : undefined) };
       }
     };
 
@@ -178,12 +134,12 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       settle();
     });
     child.on('close', (code, sig) => {
-      if (!error && !done) {
+      if (!error && !rec.done) {
         const how = sig ? `was killed by ${sig}` : `exited with code ${code}`;
         const missing = code === 127 || /No such file|not found/.test(stderr);
         error = missing
           ? { code: 'E_TRAINER_MISSING', message: `the trainer command ${how}: ${stderr.trim().split('\n').pop() ?? ''}`, hint: 'check --trainer / --python' }
-          : { code: 'E_TRAINER_EXIT', message: `the trainer ${how} before finishing (${rows.length} steps logged, kept in ${metricsPath})${stderr.trim() ? `; its stderr ends: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}` };
+          : { code: 'E_TRAINER_EXIT', message: `the trainer ${how} before finishing (${rec.rows.length} steps logged, kept in ${metricsPath})${stderr.trim() ? `; its stderr ends: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}` };
       }
       if (!error && code !== 0) error = { code: 'E_TRAINER_EXIT', message: `the trainer reported done but exited with code ${code}` };
       settle();

@@ -12,6 +12,7 @@ import { register as remedy } from './remedy.js';
 import { register as fuzz } from './fuzz.js';
 import { register as train } from './train.js';
 import { register as report } from './report.js';
+import { register as ingest } from './ingest.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   derive,
@@ -26,4 +27,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   fuzz,
   train,
   report,
+  ingest,
 ];

@@ -5,7 +5,7 @@ import { derive } from '../../symbolic/derive.js';
 import { runTraining } from '../../trainer/client.js';
 import { formatTrainerError } from '../../trainer/errors.js';
 import { VARIANTS, type Variant } from '../../trainer/protocol/schema.js';
-import { DEFAULT_SETTINGS, type RunSettings, type TaskRef } from '../../trainer/request.js';
+import { DEFAULT_SETTINGS, buildRequest, type RunSettings, type TaskRef } from '../../trainer/request.js';
 import { collect, finiteNumber, json, need, out, positiveInt } from '../common.js';
 import { lossFromArgs } from '../load.js';
 
@@ -40,7 +40,7 @@ interface TrainOptions {
   task: TaskRef; loss: string; steps: number; lr: number; seed: number; out?: string; python?: string; trainer?: string;
   json?: boolean; device: string; batchSize: number; logEvery: number; sftSteps: number; timeout: number;
   predict: 'conditions' | 'no-sign-handling' | 'flipped'; param?: string[]; tokenCosine: boolean; dtype: 'float64' | 'float32'; variant: Variant;
-  heldoutPairs: number; evalEvery: number; model: string; loraRank: number;
+  heldoutPairs: number; evalEvery: number; model: string; loraRank: number; printRequest?: boolean;
 }
 
 export function register(program: Command): void {
@@ -70,9 +70,19 @@ export function register(program: Command): void {
     // Breaks the trainer's prediction on purpose, for the test that must see the agreement drop.
     .addOption(new Option('--predict <mode>', 'prediction mode').choices(['conditions', 'no-sign-handling', 'flipped']).default('conditions').hideHelp())
     .option('--json', 'print summary.json')
+    .option('--print-request', 'print the request line and stop (run the trainer elsewhere with it; then `marginlab ingest`)')
     .action(async (o: TrainOptions) => {
       const spec = need(await lossFromArgs(o.loss, { param: o.param }));
       const d = need(derive(spec));
+      const settings: RunSettings = { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
+        batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant,
+        heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank) };
+      if (o.printRequest) {
+        const r = buildRequest(d, settings);
+        if (!r.ok) { process.stderr.write(`${formatTrainerError(r.error)}\n`); process.exitCode = 2; return; }
+        out(JSON.stringify(r.value));
+        return;
+      }
       const label = o.task.kind === 'file' ? 'file' : o.task.kind;
       const outDir = o.out ?? `runs/${spec.source.id}-${label}-${o.seed}`;
       const ac = new AbortController();
@@ -89,10 +99,7 @@ export function register(program: Command): void {
         stopBar = () => bar.stop();
       }
       const res = await runTraining({
-        derivation: d, outDir, python: o.python, trainerCommand: o.trainer, timeoutMs: o.timeout * 1000, signal: ac.signal, onRow,
-        settings: { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
-          batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant,
-          heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank) },
+        derivation: d, outDir, python: o.python, trainerCommand: o.trainer, timeoutMs: o.timeout * 1000, signal: ac.signal, onRow, settings,
       });
       stopBar();
       process.removeListener('SIGINT', onSig);

@@ -1,0 +1,90 @@
+// What a run leaves on disk, from the trainer's events: metrics.jsonl (one append per logged step, so a crash
+// keeps everything before it), eval.jsonl, token_cosine.jsonl and summary.json, with the checksums of the
+// generated loss against marginlab's derivation. The live client (client.ts) and `marginlab ingest` (events
+// a trainer printed on another machine) feed the same recorder, so both give the same files.
+
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Derivation } from '../symbolic/derive.js';
+import { compileDerivation } from '../symbolic/point.js';
+import { checkFirstBatch, checkProbes, type ChecksumReport } from './checksum.js';
+import type { TrainerError } from './errors.js';
+import { metricsRow, type MetricsRow } from './metrics.js';
+import { Predictor } from './predict.js';
+import type { EvalEvent, TrainerEvent, TrainerRequest } from './protocol/schema.js';
+import { summarise, type RunSummary } from './summary.js';
+
+export interface RunFiles {
+  readonly metricsPath: string;
+  readonly summaryPath: string;
+}
+
+export class Recorder {
+  readonly rows: MetricsRow[] = [];
+  readonly evals: EvalEvent[] = [];
+  readonly files: RunFiles;
+  hello: Record<string, unknown> | null = null;
+  done = false;
+  private stepSeconds: number | null = null;
+  private checksum: { probes: number; probeMaxRelErr: number } | null = null;
+  private firstBatch: { n: number; maxRelErr: number } | null = null;
+  private readonly predictor: Predictor;
+
+  /** `checks`: the probe points the request carried (none for events whose request is unknown). */
+  constructor(private readonly outDir: string, private readonly derivation: Derivation,
+    private readonly checks: TrainerRequest['checks'] | null, private readonly tol: number) {
+    mkdirSync(outDir, { recursive: true });
+    this.files = { metricsPath: join(outDir, 'metrics.jsonl'), summaryPath: join(outDir, 'summary.json') };
+    writeFileSync(this.files.metricsPath, '');
+    this.predictor = new Predictor(compileDerivation(derivation));
+  }
+
+  /** Takes one event; a checksum failure comes back as the error that must end the run. */
+  handle(ev: TrainerEvent): TrainerError | null {
+    switch (ev.event) {
+      case 'hello': this.hello = ev; break;
+      case 'check': {
+        if (!this.checks) break;
+        const c = checkProbes(this.checks, ev.results, this.tol);
+        if (!c.ok) return c.error;
+        this.checksum = { probes: ev.results.length, probeMaxRelErr: c.maxRelErr };
+        break;
+      }
+      case 'step': {
+        const row = metricsRow(ev, this.predictor);
+        if (this.rows.length === 0) {
+          const c = checkFirstBatch(row.pairs, this.tol);
+          if (!c.ok) return c.error;
+          this.firstBatch = { n: c.n, maxRelErr: c.maxRelErr };
+        }
+        this.rows.push(row);
+        appendFileSync(this.files.metricsPath, `${JSON.stringify(row)}\n`);
+        break;
+      }
+      case 'eval':
+        this.evals.push(ev);
+        appendFileSync(join(this.outDir, 'eval.jsonl'), `${JSON.stringify(ev)}\n`);
+        break;
+      case 'token_cosine':
+        appendFileSync(join(this.outDir, 'token_cosine.jsonl'), `${JSON.stringify(ev)}\n`);
+        break;
+      case 'done':
+        this.done = true;
+        this.stepSeconds = ev.po_seconds !== undefined && ev.steps ? ev.po_seconds / ev.steps : null;
+        break;
+      default: break;
+    }
+    return null;
+  }
+
+  /** Writes summary.json and returns it. */
+  finish(task: string, error: TrainerError | null, seconds: number): RunSummary {
+    const ck: ChecksumReport | null = this.checksum
+      ? { ...this.checksum, firstBatchPairs: this.firstBatch?.n ?? 0, firstBatchMaxRelErr: this.firstBatch?.maxRelErr ?? NaN }
+      : null;
+    const summary = summarise(this.rows, { loss: this.derivation.spec.source.id, task, error, checksum: ck, seconds,
+      trainer: this.hello, stepSeconds: this.stepSeconds }, this.evals);
+    writeFileSync(this.files.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  }
+}
