@@ -460,7 +460,23 @@ def selftest_mode(task="long", n=6, seed=0):
     json.dump({"gram_vmap": gram(Gv), "gram_loop": gram(Gl), "token_inner_vmap": [floats(r) for r in inner_v],
                "token_inner_loop": [floats(r) for r in tw @ tl.T], "head_inner_closed": [floats(r) for r in head_closed],
                "head_inner_loop": [floats(r) for r in hw @ hl.T], "ches": floats(c) + floats(c_ln),
-               "ches_loop": ches_loop}, sys.stdout)
+               "ches_loop": ches_loop, "head_confident": head_confident()}, sys.stdout)
+
+
+def head_confident():
+    """The closed form in float32 on a model sure of its next tokens (p_y = 1 − 1e-7 and the like) against
+    explicit per-token gradients r hᵀ in float64: [max |cos − reference|, max |cos|]."""
+    g = torch.Generator().manual_seed(3)
+    T, V, d = 6, 50, 8
+    h = torch.randn(T, d, generator=g, dtype=torch.float64)
+    y = torch.randint(0, V, (T,), generator=g)
+    logits = torch.randn(T, V, generator=g, dtype=torch.float64)
+    logits[torch.arange(T), y] += torch.tensor([16.0, 14.0, 12.0, 8.0, 3.0, 0.0], dtype=torch.float64)
+    logp = torch.log_softmax(logits, -1)
+    G = torch.stack([torch.outer(torch.nn.functional.one_hot(y[t], V).double() - logp[t].exp(), h[t]).reshape(-1) for t in range(T)])
+    ref = (G @ G.T) / (G.norm(dim=1)[:, None] * G.norm(dim=1)[None, :])
+    cos, _ = ml_measure.head_token_inner(h.float(), logp.float(), y, h.float(), logp.float(), y)
+    return [float((cos.double() - ref).abs().max()), float(cos.abs().max())]
 
 
 def main(argv):

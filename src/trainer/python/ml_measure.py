@@ -72,20 +72,28 @@ class Functional:
         return torch.stack(rows)
 
 
-def head_token_inner(h_w, p_w, y_w, h_l, p_l, y_l):
+def head_token_inner(h_w, logp_w, y_w, h_l, logp_l, y_l):
     """The output layer's part of Figure 4b in closed form. With logits z_t = W h_t, the gradient of
-    log π(y_t|·) with respect to W is (e_{y_t} − p_t) h_tᵀ, a rank-one V×d matrix, so for chosen token i and
-    rejected token j
-        ⟨g_i, g_j⟩ = (h_i·h_j) · (e_{y_i} − p_i)·(e_{y_j} − q_j) = (h_i·h_j) · ([y_i = y_j] − q_j[y_i] − p_i[y_j] + p_i·q_j),
-        ‖g_i‖² = ‖h_i‖² · (1 − 2 p_i[y_i] + ‖p_i‖²):
-    O(T²(d + V)) from the hidden states h [T, d], next-token distributions p [T, V] and targets y [T], with
-    no per-token gradient (each of which would be V×d) ever formed. Returns (cosine, inner)."""
-    same = (y_w[:, None] == y_l[None, :]).to(h_w.dtype)
-    e = same - p_l[:, y_w].T - p_w[:, y_l] + p_w @ p_l.T
-    inner = (h_w @ h_l.T) * e
-    nw = h_w.pow(2).sum(1) * (1 - 2 * p_w.gather(1, y_w[:, None])[:, 0] + p_w.pow(2).sum(1))
-    nl = h_l.pow(2).sum(1) * (1 - 2 * p_l.gather(1, y_l[:, None])[:, 0] + p_l.pow(2).sum(1))
+    log π(y_t|·) with respect to W is r_t h_tᵀ with r_t = e_{y_t} − p_t, a rank-one V×d matrix, so for chosen
+    token i and rejected token j
+        ⟨g_i, g_j⟩ = (h_i·h_j)(r_i·r_j),    ‖g_i‖² = ‖h_i‖² ‖r_i‖²:
+    O(T²(d + V)) from the hidden states h [T, d], the next-token log-probabilities [T, V] and targets y [T],
+    with no per-token gradient (each V×d) ever formed. r is built entry by entry, its y-th entry 1 − p_y as
+    −expm1(log p_y): expanding (e − p)·(e − q) = [y_i = y_j] − q_j[y_i] − p_i[y_j] + p·q instead cancels
+    catastrophically when the model is confident (in float32 it gave cosines above 1). Returns (cosine, inner)."""
+    r_w, r_l = residual(logp_w, y_w), residual(logp_l, y_l)
+    inner = (h_w @ h_l.T) * (r_w @ r_l.T)
+    nw = h_w.pow(2).sum(1) * r_w.pow(2).sum(1)
+    nl = h_l.pow(2).sum(1) * r_l.pow(2).sum(1)
     return inner / (nw.sqrt()[:, None] * nl.sqrt()[None, :]), inner
+
+
+def residual(logp, y):
+    """e_y − p per row, without cancellation at the target entry."""
+    r = -logp.exp()
+    rows = torch.arange(y.shape[0], device=y.device)
+    r[rows, y] = -torch.expm1(logp[rows, y])
+    return r
 
 
 def head_token_grads_loop(model, ids, mask):
@@ -97,13 +105,13 @@ def head_token_grads_loop(model, ids, mask):
 
 
 def head_inputs(model, ids, mask):
-    """(h, p, y) of head_token_inner for one sequence's response tokens: the hidden state at each position that
-    predicts a response token, the softmax there and the token it predicts."""
+    """(h, log p, y) of head_token_inner for one sequence's response tokens: the hidden state at each position
+    that predicts a response token, the next-token log-probabilities there and the token it predicts."""
     keep = mask[1:].bool()
     with torch.no_grad():
         h = model.hidden(ids.unsqueeze(0))[0, :-1][keep]
-        p = torch.softmax(model.head_logits(h), dim=-1)
-    return h, p, ids[1:][keep]
+        logp = torch.log_softmax(model.head_logits(h), dim=-1)
+    return h, logp, ids[1:][keep]
 
 
 def ches(model, ids_w, mask_w, ids_l, mask_l):
