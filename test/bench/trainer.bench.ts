@@ -20,7 +20,7 @@ const spec = checkLoss(fromCatalogue(findEntry('dpo')!));
 if (!spec.ok) throw new Error('dpo');
 const req = buildRequest(mustDerive(spec.value), { ...DEFAULT_SETTINGS, task: { kind: 'long' }, sftSteps: 20, batchSize: 8 });
 if (!req.ok) throw new Error(req.error.message);
-const input = `${JSON.stringify({ ...req.value, bench_reps: 3, bench_steps: 40 })}\n`;
+const input = `${JSON.stringify({ ...req.value, bench_reps: 3, bench_steps: 40, bench_gpt2_head: true, bench_gpt2_tokens: 8 })}\n`;
 const from = process.env.MARGINLAB_BENCH_FROM;
 const stdout = from ? readFileSync(from, 'utf8') : (() => {
   const r = spawnSync(python, [referenceTrainerPath(), '--bench'], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
