@@ -1,6 +1,11 @@
 // The playground page: wires the form, the library and the worker together. It holds no mathematics:
 // parsing, checking, deriving, evaluating and classifying are library calls; this file decides only what
 // is shown where and when.
+//
+// What this file imports is what the first derivation needs (KaTeX, mathjs's parser, the library's
+// derive, the derivation and the plane); everything shown later — Table 1's cases and the audit from the
+// worker, the LaTeX and YAML exports, Verify, a training run's metrics — is loaded with import() when it
+// is needed, so a cold load compiles and runs only the first part before the derivation is on screen.
 
 import 'katex/dist/katex.min.css';
 import './style.css';
@@ -11,17 +16,18 @@ import type { LossSource, LossSpec } from '../../src/spec/types.js';
 import { derivationJson } from '../../src/report/derivation.js';
 import { derive } from '../../src/symbolic/derive.js';
 import { compileDerivation } from '../../src/symbolic/point.js';
-import { auditView, casesView } from './analysis-view.js';
-import { backendLabel, chooseBackend } from './backends.js';
 import { derivationView } from './derivation-view.js';
 import { byId, fill, h } from './dom.js';
-import { derivationLatex, specYaml } from './export.js';
+import type { DerivationJson } from './export.js';
 import { showErrors } from './field-errors.js';
 import { FIELDS, type Field, type Fields, buildLoss, fieldsOf, locateError } from './loss.js';
-import { metricsView } from './metrics.js';
 import { initialPlaneState, planeView } from './plane.js';
-import type { BackendName, Reply, Request } from './protocol.js';
+import type { Reply, Request } from './protocol.js';
 import { readHash, shareHash } from './share.js';
+
+// Loaded on demand (each import() is fetched once; later calls reuse the module).
+const analysisViews = () => import('./analysis-view.js');
+const exportModule = () => import('./export.js');
 
 const CUSTOM = '';
 const BLANK: Fields = { name: 'my loss', m: 'logsigmoid(a)', h_w: 'beta*a', h_l: 'beta*a', Lambda: '0', params: 'beta=0.1' };
@@ -80,41 +86,57 @@ function update(): void {
   const key = JSON.stringify(spec.source);
   if (key === lastKey) return;
   lastKey = key;
+  // The worker's answer for the previous loss would be thrown away: stop it before deriving this one, so
+  // the two do not share the CPU.
+  dropBusyAnalysis();
   const json = derivationJson(d.value);
   fill(byId('derivation'), derivationView(json));
   fill(byId('plane'), planeView(d.value, compileDerivation(d.value), plane));
+  // The derivation and the plane are in the page now: the first time, that is the moment the e2e test
+  // times from navigation start (test/playground/e2e.test.ts).
   if (firstRender) { firstRender = false; performance.mark('marginlab:first-derivation'); }
-  showExports(spec, json);
+  showExports(spec, json, key);
   history.replaceState(null, '', shareHash(spec.source));
   byId<HTMLInputElement>('x-link').value = location.href;
   requestAnalysis(spec.source);
 }
 
-function showExports(spec: LossSpec, json: ReturnType<typeof derivationJson>): void {
-  byId<HTMLTextAreaElement>('x-derivation').value = derivationLatex(json);
-  void specYaml(spec.source).then((y) => { byId<HTMLTextAreaElement>('x-yaml').value = y; });
+/** The LaTeX and YAML exports, once their module (and YAML's) has loaded, unless the loss changed meanwhile. */
+function showExports(spec: LossSpec, json: DerivationJson, key: string): void {
+  void exportModule().then(async ({ derivationLatex, specYaml }) => {
+    if (key !== lastKey) return;
+    byId<HTMLTextAreaElement>('x-derivation').value = derivationLatex(json);
+    const yaml = await specYaml(spec.source);
+    if (key === lastKey) byId<HTMLTextAreaElement>('x-yaml').value = yaml;
+  }).catch((e) => fatal(String(e)));
 }
 
 function worker(): Worker {
   return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 }
 
+/** A worker still busy with an older loss is dropped rather than waited for. */
+function dropBusyAnalysis(): void {
+  if (analysisWorker && analysisBusy) { analysisWorker.terminate(); analysisWorker = undefined; analysisBusy = false; }
+}
+
 function requestAnalysis(source: LossSource): void {
-  // A worker still busy with an older loss is dropped rather than waited for.
-  if (analysisWorker && analysisBusy) { analysisWorker.terminate(); analysisWorker = undefined; }
+  dropBusyAnalysis();
   if (!analysisWorker) {
     analysisWorker = worker();
-    analysisWorker.onmessage = (ev: MessageEvent<Reply>) => onAnalysis(ev.data);
+    analysisWorker.onmessage = (ev: MessageEvent<Reply>) => { onAnalysis(ev.data).catch((e) => fatal(String(e))); };
   }
   const id = ++requestId;
   analysisBusy = true;
+  // Fetch the views for the worker's answer while it computes.
+  void analysisViews().catch(() => undefined);
   pending('cases', 'computing Table 1 for this loss…');
   pending('audit', 'sampling and proving the signs of d_w and d_l…');
   byId<HTMLTextAreaElement>('x-table').value = '% computing…';
   analysisWorker.postMessage({ type: 'analyse', id, source } satisfies Request);
 }
 
-function onAnalysis(m: Reply): void {
+async function onAnalysis(m: Reply): Promise<void> {
   if (m.id !== requestId) return;
   analysisBusy = false;
   if (m.type === 'failed') {
@@ -123,6 +145,9 @@ function onAnalysis(m: Reply): void {
     return;
   }
   if (m.type !== 'analysis') return;
+  const [{ auditView, casesView }, { derivationLatex }] = await Promise.all([analysisViews(), exportModule()]);
+  // A newer loss may have been typed while the views loaded.
+  if (m.id !== requestId) return;
   fill(byId('derivation'), derivationView(m.json));
   fill(byId('cases'), casesView(m.cases));
   fill(byId('audit'), auditView(m.json), h('p', { class: 'note' }, `computed in the worker in ${Math.round(m.ms)} ms`));
@@ -130,91 +155,17 @@ function onAnalysis(m: Reply): void {
   byId<HTMLTextAreaElement>('x-table').value = m.tableLatex;
 }
 
-// ---------- Verify ----------
-
-const sci = (x: number) => (Number.isFinite(x) ? x.toExponential(1) : String(x));
-
-/** One check's row: verdict, backend (and adapter), samples, seconds, the f32 comparison, and any fallback note. */
-function verdictRow(m: Reply & { type: 'verdict' }, pass: boolean): HTMLElement {
-  const v = m.verdict;
-  const p = m.precision;
-  let f32: HTMLElement;
-  if (p) {
-    const used = `largest f32 error ${p.worstRatio.toFixed(3)} of its bound over ${p.ops} GPU operations (f32 ${sci(p.f32MaxRelError)} vs float64 ${sci(p.f64MaxRelError)} max rel error)`;
-    f32 = h('td', { class: p.tooCoarse ? 'f32 coarse' : 'f32', attrs: { 'data-f32': p.violations ? 'wrong' : p.tooCoarse ? 'too-coarse' : 'ok', title: p.note } },
-      p.violations ? `WRONG: ${p.violations} values outside their f32 bound` : p.tooCoarse ? `f32 too coarse for this claim; ${used}` : `f32 suffices; ${used}`);
-  } else {
-    f32 = h('td', { class: 'f32', attrs: { 'data-f32': 'none' } }, m.note ? '' : 'float64 only');
-  }
-  const where = m.backend === 'webgpu' ? `WebGPU (${m.adapter ?? 'unknown adapter'})` : backendLabel('cpu');
-  const summary = h('td', { class: 'summary' }, v.summary);
-  if (m.note) summary.append(h('div', { class: 'error-text fallback-note' }, m.note));
-  return h('tr', { attrs: { 'data-check': v.id, 'data-status': v.status, 'data-backend': m.backend } },
-    h('td', {}, v.id), h('td', { class: pass ? 'pass' : 'fail' }, pass ? 'pass' : 'FAIL'), h('td', {}, v.status),
-    h('td', { class: 'backend' }, where), h('td', {}, `${v.evidence.samples} samples`), h('td', {}, `${(v.seconds ?? 0).toFixed(2)} s`), f32, summary);
-}
-
-async function verify(): Promise<void> {
+/** Verify's code is loaded on the first click; the section says it is running from the click on. */
+function startVerify(): void {
   const button = byId<HTMLButtonElement>('verify');
-  button.disabled = true;
   const status = byId('verify-status');
-  const progress = byId<HTMLProgressElement>('verify-progress');
-  const rows = byId('verify-results');
-  fill(rows);
-  progress.value = 0;
-  progress.hidden = false;
+  button.disabled = true;
   status.dataset.state = 'running';
-  const choice = await chooseBackend();
-  const where = byId('verify-backend');
-  const showBackend = (backend: BackendName, detail: string, adapter?: string) => {
-    where.dataset.backend = backend;
-    where.dataset.adapter = String(choice.adapter);
-    if (adapter) where.dataset.adapterName = adapter; else delete where.dataset.adapterName;
-    delete where.dataset.fallback;
-    fill(where, 'Backend: ', h('strong', {}, backendLabel(backend)), adapter ? ` on ${adapter}` : '', ` — ${detail}.`);
-  };
-  showBackend(choice.backend, choice.reason);
-  const w = worker();
-  const id = 1;
-  let failed = 0, count = 0, fellBack = 0;
-  w.onmessage = (ev: MessageEvent<Reply>) => {
-    const m = ev.data;
-    if (m.type === 'backend') {
-      if (m.backend === 'webgpu') showBackend('webgpu', `${choice.reason}; for speed the page runs few samples per check on the GPU (${m.samples}), where the CPU path runs the checks’ full defaults`, m.adapter);
-      else if (m.note) { showBackend('cpu', m.note); where.dataset.fallback = 'true'; }
-    } else if (m.type === 'check-start') { count = m.count; fill(status, `running ${m.check} (${m.index + 1}/${m.count}): ${m.title}`); progress.value = m.index / m.count; }
-    else if (m.type === 'progress') {
-      const i = ['theorem1', 'corollary2', 'theorem3', 'taylor', 'cases'].indexOf(m.check);
-      if (count) progress.value = (Math.max(0, i) + m.done / m.total) / count;
-    } else if (m.type === 'verdict') {
-      const v = m.verdict;
-      const pass = v.status !== 'refuted';
-      if (!pass) failed++;
-      if (m.note) fellBack++;
-      rows.append(verdictRow(m, pass));
-    } else if (m.type === 'verify-done') {
-      progress.value = 1;
-      status.dataset.state = failed ? 'failed' : 'passed';
-      const on = m.backend === 'webgpu' || !fellBack ? `on ${backendLabel(m.backend)}` : `(${m.onGpu} on WebGPU, ${count - m.onGpu} on ${backendLabel('cpu')} after a WebGPU fault)`;
-      fill(status, failed ? `${failed} of ${count} checks failed ${on}` : `all ${count} checks passed ${on}`);
-      if (fellBack) status.dataset.fallback = String(fellBack); else delete status.dataset.fallback;
-      w.terminate();
-      button.disabled = false;
-    } else if (m.type === 'failed') {
-      status.dataset.state = 'error';
-      fill(status, h('span', { class: 'error-text' }, m.errors.map(formatError).join('; ')));
-      w.terminate();
-      button.disabled = false;
-    }
-  };
-  w.onerror = (ev) => {
-    ev.preventDefault();
+  import('./verify-view.js').then(({ verify }) => verify(worker)).catch((e) => {
     status.dataset.state = 'error';
-    fill(status, h('span', { class: 'error-text' }, `the verify worker stopped: ${ev.message || 'unknown error'}`));
-    w.terminate();
     button.disabled = false;
-  };
-  w.postMessage({ type: 'verify', id, backend: choice.backend } satisfies Request);
+    fatal(String(e));
+  });
 }
 
 // ---------- spec files, links, metrics ----------
@@ -288,7 +239,7 @@ async function start(): Promise<void> {
   });
   const later = debounce(() => { try { update(); } catch (e) { fatal(String(e)); } }, 120);
   for (const k of ['name', ...FIELDS] as const) input(k).addEventListener('input', later);
-  byId('verify').addEventListener('click', () => { verify().catch((e) => fatal(String(e))); });
+  byId('verify').addEventListener('click', startVerify);
   byId('spec-load').addEventListener('click', () => { void useSpecText(byId<HTMLTextAreaElement>('spec-text').value, 'pasted spec'); });
   byId<HTMLInputElement>('spec-file').addEventListener('change', async (ev) => {
     const file = (ev.target as HTMLInputElement).files?.[0];
@@ -310,7 +261,8 @@ async function start(): Promise<void> {
   byId<HTMLInputElement>('metrics-file').addEventListener('change', async (ev) => {
     const file = (ev.target as HTMLInputElement).files?.[0];
     if (!file) return;
-    fill(byId('metrics'), metricsView(await file.text(), file.name));
+    const [{ metricsView }, text] = await Promise.all([import('./metrics.js'), file.text()]);
+    fill(byId('metrics'), metricsView(text, file.name));
   });
   copyButton(byId('c-derivation'), byId('x-derivation'));
   copyButton(byId('c-table'), byId('x-table'));

@@ -47,3 +47,26 @@ export async function launch(): Promise<Browser> {
       '--enable-unsafe-webgpu', '--use-angle=swiftshader'],
   });
 }
+
+/**
+ * Waits (at most `limitMs`) until the browser's own processes stop using the CPU, and says how long that
+ * took. Chromium's start-up and, in headless=new (Chromium 156), the omnibox popup WebUI it loads for
+ * each new context's first window cost about 2.5 s of CPU; a timed page load that overlaps them on a
+ * two-core machine measures the browser opening, not the page.
+ */
+export async function settled(browser: Browser, limitMs = 20_000): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  const cpu = async () => (await cdp.send('SystemInfo.getProcessInfo')).processInfo.reduce((s, p) => s + p.cpuTime, 0);
+  const t0 = Date.now();
+  let last = await cpu();
+  let quiet = 0;
+  // Quiet: under a tenth of one core, twice running (cpuTime is in seconds).
+  while (quiet < 2 && Date.now() - t0 < limitMs) {
+    await new Promise((ok) => setTimeout(ok, 250));
+    const now = await cpu();
+    quiet = now - last < 0.025 ? quiet + 1 : 0;
+    last = now;
+  }
+  await cdp.detach();
+  return Date.now() - t0;
+}
