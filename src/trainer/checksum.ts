@@ -12,6 +12,9 @@ export interface ChecksumReport {
   readonly firstBatchMaxRelErr: number;
 }
 
+/** The relative error a checksum allows: the trainer computes in the request's dtype. */
+export const checksumTolerance = (dtype: 'float64' | 'float32'): number => (dtype === 'float64' ? 1e-6 : 1e-3);
+
 export const relErr = (got: number, want: number): number => Math.abs(got - want) / Math.max(Math.abs(want), 1e-12);
 
 export function checkProbes(checks: TrainerRequest['checks'], results: readonly { L: number; dW: number; dL: number }[], tol: number):

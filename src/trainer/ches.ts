@@ -5,6 +5,7 @@
 // condition as a sign prediction (its accuracy on the same pairs).
 
 import type { PairRow } from './metrics.js';
+import { agrees } from './predict.js';
 
 export interface ChesComparison {
   readonly pairs: number;
@@ -61,10 +62,7 @@ export function compareChes(pairs: readonly PairRow[]): ChesComparison | null {
   const ches = ps.map((p) => p.ches as number), chesLn = ps.map((p) => p.ches_ln as number);
   const fall = ps.map((p) => -(p.obs_dlogp_w as number));
   const down = ps.map((p) => (p.obs_dlogp_w as number) < 0);
-  const right = ps.filter((p) => {
-    const obs = p.obs_dlogp_w as number;
-    return obs === 0 || Math.sign(obs) === p.pred_dlogp_w_sign;
-  }).length;
+  const right = ps.filter((p) => agrees(p.pred_dlogp_w_sign as number, p.obs_dlogp_w as number)).length;
   return {
     pairs: ps.length, chosenDownShare: down.filter(Boolean).length / ps.length,
     spearman: spearman(ches, fall), spearmanLn: spearman(chesLn, fall),

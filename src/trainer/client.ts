@@ -5,13 +5,14 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Derivation } from '../symbolic/derive.js';
-import { TORCH_HINT, type TrainerError } from './errors.js';
+import { checksumTolerance } from './checksum.js';
+import { TORCH_HINT, fromRemote, type TrainerError } from './errors.js';
 import { DEFAULT_PYTHON, referenceTrainerPath } from './locate.js';
 import type { MetricsRow } from './metrics.js';
 import { parseEventLine } from './protocol/parse.js';
-import { RequestSchema, type TrainerEvent, type TrainerRequest } from './protocol/schema.js';
-import { buildRequest, type RunSettings } from './request.js';
+import { RequestSchema, type TrainerEvent } from './protocol/schema.js';
 import { Recorder } from './recorder.js';
+import { buildRequest, taskLabel, type RunSettings } from './request.js';
 import type { RunSummary } from './summary.js';
 
 export interface RunOptions {
@@ -39,15 +40,10 @@ export interface RunResult {
 
 const TAIL = 2000;
 
-export function taskLabel(t: TrainerRequest['task']): string {
-  return t.kind === 'file' ? t.path : t.kind;
-}
-
 export async function runTraining(o: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
-  const tol = o.settings.dtype === 'float64' ? 1e-6 : 1e-3;
   const built = buildRequest(o.derivation, o.settings);
-  const rec = new Recorder(o.outDir, o.derivation, built.ok ? built.value.checks : null, tol);
+  const rec = new Recorder(o.outDir, o.derivation, built.ok ? built.value.checks : null, checksumTolerance(o.settings.dtype));
   const { metricsPath, summaryPath } = rec.files;
   const finish = (error: TrainerError | null): RunResult => {
     const summary = rec.finish(taskLabel(o.settings.task), error, (Date.now() - t0) / 1000);
@@ -104,10 +100,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       const bad = rec.handle(ev);
       if (bad) { fault(bad); return; }
       if (ev.event === 'step') o.onRow?.(rec.rows[rec.rows.length - 1]);
-      if (ev.event === 'error' && !error) {
-        const local = ev.code === 'E_NO_TORCH' ? 'E_NO_TORCH' : ev.code === 'E_NON_FINITE' ? 'E_NON_FINITE' : ev.code === 'E_INTERRUPTED' ? 'E_INTERRUPTED' : 'E_REMOTE';
-        error = { code: local, remoteCode: ev.code, message: ev.message, hint: ev.hint ?? (local === 'E_NO_TORCH' ? TORCH_HINT : undefined) };
-      }
+      if (ev.event === 'error' && !error) error = fromRemote(ev);
     };
 
     child.stdout!.setEncoding('utf8');

@@ -25,4 +25,11 @@ export interface TrainerError {
 export const formatTrainerError = (e: TrainerError): string =>
   `${e.code}${e.remoteCode && e.remoteCode !== e.code ? ` (${e.remoteCode})` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
 
+/** An `error` event the trainer sent, as marginlab's error: the codes marginlab itself acts on keep their name,
+ * the rest are E_REMOTE with the trainer's code kept beside it. */
+export function fromRemote(ev: { readonly code: string; readonly message: string; readonly hint?: string }): TrainerError {
+  const local: TrainerErrorCode = ev.code === 'E_NO_TORCH' || ev.code === 'E_NON_FINITE' || ev.code === 'E_INTERRUPTED' ? ev.code : 'E_REMOTE';
+  return { code: local, remoteCode: ev.code, message: ev.message, hint: ev.hint ?? (local === 'E_NO_TORCH' ? TORCH_HINT : undefined) };
+}
+
 export const TORCH_HINT = 'on Debian 12: apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread, then --python /usr/bin/python3';

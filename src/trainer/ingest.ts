@@ -5,10 +5,12 @@
 
 import { readFileSync } from 'node:fs';
 import type { Derivation } from '../symbolic/derive.js';
-import type { TrainerError } from './errors.js';
+import { checksumTolerance } from './checksum.js';
+import { fromRemote, type TrainerError } from './errors.js';
 import { parseEventLine } from './protocol/parse.js';
 import { RequestSchema, type TrainerRequest } from './protocol/schema.js';
 import { Recorder } from './recorder.js';
+import { taskLabel } from './request.js';
 import type { RunSummary } from './summary.js';
 
 export interface IngestResult {
@@ -30,9 +32,8 @@ export function readRequest(path: string): { ok: true; value: TrainerRequest } |
 }
 
 export function ingestEvents(eventsPath: string, derivation: Derivation, request: TrainerRequest | null, outDir: string): IngestResult {
-  const tol = request?.dtype === 'float32' ? 1e-3 : 1e-6;
-  const rec = new Recorder(outDir, derivation, request?.checks ?? null, tol);
-  const task = request ? (request.task.kind === 'file' ? request.task.path : request.task.kind) : eventsPath;
+  const rec = new Recorder(outDir, derivation, request?.checks ?? null, checksumTolerance(request?.dtype ?? 'float64'));
+  const task = request ? taskLabel(request.task) : eventsPath;
   let error: TrainerError | null = null;
   let seconds = 0;
   const lines = readFileSync(eventsPath, 'utf8').split('\n');
@@ -44,7 +45,7 @@ export function ingestEvents(eventsPath: string, derivation: Derivation, request
     const ev = r.event;
     error = rec.handle(ev);
     if (ev.event === 'done') seconds = ev.seconds;
-    if (ev.event === 'error') error = { code: 'E_REMOTE', remoteCode: ev.code, message: ev.message, hint: ev.hint };
+    if (ev.event === 'error') error = fromRemote(ev);
   }
   if (!error && !rec.done) error = { code: 'E_TRAINER_EXIT', message: `${eventsPath} ends before the trainer's 'done' event (${rec.rows.length} steps logged, kept)` };
   const summary = rec.finish(task, error, seconds);

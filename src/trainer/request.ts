@@ -11,6 +11,11 @@ import { PROTOCOL_VERSION } from './protocol/version.js';
 
 export type TaskRef = TrainerRequest['task'];
 
+/** How a run names its task: the sentiment task's kind, or the file's path. */
+export function taskLabel(t: TaskRef): string {
+  return t.kind === 'file' ? t.path : t.kind;
+}
+
 export interface RunSettings {
   readonly task: TaskRef;
   readonly steps: number;

@@ -8,6 +8,7 @@ import { case1Of, share } from './case1.js';
 import { compareChes, type ChesComparison } from './ches.js';
 import type { EvalEvent } from './protocol/schema.js';
 import type { MetricsRow } from './metrics.js';
+import { agrees } from './predict.js';
 
 export interface RunSummary {
   readonly schema: 'marginlab/train-summary@1';
@@ -66,13 +67,12 @@ export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'l
     const known = pairs.map(f).filter((x): x is boolean => x !== null);
     return known.length ? known.filter(Boolean).length / known.length : null;
   };
-  const same = (pred: unknown, obs: unknown) => (obs as number) === 0 || Math.sign(obs as number) === pred;
   return {
     schema: 'marginlab/train-summary@1', ...base, stepSeconds: base.stepSeconds ?? null, status: base.error ? 'error' : 'ok',
     loggedSteps: rows.length, pairsMeasured: pairs.length,
     agreement: rate((p) => p.agree),
-    agreementChosen: rate((p) => same(p.pred_dlogp_w_sign, p.obs_dlogp_w)),
-    agreementRejected: rate((p) => same(p.pred_dlogp_l_sign, p.obs_dlogp_l)),
+    agreementChosen: rate((p) => agrees(p.pred_dlogp_w_sign as number, p.obs_dlogp_w as number)),
+    agreementRejected: rate((p) => agrees(p.pred_dlogp_l_sign as number, p.obs_dlogp_l as number)),
     marginlabAgreement: rate((p) => p.ml_agree),
     variant: rows[0]?.variant ?? 'none',
     case1Share: share(rows.map((r) => r.case1_fo)), case1ObsShare: share(rows.map((r) => r.case1_obs)),

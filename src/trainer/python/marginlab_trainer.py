@@ -104,28 +104,16 @@ def build_task(task, seed):
     return ml_tasks.sentiment_pairs(task["kind"], task.get("pairs", 512), seed)
 
 
-def hf_codec(m):
+def hf(fn, *args):
+    """ml_hf.codec or ml_hf.build, their failures as protocol errors: a missing library, or a model that is not there."""
     try:
-        return ml_hf.codec(m)
+        return fn(*args)
     except ImportError as e:
-        no_transformers(e)
+        fail("E_NO_TRANSFORMERS", f"a Hugging Face model needs transformers (and peft for LoRA) importable by {sys.executable}: {e}",
+             3, "make a venv with torch >= 2, transformers and peft (scripts/test-all.sh shows how) and pass --python "
+             "its/bin/python; or train the built-in tiny model (--model tiny)")
     except (OSError, ValueError) as e:
         fail("E_MODEL", str(e), 2)
-
-
-def hf_model(m, vocab_size, dtype, device):
-    try:
-        return ml_hf.build(m, vocab_size, dtype, device)
-    except ImportError as e:
-        no_transformers(e)
-    except (OSError, ValueError) as e:
-        fail("E_MODEL", str(e), 2)
-
-
-def no_transformers(e):
-    fail("E_NO_TRANSFORMERS", f"a Hugging Face model needs transformers (and peft for LoRA) importable by {sys.executable}: {e}", 3,
-         "make a venv with torch >= 2, transformers and peft (scripts/test-all.sh shows how) and pass --python its/bin/python; "
-         "or train the built-in tiny model (--model tiny)")
 
 
 def loss_params(spec, dtype, device):
@@ -185,7 +173,7 @@ def setup(req):
     try:
         pairs = build_task(req["task"], req["seed"])
         pairs, held = ml_tasks.heldout_pairs(req["task"], pairs, req.get("heldout_pairs", 0), req["seed"])
-        vocab = (hf_codec(m) if ml_hf.is_hf(m) else None) or ml_tasks.Vocab(pairs + held)
+        vocab = (hf(ml_hf.codec, m) if ml_hf.is_hf(m) else None) or ml_tasks.Vocab(pairs + held)
         # One encoding so that training and held-out pairs share the padded length (and the model's max_len).
         every = [x.to(device) for x in ml_tasks.encode_pairs(pairs + held, vocab)]
         data = [x[:len(pairs)] for x in every]
@@ -194,7 +182,7 @@ def setup(req):
         fail("E_TASK", str(e), 2)
     ids_w, mask_w, ids_l, mask_l = data
     if ml_hf.is_hf(m):
-        model = hf_model(m, len(vocab.itos), dtype, device)
+        model = hf(ml_hf.build, m, len(vocab.itos), dtype, device)
     else:
         model = ml_model.TinyLM(len(vocab.itos), d=m.get("d_model", 32), layers=m.get("layers", 2), heads=m.get("heads", 2),
                                 max_len=ids_w.shape[1]).to(device=device, dtype=dtype)
@@ -271,7 +259,7 @@ def po_step(S, step, logged):
     u, info = ml_variants.combine(S["variant"], gw, gl)
     record = None
     if measured:
-        record, fa, fg = measure_step(S, b, ctx, dw, dl, u, G, hidden)
+        record, fa, fg, (old_w, old_l) = measure_step(S, b, ctx, dw, dl, u, G, hidden)
         # Case 1 of the step as a whole: the batch's chosen log π (weighted by d_w, the aggregate whose gradient
         # is G_w) rises and its rejected one falls, to first order lr⟨G, u⟩ — on the whole responses, so a
         # masked variant is judged on what it leaves out too (its whole-response gradients come from measure_step).
@@ -293,8 +281,6 @@ def po_step(S, step, logged):
             obs_w, obs_l = new_w, new_l
         record["obs_batch_dlogp_w"] = float((obs_w - lw).mean())
         record["obs_batch_dlogp_l"] = float((obs_l - ll).mean())
-    old_w = torch.tensor([p["full_logp_w"] for p in record["pairs"]], dtype=new_w.dtype, device=new_w.device)
-    old_l = torch.tensor([p["full_logp_l"] for p in record["pairs"]], dtype=new_l.dtype, device=new_l.device)
     dnew_w, dnew_l = floats(new_w - old_w), floats(new_l - old_l)
     for k, p in enumerate(record["pairs"]):
         p["step_obs_dlogp_w"] = dnew_w[k]
@@ -347,8 +333,8 @@ def train(req):
 def measure_step(S, b, ctx, dw, dl, u, G, hidden):
     """The step's record: per pair the Gram entries of a_i, b_i (G, [2B, P]), the prediction of (9)/(10), the
     single-pair probe, CHES (from the step's own hidden states), and the first-order change under the batch
-    step u. Returns (record, fa, fg): fa, fg are the whole responses' per-example gradients (a, b themselves
-    unless a masked variant trains on fewer tokens)."""
+    step u. Returns (record, fa, fg, (full_w, full_l)): fa, fg are the whole responses' per-example gradients
+    (a, b themselves unless a masked variant trains on fewer tokens), full_w, full_l their log π before the step."""
     fun, lr, mode = S["fun"], S["lr"], S["mode"]
     theta = fun.params(S["model"])
     B = b["ids_w"].shape[0]
@@ -391,7 +377,7 @@ def measure_step(S, b, ctx, dw, dl, u, G, hidden):
         row = {k: v[i] for k, v in col.items()}
         row["pred_dlogp_w_sign"], row["pred_dlogp_l_sign"] = pw, pl
         pairs.append(row)
-    return {"pairs": pairs}, fa, fg
+    return {"pairs": pairs}, fa, fg, (full_w, full_l)
 
 
 def token_cosine(fun, model, data, vocab, step):

@@ -99,15 +99,14 @@ def head_level(model, tokens, reps, device):
     # The same two methods given the forward pass (both need one per sequence): the closed form's arithmetic
     # against the per-token backward passes through the output layer.
     inputs = ml_measure.head_inputs(model, ids_w, mask) + ml_measure.head_inputs(model, ids_l, mask)
-    W = model.head_weight()
+    W = (model.head_weight(),)
     lps = [ml_model.token_logps(model(ids.unsqueeze(0))[0], ids)[mask[1:].bool()] for ids in (ids_w, ids_l)]
 
     def fast_core():
         return ml_measure.head_token_inner(*inputs)[0]
 
     def slow_core():
-        gw, gl = (torch.stack([torch.autograd.grad(lp[t], W, retain_graph=True)[0].reshape(-1) for t in range(lp.shape[0])])
-                  for lp in lps)
+        gw, gl = (ml_measure.per_token_grads(lp, W) for lp in lps)
         return (gw @ gl.T) / (gw.norm(dim=1, keepdim=True) @ gl.norm(dim=1, keepdim=True).T)
 
     return {"tokens": tokens, "vocab": vocab, "d": model.head_weight().shape[1], "closed_s": best(fast, reps),

@@ -64,12 +64,7 @@ class Functional:
 
     def token_grads_loop(self, params, ids, mask):
         ps = tuple(p.detach().clone().requires_grad_(True) for p in params)
-        lp = self.tok_logp(ps, ids, mask)
-        rows = []
-        for t in range(lp.shape[0]):
-            g = torch.autograd.grad(lp[t], ps, retain_graph=True)
-            rows.append(torch.cat([x.reshape(-1) for x in g]))
-        return torch.stack(rows)
+        return per_token_grads(self.tok_logp(ps, ids, mask), ps)
 
 
 def head_token_inner(h_w, logp_w, y_w, h_l, logp_l, y_l):
@@ -99,9 +94,17 @@ def residual(logp, y):
 def head_token_grads_loop(model, ids, mask):
     """What head_token_inner replaces: one backward per response token, each giving the full V×d gradient of
     the output layer (kept to test the closed form and to time it against)."""
-    W = model.head_weight()
-    lp = token_logps(model(ids.unsqueeze(0))[0], ids)[mask[1:].bool()]
-    return torch.stack([torch.autograd.grad(lp[t], W, retain_graph=True)[0].reshape(-1) for t in range(lp.shape[0])])
+    return per_token_grads(token_logps(model(ids.unsqueeze(0))[0], ids)[mask[1:].bool()], (model.head_weight(),))
+
+
+def per_token_grads(lp, ps):
+    """[T, P]: one backward pass per entry of lp (the plain loop the batched and closed forms replace), each
+    gradient flattened over the parameters ps."""
+    rows = []
+    for t in range(lp.shape[0]):
+        g = torch.autograd.grad(lp[t], ps, retain_graph=True)
+        rows.append(torch.cat([x.reshape(-1) for x in g]))
+    return torch.stack(rows)
 
 
 def head_inputs(model, ids, mask):
