@@ -134,7 +134,9 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
           ? { code: 'E_TRAINER_MISSING', message: `the trainer command ${how}: ${stderr.trim().split('\n').pop() ?? ''}`, hint: 'check --trainer / --python' }
           : { code: 'E_TRAINER_EXIT', message: `the trainer ${how} before finishing (${rec.rows.length} steps logged, kept in ${metricsPath})${stderr.trim() ? `; its stderr ends: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}` };
       }
-      if (!error && code !== 0) error = { code: 'E_TRAINER_EXIT', message: `the trainer reported done but exited with code ${code}` };
+      if (!error && code !== 0) {
+        error = { code: 'E_TRAINER_EXIT', message: `the trainer reported done but exited with code ${code}${stderr.trim() ? `; its stderr ends: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}` };
+      }
       settle();
     });
     child.stdin!.on('error', () => { /* the trainer closed stdin early; its exit says why */ });

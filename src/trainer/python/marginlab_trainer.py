@@ -502,6 +502,7 @@ def main(argv):
         traceback.print_exc(file=sys.stderr)
         code = "E_OOM" if "out of memory" in str(e).lower() else "E_TRAINER"
         fail(code, f"{type(e).__name__}: {e}", 1)
+    ml_dist.finish()
     done.set()
     emit("done", seconds=time.time() - t0, world=world, po_seconds=po_seconds, steps=req["steps"])
     sys.stdout.flush()

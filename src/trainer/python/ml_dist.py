@@ -24,6 +24,16 @@ def init():
     return STATE["rank"], STATE["world"]
 
 
+def finish():
+    """Every rank waits for the others, then the process group is torn down, so that no rank leaves while rank 0
+    still evaluates (held-out pairs, token cosine). One CI run saw torchrun exit 1 after rank 0's `done`; its
+    cause was not captured (the client now keeps the stderr tail for that case), and an orderly end removes the
+    likeliest one, a peer's gloo teardown racing the other's exit."""
+    if STATE["world"] > 1 and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def is_main():
     return STATE["rank"] == 0
 
