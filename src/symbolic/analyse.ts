@@ -19,5 +19,7 @@ export function analyse(spec: LossSpec, opts: { samples?: number; seed?: number;
   const d = derive(spec);
   if (!d.ok) return d;
   const compiled = compileDerivation(d.value);
-  return { ok: true, value: { derivation: d.value, compiled, audit: directionAudit(compiled, opts), proofs: proveDirections(d.value, opts.budget ?? 20_000) } };
+  const audit = directionAudit(compiled, opts);
+  const candidates = [audit.dW.witness?.values, audit.dL.witness?.values].filter((x): x is Readonly<Record<string, number>> => x !== undefined);
+  return { ok: true, value: { derivation: d.value, compiled, audit, proofs: proveDirections(d.value, opts.budget ?? 20_000, { candidates }) } };
 }

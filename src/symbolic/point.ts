@@ -3,7 +3,9 @@
 
 import { MarginFault, type MarginError, type Result, didYouMean, fail, ok } from '../spec/errors.js';
 import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../spec/symbols.js';
+import type { Expr } from '../expr/expr.js';
 import { type Compiled, type Env, compile } from './evaluate.js';
+import { type Certified, certified, encloseAt, signOf } from './interval/enclose.js';
 import type { Derivation, Regime } from './derive.js';
 import { constraintText } from './derive.js';
 
@@ -68,10 +70,13 @@ export function completePoint(d: Derivation, given: Readonly<Record<string, numb
 /** Compiled forms of a derivation, reused across many points (audits, fuzzing, tables). */
 export interface CompiledDerivation {
   readonly derivation: Derivation;
+  /** L with its hinges in place: a function of the point across regimes (finite differences, Taylor checks). */
   readonly L: Compiled;
   readonly regimes: readonly {
     readonly regime: Regime;
-    readonly constraints: readonly { g: Compiled; side: 'above' | 'below'; text: string }[];
+    readonly constraints: readonly { g: Compiled; expr: Expr; side: 'above' | 'below'; text: string }[];
+    /** This regime's L (its hinges resolved to this regime's branches). */
+    readonly L: Compiled;
     readonly dW: Compiled;
     readonly dL: Compiled;
     readonly ratio: Compiled | null;
@@ -84,7 +89,8 @@ export function compileDerivation(d: Derivation): CompiledDerivation {
     L: compile(d.L),
     regimes: d.regimes.map((r) => ({
       regime: r,
-      constraints: r.constraints.map((c) => ({ g: compile(c.g), side: c.side, text: constraintText(c) })),
+      constraints: r.constraints.map((c) => ({ g: compile(c.g), expr: c.g, side: c.side, text: constraintText(c) })),
+      L: compile(r.L),
       dW: compile(r.dW),
       dL: compile(r.dL),
       ratio: r.ratio ? compile(r.ratio) : null,
@@ -92,23 +98,38 @@ export function compileDerivation(d: Derivation): CompiledDerivation {
   };
 }
 
-/** Which regime holds at the point; a fault when the point sits exactly on a boundary. */
+const boundaryText = (text: string) => text.replace(/ [<>] 0$/, '');
+
+/**
+ * Which regime holds at the point, decided by a certified enclosure of each boundary function (never
+ * by its float64 value alone, which cancels at extreme values): a fault when the point sits exactly
+ * on a boundary, or when float64 cannot tell which side it is on.
+ */
 export function regimeAt(c: CompiledDerivation, env: Env): number {
   for (let i = 0; i < c.regimes.length; i++) {
     let inside = true;
     for (const k of c.regimes[i].constraints) {
-      const g = k.g(env);
-      if (g === 0) {
-        throw new MarginFault({ code: 'E_ON_BOUNDARY', message: `the point lies on the regime boundary ${k.text.replace(/ [<>] 0$/, '')} = 0, where the hinge is not differentiable`,
+      const g = encloseAt(k.expr, env);
+      const s = signOf(g);
+      if (s === 'zero') {
+        throw new MarginFault({ code: 'E_ON_BOUNDARY', message: `the point lies on the regime boundary ${boundaryText(k.text)} = 0, where the hinge is not differentiable`,
           hint: 'd_w and d_l differ on the two sides; move the point off the boundary' });
       }
-      if (Number.isNaN(g)) throw new MarginFault({ code: 'E_NON_FINITE', message: `the regime test ${k.text} is not a number at this point` });
-      if ((g > 0) !== (k.side === 'above')) { inside = false; break; }
+      if (s === 'undefined') throw new MarginFault({ code: 'E_NON_FINITE', message: `the regime test ${k.text} is not defined at this point` });
+      if (s === 'unknown') {
+        throw new MarginFault({ code: 'E_ILL_CONDITIONED', message: `float64 cannot decide the side of the regime boundary ${boundaryText(k.text)} = 0 at this point: its value lies in [${g.lo}, ${g.hi}]`,
+          at: { symbol: 'regime' }, hint: 'the point is too close to the boundary for float64, or its values are too extreme; move it' });
+      }
+      if ((s === 'positive') !== (k.side === 'above')) { inside = false; break; }
     }
     if (inside) return i;
   }
   throw new MarginFault({ code: 'E_NON_FINITE', message: 'the point falls in no regime (internal)' });
 }
+
+/** The quantities of one answer at a point. */
+export type Quantity = 'L' | 'dW' | 'dL' | 'ratio';
+const QUANTITY_NAME: Readonly<Record<Quantity, string>> = { L: 'L', dW: 'd_w', dL: 'd_l', ratio: 'd_w/d_l' };
 
 export interface Evaluation {
   readonly point: Point;
@@ -118,18 +139,53 @@ export interface Evaluation {
   readonly dL: number;
   /** d_w/d_l, or null where d_l = 0. */
   readonly ratio: number | null;
+  /** The enclosure each value was certified by, and the significant digits it supports. */
+  readonly certified: Readonly<Partial<Record<Quantity, Certified>>>;
+  /** Quantities the caller did not need whose value float64 cannot certify here (reported as such, never as a number). */
+  readonly uncertified: readonly Quantity[];
 }
 
-export function evaluateAt(c: CompiledDerivation, point: Point): Result<Evaluation> {
+/**
+ * L, d_w, d_l and d_w/d_l at a point, all from the one regime the point is certified to lie in. Each
+ * value is checked against an enclosure of its exact value; where the enclosure leaves no significant
+ * digit (or cannot show the value is defined) the answer is E_ILL_CONDITIONED naming the quantity,
+ * never a float64 number that cancellation or underflow has emptied. `need` names the quantities the
+ * caller reports (classify and remedy need only the weights).
+ */
+export function evaluateAt(c: CompiledDerivation, point: Point, need: readonly Quantity[] = ['L', 'dW', 'dL', 'ratio']): Result<Evaluation> {
   const env = point.values;
   try {
     const i = regimeAt(c, env);
     const r = c.regimes[i];
-    const L = c.L(env), dW = r.dW(env), dL = r.dL(env);
+    const L = r.L(env), dW = r.dW(env), dL = r.dL(env);
     for (const [name, v] of [['L', L], ['d_w', dW], ['d_l', dL]] as const) {
       if (!Number.isFinite(v)) return fail({ code: 'E_NON_FINITE', message: `${name} is ${v} at this point`, at: { symbol: name } });
     }
-    return ok({ point, regime: r.regime, L, dW, dL, ratio: dL === 0 ? null : dW / dL });
+    const exprs: Record<Quantity, Expr | null> = { L: r.regime.L, dW: r.regime.dW, dL: r.regime.dL, ratio: r.regime.ratio };
+    const certs: Partial<Record<Quantity, Certified>> = {};
+    const uncertified: Quantity[] = [];
+    const errors: MarginError[] = [];
+    const floats: Record<Quantity, number | null> = { L, dW, dL, ratio: null };
+    for (const q of ['L', 'dW', 'dL', 'ratio'] as const) {
+      const e = exprs[q];
+      if (e === null) continue;
+      if (q === 'ratio' && certs.dL?.lo === 0 && certs.dL.hi === 0) continue; // d_l is exactly 0 here
+      const cert = certified(encloseAt(e, env));
+      if (!cert || cert.digits < 1) {
+        if (!need.includes(q)) { uncertified.push(q); continue; }
+        const where = cert ? `lies in [${cert.lo}, ${cert.hi}]` : 'cannot be shown to be defined';
+        errors.push({ code: 'E_ILL_CONDITIONED', message: `${QUANTITY_NAME[q]} has no significant digit in float64 at this point: its exact value ${where}`, at: { symbol: QUANTITY_NAME[q] },
+          hint: 'the values are too extreme for float64 (cancellation or underflow); rescale the point or the params' });
+        continue;
+      }
+      // Keep the float64 value where the enclosure confirms it; otherwise the enclosure's midpoint.
+      const f = q === 'ratio' ? (r.ratio ? r.ratio(env) : null) : floats[q];
+      const inside = f !== null && Number.isFinite(f) && f >= cert.lo && f <= cert.hi;
+      certs[q] = inside ? { ...cert, value: f } : cert;
+    }
+    if (errors.length) return fail(...errors);
+    const ratio = certs.ratio ? certs.ratio.value : null;
+    return ok({ point, regime: r.regime, L: certs.L?.value ?? L, dW: certs.dW?.value ?? dW, dL: certs.dL?.value ?? dL, ratio, certified: certs, uncertified });
   } catch (e) {
     if (e instanceof MarginFault) return fail(e.error);
     throw e;

@@ -13,7 +13,7 @@ import { samplePoint } from '../../src/symbolic/audit.js';
 import { makeRng } from '../../src/util/prng.js';
 import { expr } from '../helpers/catalogue.js';
 import { runCli } from '../helpers/cli.js';
-import { add, num } from '../../src/expr/expr.js';
+import { add, num, symbolsOf } from '../../src/expr/expr.js';
 
 const SYMS = ['logp_w', 'logp_l', 'c_ref_w', 'c_ref_l', 'x', 'beta'];
 
@@ -44,11 +44,13 @@ describe('known counterexamples come out refuted, with witnesses that really vio
     const r = proveSign(d, 0, d.regimes[0][w], '>', 20_000);
     expect(r.status).toBe('refuted');
     const x = r.witness!;
-    // The witness, evaluated in float64 on its own, has the wrong sign and lies in the domain.
-    const v = compile(expandCref(d.regimes[0][w]))(x);
+    // The witness gives every variable the weight uses (and only those), lies in the domain, and
+    // evaluated in float64 on its own has the wrong sign.
+    const e = expandCref(d.regimes[0][w]);
+    expect(Object.keys(x).sort()).toEqual([...symbolsOf(e)].sort());
+    const v = compile(e)(x);
     expect(v).toBeLessThanOrEqual(0);
-    expect(x.logp_w).toBeLessThan(0);
-    expect(x.logp_l).toBeLessThan(0);
+    for (const k of ['logp_w', 'logp_l', 'c_ref_w', 'c_ref_l'] as const) if (k in x) expect(x[k]).toBeLessThan(0);
   });
   it('a witness in a hinged loss lies in the regime it refutes (SLiC-HF, d_l > 0 past the margin)', () => {
     const d = mustDerive(specOf('slic-hf'));
@@ -66,10 +68,18 @@ describe('known counterexamples come out refuted, with witnesses that really vio
 });
 
 describe('undecided is reported, not guessed', () => {
-  it('log(x) < x − 1 fails only at x = 1: undecided, with the remaining share', () => {
+  it('log(x) < x − 1 fails only at x = 1: refuted there, with a witness whose enclosure is exactly 0', () => {
     const box = parseDomain('0 < x < 100');
     if (!box.ok) throw new Error('domain');
     const r = prove(expr('log(x) - (x - 1)', SYMS), '<', box.value, { budget: 2000 });
+    expect(r.status).toBe('refuted');
+    expect(r.witness).toEqual({ x: 1 });
+    expect(r.witnessEnclosure).toEqual([0, 0]);
+  });
+  it('(x² − 2)² > 0 fails only at √2, which no float64 is: undecided, with the remaining share, never proved', () => {
+    const box = parseDomain('0 < x < 10');
+    if (!box.ok) throw new Error('domain');
+    const r = prove(expr('(x*x - 2)^2', SYMS), '>', box.value, { budget: 2000 });
     expect(r.status).toBe('undecided');
     expect(r.remainingShare).toBeGreaterThan(0);
     expect(r.remainingShare).toBeLessThan(0.01);

@@ -6,6 +6,7 @@ import { loadClaimsFile } from '../../claims/user.js';
 import { auditJson, auditMarkdown, auditText } from '../../report/audit.js';
 import { writeAllAtomic } from '../../report/table/write.js';
 import { UsageError, finiteNumber, json, need, out, positiveInt } from '../common.js';
+import { EXIT } from '../exit-codes.js';
 
 export function register(program: Command): void {
   program.command('audit')
@@ -31,7 +32,9 @@ export function register(program: Command): void {
         }
       }
       if (o.json) json(auditJson(results, meta)); else out(auditText(results) + (o.out ? `\nwritten: ${o.out}` : ''));
-      // A refuted claim of the user's own is a failed check (exit 1); the paper's refutations are findings.
-      if (file && results.some((r) => r.verdict.status === 'refuted')) process.exitCode = 1;
+      // A refuted claim of the user's own is a failed check (exit 1); an undecided one is not a pass
+      // (exit 4) unless the file allows it. The paper's refutations are findings (exit 0).
+      if (file && results.some((r) => r.verdict.status === 'refuted')) process.exitCode = EXIT.refuted;
+      else if (file && results.some((r) => r.verdict.status === 'undecided' && !file.allowUndecided.has(r.id))) process.exitCode = EXIT.undecided;
     });
 }

@@ -14,7 +14,7 @@ const weightAudit = z.object({
 
 const weightProof = z.object({
   claim: z.string(), status: z.enum(['proved', 'refuted', 'undecided']), witness: z.record(z.string(), z.number()).nullable(),
-  witnessValue: z.number().nullable(), boxes: z.number().int().nonnegative(), remainingShare: z.number().min(0).max(1),
+  witnessValue: z.number().nullable(), witnessEnclosure: z.tuple([z.number(), z.number()]).nullable(), boxes: z.number().int().nonnegative(), remainingShare: z.number().min(0).max(1),
 }).strict();
 
 export const deriveSchema = z.object({
@@ -47,7 +47,9 @@ export const deriveSchema = z.object({
       direction: z.enum(['chosen-up', 'chosen-down', 'rejected-down', 'rejected-up']),
       equation: z.string(), statement: z.string(),
       branches: z.array(z.object({
-        when: z.string().regex(/^d_[wl] [<>=] 0$/), whenTex: z.string(), observed: z.boolean().nullable(), text: z.string().min(1), tex: z.string().min(1),
+        when: z.string().regex(/^d_[wl] [<>=] 0$/), whenTex: z.string(), observed: z.boolean().nullable(),
+        /** The branch's sign condition contradicts a proved fact (d_l > 0 proved excludes "d_l < 0"). */
+        excludedByProof: z.boolean(), text: z.string().min(1), tex: z.string().min(1),
       }).strict()).min(1),
     }).strict()).length(4),
     /** Statements that hold on the whole regime because the interval prover fixed a weight's sign. */

@@ -9,18 +9,35 @@ import type { Box } from './evaluate.js';
  * logp, c_ref < 0; len ≥ 1; z_ref ≥ 0; each param over its declared range (closed). Lengths are
  * treated as real numbers ≥ 1, which only makes a proof stronger.
  */
-export function auditBox(spec: LossSpec): Record<string, Interval> {
+export function auditBox(spec?: LossSpec): Record<string, Interval> {
   const neg = interval(-Infinity, 0, true, true);
   const box: Record<string, Interval> = {
     logp_w: neg, logp_l: neg, c_ref_w: neg, c_ref_l: neg,
     len_w: interval(1, Infinity, false, true), len_l: interval(1, Infinity, false, true),
     z_ref: interval(0, Infinity, false, true),
   };
-  for (const [k, d] of Object.entries(spec.source.params)) {
+  for (const [k, d] of Object.entries(spec?.source.params ?? {})) {
     const [lo, hi] = d.range ?? [1e-3, 1e3];
     box[k] = interval(lo, hi);
   }
   return box;
+}
+
+/**
+ * Two domains conjoined: each variable's interval is the intersection of its intervals (a variable
+ * in only one keeps its interval). An empty intersection is an error naming the variable.
+ */
+export function conjoinDomains(a: Readonly<Record<string, Interval>>, b: Readonly<Record<string, Interval>>): Result<Record<string, Interval>> {
+  const out: Record<string, Interval> = { ...a };
+  for (const [name, j] of Object.entries(b)) {
+    const i = Object.prototype.hasOwnProperty.call(out, name) ? out[name] : undefined;
+    if (!i) { out[name] = j; continue; }
+    const [lo, loOpen] = i.lo > j.lo ? [i.lo, i.loOpen] : j.lo > i.lo ? [j.lo, j.loOpen] : [i.lo, i.loOpen || j.loOpen];
+    const [hi, hiOpen] = i.hi < j.hi ? [i.hi, i.hiOpen] : j.hi < i.hi ? [j.hi, j.hiOpen] : [i.hi, i.hiOpen || j.hiOpen];
+    if (!(lo < hi) && !(lo === hi && !loOpen && !hiOpen)) return { ok: false, errors: [{ code: 'E_SYNTAX', message: `the domains given for '${name}' do not overlap`, at: { slot: '--domain', symbol: name } }] };
+    out[name] = interval(lo, hi, loOpen, hiOpen);
+  }
+  return ok(out);
 }
 
 /** Parse `logp_w<0, logp_l<0, 0.01<=beta<=10, len_w>=1`: one or two bounds per name. */
