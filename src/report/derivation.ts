@@ -118,8 +118,8 @@ export function derivationJson(d: Derivation, audit?: DirectionAudit, proofs?: r
     regimes: d.regimes.map((r) => regimeJson(r, d.spec, audit, proofs)),
     audit: audit ? {
       seed: audit.seed, samples: audit.samples, valid: audit.valid,
-      dW: { negative: audit.dW.negative, zero: audit.dW.zero, positive: audit.dW.positive, min: audit.dW.min, witness: audit.dW.witness ?? null },
-      dL: { negative: audit.dL.negative, zero: audit.dL.zero, positive: audit.dL.positive, min: audit.dL.min, witness: audit.dL.witness ?? null },
+      dW: { negative: audit.dW.negative, zero: audit.dW.zero, positive: audit.dW.positive, underflow: audit.dW.underflow, uncertain: audit.dW.uncertain, min: audit.dW.min, witness: audit.dW.witness ?? null },
+      dL: { negative: audit.dL.negative, zero: audit.dL.zero, positive: audit.dL.positive, underflow: audit.dL.underflow, uncertain: audit.dL.uncertain, min: audit.dL.min, witness: audit.dL.witness ?? null },
       findings: audit.findings,
       proofs: proofs ? proofs.map(proofJson) : null,
     } : null,

@@ -8,6 +8,7 @@ const piecewise = <T extends z.ZodType>(v: T) => z.union([v, z.object({ piecewis
 const witness = z.object({ values: z.record(z.string(), z.number()), value: z.number(), regime: z.string() }).strict();
 const weightAudit = z.object({
   negative: z.number().int().nonnegative(), zero: z.number().int().nonnegative(), positive: z.number().int().nonnegative(),
+  underflow: z.number().int().nonnegative(), uncertain: z.number().int().nonnegative(),
   // null in the serialized JSON when no sample was valid (JSON has no Infinity).
   min: z.number().nullable(), witness: witness.nullable(),
 }).strict();
