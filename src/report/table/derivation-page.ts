@@ -1,6 +1,6 @@
 // One loss's full derivation as an HTML page with KaTeX: the steps of `marginlab derive --explain`
 // (eq. (8), u and L, the regimes, the rules used, each regime's derivatives, d_w, d_l, d_w/d_l, every
-// branch of (9)/(10) with whether the audit saw it) and the audit's findings.
+// branch of (9)/(10) that no proved sign rules out, with whether the audit saw it) and the audit's findings.
 
 import { ARG } from '../../spec/symbols.js';
 import { SLOTS } from '../../spec/types.js';
@@ -12,6 +12,7 @@ import { regimeSigns } from './branches.js';
 import { cell, tidyTex } from './display.js';
 import { escapeHtml, renderMath } from './katex.js';
 import { page } from './html-page.js';
+import { excludedByProof } from '../derivation.js';
 
 const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda' } as const;
 
@@ -44,6 +45,8 @@ export function derivationPage(a: Analysis, cssHref: string, backHref: string): 
     for (const c of conditionsFor(r).filter((x) => x.direction === 'chosen-up' || x.direction === 'rejected-down')) {
       out.push(`<h3>${c.direction === 'chosen-up' ? 'chosen ↑' : 'rejected ↓'} ${escapeHtml(c.equation)} — ${escapeHtml(c.statement)}</h3><ul>`);
       for (const b of c.branches) {
+        // A branch a proved sign rules out (d_l > 0 proved: no "if d_l < 0") is not printed.
+        if (excludedByProof(b, a.proofs.find((p) => p.index === r.index))) continue;
         const seen = (b.divisor === 'dW' ? signs.dW : signs.dL).includes(b.sign);
         out.push(`<li>if ${m(`${b.divisor === 'dW' ? 'd_w' : 'd_l'} ${SIGN_TEX[b.sign]}`)}: ${m(tidyTex(boundTex(b.bound, names, TEX_SHORT)))}${seen ? '' : ' <span class="note">[not seen in the audit samples]</span>'}</li>`);
       }
