@@ -155,7 +155,11 @@ describe('6. a witness is labelled', () => {
     expect(reg.witness.rhs.value).toBe(1);
     expect(reg.witness.weights.ratio.value).toBeCloseTo(1 / lambda, 12);
     const t = await runCli(['prove', 'ratio < 1', '--loss', `${LIT}/dpo-shift.yaml`]);
-    expect(t.stdout).toMatch(/left side = [\d.]+, right side = 1; d_w\/d_l = [\d.]+/);
+    const m = /witness lambda=([\d.]+): left side = ([\d.]+), right side = 1; d_w\/d_l = ([\d.]+)/.exec(t.stdout);
+    expect(m, t.stdout).not.toBeNull();
+    // The left side is the ratio at the witness, 1/λ — not LHS − RHS = 1/λ − 1.
+    expect(Number(m![2])).toBeCloseTo(1 / Number(m![1]), 12);
+    expect(Number(m![3])).toBeCloseTo(1 / Number(m![1]), 12);
   });
 });
 
