@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'E_DOMAIN'
   | 'E_NON_FINITE'
   | 'E_ON_BOUNDARY'
-  | 'E_USAGE';
+  | 'E_USAGE'
+  | 'E_TOO_COMPLEX'
+  | 'E_INTERNAL';
 
 /** Where in a loss the error is: the slot (m, h_w, h_l, Lambda, or a spec field) and a 1-based column. */
 export interface Location {
