@@ -121,20 +121,24 @@ describe('the budget itself', () => {
     expect(() => guard(deep)).toThrow(/levels deep/);
   });
   it('the direction proofs of a large loss get fewer boxes, in proportion to its size (UNDECIDED, not minutes)', () => {
-    const d = derive(spec('a^a^a^a^a^a^a^a'));
+    // m' = (u − 1)² + 1e−9 + …: positive, but interval arithmetic cannot show it near u = 1, so the prover
+    // spends its whole budget; the nested exponential makes the weights large.
+    const m = `a^3/3 - a^2 + a*(1+1e-9) + 1e-12*${nest('exp', 12)}`;
+    const d = derive(spec(m));
     if (!d.ok) throw new Error(d.errors[0].message);
     const work = d.value.regimes.reduce((s, r) => s + extent(r.dW).size + extent(r.dL).size, 0);
     expect(proofBudget(d.value)).toBe(Math.floor(PROOF_WORK / work));
     expect(proofBudget(d.value)).toBeLessThan(2_000);
-    const a = analyse(spec('a^a^a^a^a^a^a^a'), { samples: 50 });
+    const a = analyse(spec(m), { samples: 50 });
     if (!a.ok) throw new Error(a.errors[0].message);
-    for (const p of a.value.proofs) expect(p.dW.result.boxes).toBeLessThanOrEqual(proofBudget(d.value));
-    // The catalogue keeps a large budget: DPO's proofs are unchanged.
+    expect(a.value.proofs[0].dW.result.status).toBe('undecided');
+    expect(a.value.proofs[0].dW.result.boxes).toBe(proofBudget(d.value));
+    // The catalogue keeps a large budget (its proofs need one box each).
     const dpo = checkLoss(fromCatalogue(CATALOGUE.find((e) => e.id === 'dpo')!));
     if (!dpo.ok) throw new Error('dpo');
     const dd = derive(dpo.value);
     expect(dd.ok && proofBudget(dd.value)).toBeGreaterThan(4_000);
-  }, 30_000);
+  }, 60_000);
   it('a refused derivation is a Result, not a throw', () => {
     const r = derive(spec('a^a^a^a^a^a^a^a^a'));
     expect(r).toFailWith('E_TOO_COMPLEX', { slot: 'm' });
