@@ -91,3 +91,12 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   }
   return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
+
+/**
+ * A name taken from a file, a link or the command line, fit to echo in a message: a plain identifier of at
+ * most 32 characters is shown; anything else is described, never printed (a file opened by mistake may hold
+ * secrets, and its keys would reach a CI log).
+ */
+export function shownName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,31}$/.test(name) ? name : `<a name of ${[...name].length} characters>`;
+}
