@@ -2,6 +2,8 @@
 
 import type { RemedyReport } from '../symbolic/remedy.js';
 import type { Gram } from '../symbolic/conditions.js';
+import type { OutsideValue } from '../spec/domain.js';
+import { outsideLines } from './evaluation.js';
 
 export const REMEDY_SCHEMA = 'marginlab/remedy@1';
 
@@ -18,11 +20,11 @@ export function remedyTex(g: Gram): string {
   ].join(' \\\\\n');
 }
 
-export function remedyJson(r: RemedyReport, g: Gram) {
-  return { schema: REMEDY_SCHEMA, gram: g, ...r, interval: { ...r.interval, hi: Number.isFinite(r.interval.hi) ? r.interval.hi : null }, tex: remedyTex(g) };
+export function remedyJson(r: RemedyReport, g: Gram, outside: readonly OutsideValue[] = []) {
+  return { schema: REMEDY_SCHEMA, gram: g, outsideDomain: outside, ...r, interval: { ...r.interval, hi: Number.isFinite(r.interval.hi) ? r.interval.hi : null }, tex: remedyTex(g) };
 }
 
-export function remedyText(r: RemedyReport): string {
+export function remedyText(r: RemedyReport, outside: readonly OutsideValue[] = []): string {
   const lines = [
     `regime: ${r.regime}`,
     `d_w = ${f(r.dW)}, d_l = ${f(r.dL)}, d_w/d_l = ${r.ratio === null ? 'undefined' : f(r.ratio)}`,
@@ -34,5 +36,6 @@ export function remedyText(r: RemedyReport): string {
     else if (k.status === 'already') lines.push(`  ${k.knob}: already inside at ${f(k.current)}`);
     else lines.push(`  ${k.knob}: ${f(k.current)} → ${f(k.value!)} gives d_w/d_l = ${f(k.ratio!)}, Δlogp_w = ${f(k.dLogpW!)}, Δlogp_l = ${f(k.dLogpL!)} (η = 1)`);
   }
+  lines.push(...outsideLines(outside));
   return lines.join('\n');
 }

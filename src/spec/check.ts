@@ -11,7 +11,8 @@ import { SLOTS, type LossSource, type LossSpec, type ParamDecl, type Slot } from
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 const RESERVED = new Set([ARG, LOGP_W, LOGP_L, ...CONTEXT_NAMES, ...PRIMITIVES.keys(), ...Object.keys(CONSTANTS)]);
 
-export function checkParams(params: Readonly<Record<string, ParamDecl>>, where = 'params'): MarginError[] {
+/** `forced`: params set outside their range on request (--outside-domain), whose default may leave it. */
+export function checkParams(params: Readonly<Record<string, ParamDecl>>, where = 'params', forced: ReadonlySet<string> = new Set()): MarginError[] {
   const errors: MarginError[] = [];
   for (const [name, decl] of Object.entries(params)) {
     const at = { slot: where, symbol: shownName(name) };
@@ -22,7 +23,7 @@ export function checkParams(params: Readonly<Record<string, ParamDecl>>, where =
     }
     if (decl.range && !(decl.range[0] < decl.range[1])) {
       errors.push({ code: 'E_PARAM', message: `parameter '${shownName(name)}' has an empty range [${decl.range.join(', ')}]`, at });
-    } else if (decl.range && Number.isFinite(decl.default) && !(decl.default >= decl.range[0] && decl.default <= decl.range[1])) {
+    } else if (decl.range && !forced.has(name) && Number.isFinite(decl.default) && !(decl.default >= decl.range[0] && decl.default <= decl.range[1])) {
       errors.push({ code: 'E_PARAM', message: `parameter '${shownName(name)}' has its default ${decl.default} outside its declared range [${decl.range.join(', ')}]`, at });
     }
     if (decl.tex !== undefined && !isSymbolTex(decl.tex)) {
@@ -56,7 +57,7 @@ export function parseSlots(
 }
 
 export function checkLoss(source: LossSource): Result<LossSpec> {
-  const errors = checkParams(source.params);
+  const errors = checkParams(source.params, 'params', new Set((source.outside ?? []).map((o) => o.name)));
   if (errors.length > 0) return { ok: false, errors };
   const slots = parseSlots(source, source.params);
   if (!slots.ok) return slots;

@@ -168,7 +168,7 @@ function convert(node: MathNode, text: string, ctx: ParseContext, errors: Margin
         errors.push({ code: 'E_SYNTAX', message: `'${name}' is a function; call it as ${name}(…)`, at: at(column, name) });
         return num(0);
       }
-      const hint = ctx.symbolHints?.[name] ?? ((): string | undefined => {
+      const hint = (ctx.symbolHints && Object.hasOwn(ctx.symbolHints, name) ? ctx.symbolHints[name] : undefined) ?? ((): string | undefined => {
         const guess = didYouMean(name, ctx.symbols);
         return guess ? `did you mean '${guess}'?` : `known symbols: ${[...ctx.symbols].sort().join(', ')}`;
       })();

@@ -4,7 +4,7 @@
 
 import type { CatalogueEntry } from './catalogue/index.js';
 import { type MarginError, type Result, fail, ok, shownName } from './errors.js';
-import { checkLoss } from './check.js';
+import { checkLoss, checkParams } from './check.js';
 import type { LossSource, LossSpec, ParamDecl } from './types.js';
 
 export function fromCatalogue(entry: CatalogueEntry): LossSource {
@@ -99,6 +99,12 @@ export function schemaIssue(i: { path: readonly PropertyKey[]; message: string; 
 export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
   const data = await parseYamlText(text, file);
   if (!data.ok) return data;
+  // zod builds records by assignment, so a key `__proto__` would vanish into the prototype; names are
+  // checked on the data as parsed, where every key is an own property.
+  const raw = data.value as { params?: unknown } | null;
+  const rawParams = raw && typeof raw === 'object' && raw.params && typeof raw.params === 'object' ? Object.keys(raw.params) : [];
+  const badNames = checkParams(Object.fromEntries(rawParams.filter((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k)).map((k) => [k, { default: 0, description: k }])));
+  if (badNames.length) return fail(...badNames.map((e) => ({ ...e, at: { ...e.at, file, line: lineOfKey(text, 'params') } })));
   const parsed = (await specSchema()).safeParse(data.value);
   if (!parsed.success) {
     return fail(...parsed.error.issues.map((i): MarginError => {
@@ -107,10 +113,9 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
     }));
   }
   const s = parsed.data;
-  const params: Record<string, ParamDecl> = {};
-  for (const [k, v] of Object.entries(s.params ?? {})) {
-    params[k] = typeof v === 'number' ? { default: v, description: k } : { description: k, ...v };
-  }
+  // fromEntries makes own properties: a key `__proto__` stays a (refused) name instead of replacing the prototype.
+  const params: Record<string, ParamDecl> = Object.fromEntries(Object.entries(s.params ?? {}).map(([k, v]) =>
+    [k, typeof v === 'number' ? { default: v, description: k } : { description: k, ...v }]));
   const citation = typeof s.citation === 'string'
     ? { key: s.citation, authors: '', title: s.citation, venue: '', year: 0 }
     : s.citation ? { authors: '', title: s.citation.key, venue: '', year: 0, ...s.citation } : undefined;
@@ -128,8 +133,7 @@ export interface InlineLoss {
 }
 
 export function inlineLoss(i: InlineLoss): Result<LossSpec> {
-  const params: Record<string, ParamDecl> = {};
-  for (const [k, v] of Object.entries(i.params ?? {})) params[k] = { default: v, description: k };
+  const params: Record<string, ParamDecl> = Object.fromEntries(Object.entries(i.params ?? {}).map(([k, v]) => [k, { default: v, description: k }]));
   return checkLoss({ id: 'inline', name: i.name ?? 'inline loss', params, m: i.m, h_w: i.hw ?? 'a', h_l: i.hl ?? 'a',
     Lambda: i.Lambda ?? '0', origin: 'command line' });
 }

@@ -21,7 +21,8 @@ export function compile(e: Expr): Compiled {
     case 'sym': {
       const name = e.name;
       return (env) => {
-        const v = env[name];
+        // An own-property test: a symbol named `valueOf` must not find Object.prototype.valueOf.
+        const v = Object.hasOwn(env, name) ? env[name] : undefined;
         if (v === undefined) throw new MarginFault({ code: 'E_POINT', message: `no value for '${name}'`, at: { symbol: name } });
         return v;
       };

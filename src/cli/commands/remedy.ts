@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .action(async (loss: string | undefined, o: LossOptions & { at: string; inner: number; normW2: number; normL2: number; knob?: string[]; json?: boolean }) => {
       const spec = need(await lossFromArgs(loss, o));
       const d = need(derive(spec));
-      const point = need(completePoint(d, need(parseAssignments(o.at))));
+      const point = need(completePoint(d, need(parseAssignments(o.at)), { outsideDomain: o.outsideDomain }));
       const params = Object.keys(spec.source.params);
       const names = o.knob ?? [...params, 'nll', 'weights'];
       const knobs: Knob[] = names.map((k) => {
@@ -33,6 +33,6 @@ export function register(program: Command): void {
         if (e instanceof MarginFault) throw new UsageError([e.error]);
         throw e;
       }
-      if (o.json) json(remedyJson(r, g)); else out(remedyText(r));
+      if (o.json) json(remedyJson(r, g, point.outside)); else out(remedyText(r, point.outside));
     });
 }
