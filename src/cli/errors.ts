@@ -37,9 +37,10 @@ export function errorJson(errors: readonly AnyError[], exitCode: number) {
   };
 }
 
-export function writeErrors(errors: readonly AnyError[], o: { json: boolean; exitCode: number }): void {
+/** `trainer`: the run's errors, whose messages carry their own line numbers (formatTrainerError). */
+export function writeErrors(errors: readonly AnyError[], o: { json: boolean; exitCode: number; trainer?: boolean }): void {
   if (o.json) process.stderr.write(`${JSON.stringify(errorJson(errors, o.exitCode))}\n`);
-  else for (const e of errors) process.stderr.write(`${formatAny(e)}\n`);
+  else for (const e of errors) process.stderr.write(`${o.trainer ? formatTrainerError(e as TrainerError) : formatAny(e)}\n`);
 }
 
 /** An error that is not marginlab's own (a bug): coded, with its message, the stack only on request. */

@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'E_ON_BOUNDARY'
   | 'E_USAGE'
   | 'E_TOO_COMPLEX'
-  | 'E_INTERNAL';
+  | 'E_INTERNAL'
+  | 'E_RUN_DIR'
+  | 'E_RUN_METRICS';
 
 /** Where in a loss the error is: the slot (m, h_w, h_l, Lambda, or a spec field) and a 1-based column. */
 export interface Location {
