@@ -1,16 +1,16 @@
 // Helpers every command shares: unwrapping Results, printing, and option parsers.
 
 import { type Command, InvalidArgumentError } from 'commander';
-import { type MarginError, formatError } from '../spec/errors.js';
+import { type Location, type MarginError, formatError, withLocation } from '../spec/errors.js';
 import { parseDecimal } from '../spec/domain.js';
 
 export class UsageError extends Error {
   constructor(readonly errors: readonly MarginError[]) { super(errors.map(formatError).join('\n')); }
 }
 
-/** Unwrap a Result or stop with exit code 2. */
-export function need<T>(r: { ok: true; value: T } | { ok: false; errors: readonly MarginError[] }): T {
-  if (!r.ok) throw new UsageError(r.errors);
+/** Unwrap a Result or stop with exit code 2; `where` locates errors the library could not place (the input at hand). */
+export function need<T>(r: { ok: true; value: T } | { ok: false; errors: readonly MarginError[] }, where?: Location): T {
+  if (!r.ok) throw new UsageError(where ? withLocation(r.errors, where) : r.errors);
   return r.value;
 }
 

@@ -43,6 +43,9 @@ export interface MarginError {
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly MarginError[] };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+/** Errors with no location of their own get `where` (the caller knows which input it was working on). */
+export const withLocation = (errors: readonly MarginError[], where: Location): MarginError[] => errors.map((e) => (e.at ? e : { ...e, at: where }));
 export const fail = <T = never>(...errors: MarginError[]): Result<T> => ({ ok: false, errors });
 
 /** Thrown only to cross many frames at once inside a pass; every public entry point catches it. */

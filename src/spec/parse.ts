@@ -68,6 +68,12 @@ export function parseExpression(text: string, ctx: ParseContext): Result<Expr> {
   }
   const nesting = textNesting(text, at);
   if (nesting) return fail(nesting);
+  // mathjs reads 0x10, 0b101 and 0o17 as numbers; the loss language, like every value marginlab reads, is decimal.
+  const radix = /(^|[^A-Za-z0-9_.])0[xXbBoO][0-9A-Za-z]/.exec(text);
+  if (radix) {
+    return fail({ code: 'E_SYNTAX', message: 'only decimal numbers are part of the loss language', at: at(radix.index + radix[1].length + 1),
+      hint: 'write numbers in decimal or scientific notation: 16, 0.5, 2e-3' });
+  }
   // A lone '=' would be an assignment; comparisons use <, <=, >, >=.
   const eq = /(^|[^<>=])=(?!=)/.exec(text);
   if (eq) return fail({ code: 'E_FORBIDDEN', message: 'assignment is not allowed in a loss expression', at: at(eq.index + eq[1].length + 1) });

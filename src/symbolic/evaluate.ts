@@ -11,8 +11,10 @@ import { toText } from './print.js';
 export type Env = Readonly<Record<string, number>>;
 export type Compiled = (env: Env) => number;
 
+/** A value the point makes undefined: located at the point (`--at`), the expression named in the message. */
 function fault(code: MarginError['code'], message: string, e: Expr): never {
-  throw new MarginFault({ code, message: `${message} in ${toText(e)}` });
+  const text = toText(e);
+  throw new MarginFault({ code, message: `${message} in ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`, at: { slot: '--at' } });
 }
 
 export function compile(e: Expr): Compiled {

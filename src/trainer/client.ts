@@ -27,8 +27,8 @@ export function placed(folder: RunFolder, error: TrainerError | null, done: bool
 }
 
 /** The result of a run that could not start because its destination or input was refused: nothing written. */
-export function unstarted(d: Derivation, task: string, outDir: string, e: MarginError): RunResult {
-  const error: TrainerError = { code: 'E_FILE', message: e.message, hint: e.hint, at: e.at };
+export function unstarted(d: Derivation, task: string, outDir: string, e: MarginError | TrainerError): RunResult {
+  const error: TrainerError = { code: e.code === 'E_PROTOCOL' ? 'E_PROTOCOL' : 'E_FILE', message: e.message, hint: e.hint, at: e.at };
   const summary = summarise([], { loss: d.spec.source.id, task, error, checksum: null, seconds: 0, trainer: null });
   return { ok: false, summary, error, metricsPath: join(outDir, 'metrics.jsonl'), summaryPath: join(outDir, 'summary.json') };
 }

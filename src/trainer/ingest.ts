@@ -13,7 +13,7 @@ import { parseEventLine } from './protocol/parse.js';
 import { RequestSchema, type TrainerRequest } from './protocol/schema.js';
 import { Recorder } from './recorder.js';
 import { taskLabel } from './request.js';
-import { type RunFolder, prepareRunFolder } from './run-folder.js';
+import { type RunFolder, discardRunFolder, prepareRunFolder } from './run-folder.js';
 import type { RunSummary } from './summary.js';
 
 export interface IngestResult {
@@ -69,6 +69,11 @@ export function ingestEvents(eventsPath: string, derivation: Derivation, request
     return error === null;
   });
   if (!read.ok) error = { code: 'E_FILE', message: read.errors[0].message, at: read.errors[0].at };
+  if (!error && !rec.sawEvent) {
+    // Not one protocol line (a spec file, a log, an empty file given as events): bad input, and no run to keep.
+    discardRunFolder(folder);
+    return unstarted(derivation, task, outDir, { code: 'E_PROTOCOL', message: `${eventsPath} holds no trainer event (${rec.stray.count} lines, none a protocol line); is it a trainer's stdout?`, at: { file: eventsPath } });
+  }
   if (!error && !rec.done) error = { code: 'E_TRAINER_EXIT', message: `${eventsPath} ends before the trainer's 'done' event (${rec.rows.length} steps logged, kept)` };
   // Lines are lines of the events file here, not of a live trainer's stdout.
   if (error) error = { ...(error as TrainerError), at: { file: eventsPath, ...((error as TrainerError).at?.line !== undefined ? { line: (error as TrainerError).at!.line } : {}) } };

@@ -25,6 +25,8 @@ export class Recorder {
   readonly files: RunFiles;
   hello: Record<string, unknown> | null = null;
   done = false;
+  /** Whether any protocol event came at all (an events file of stray lines only is no run). */
+  sawEvent = false;
   /** Lines on the trainer's stdout that were not protocol events: how many, and the first few. */
   readonly stray: { count: number; first: { line: number; text: string }[] } = { count: 0, first: [] };
   private stepSeconds: number | null = null;
@@ -50,6 +52,7 @@ export class Recorder {
   /** Takes one event (line `lineNo` of the trainer's stdout); a checksum failure, a step repeated or out of
    * order, or an event after `done` comes back as the error that must end the run. */
   handle(ev: TrainerEvent, lineNo: number): TrainerError | null {
+    this.sawEvent = true;
     const e = this.take(ev, lineNo);
     return e && !e.at ? { ...e, at: { slot: 'trainer stdout', line: lineNo } } : e;
   }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCli } from '../helpers/cli.js';
 import { parseDecimal } from '../../src/spec/domain.js';
+import { evaluate } from '../../src/symbolic/evaluate.js';
+import { call, num } from '../../src/expr/expr.js';
 
 const AT = 'logp_w=-1,logp_l=-2';
 const oneCodedLine = (stderr: string, code: string) => {
@@ -34,6 +36,10 @@ describe('accepted without a word before: now refused, coded and located', () =>
     [['classify', 'dpo', '--at', AT, '--inner', '0x10', '--norm-w2', '1', '--norm-l2', '1'], 'E_USAGE', "in --inner: option '--inner <x>' argument '0x10' is invalid"],
     [['derive', 'dpo', '--samples', '0x10'], 'E_USAGE', 'in --samples:'],
     [['derive', 'dpo', '--seed', ''], 'E_USAGE', 'in --seed:'],
+    [['derive', '--m', 'logsigmoid(0x10*a)'], 'E_SYNTAX', 'in m, line 1, column 12: only decimal numbers are part of the loss language'],
+    [['eval', '--m', 'log(-a)', '--at', AT], 'E_DOMAIN', 'in --at: log is defined for'],
+    // regimeAt places nothing itself: the command locates what the library could not (need's fallback).
+    [['eval', 'slic-hf', '--at', 'logp_w=-10,logp_l=-11'], 'E_ON_BOUNDARY', 'in --at: the point lies on the regime boundary'],
   ])('%j → %s', async (args, code, text) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
@@ -46,6 +52,9 @@ describe('accepted without a word before: now refused, coded and located', () =>
       expect(r.code, at).toBe(0);
       expect(r.stdout).not.toContain('OUTSIDE');
     }
+  });
+  it('an evaluation fault is located at the point', () => {
+    expect(evaluate(call('log', num(-1)), {})).toMatchObject({ ok: false, error: { code: 'E_DOMAIN', at: { slot: '--at' } } });
   });
   it('parseDecimal: decimal and scientific, nothing else', () => {
     expect(['1', '-2.5', '+.5', '5.', '1e-3', '-1E+2'].map(parseDecimal)).toEqual([1, -2.5, 0.5, 5, 1e-3, -100]);

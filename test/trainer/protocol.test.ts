@@ -25,6 +25,7 @@ describe('trainer protocol: event lines', () => {
     ['no version', line({ event: 'heartbeat', t: 1 }), 'E_PROTOCOL_VERSION', /version undefined/],
     ['an unknown event', line({ v: 1, event: 'teleport' }), 'E_PROTOCOL', /event/],
     ['a step without pairs', line({ v: 1, event: 'step', step: 1, loss: 0.5, pairs: [] }), 'E_PROTOCOL', /pairs/],
+    ['an event that is not JSON (a NaN)', '{"v": 1, "event": "step", "step": 1, "loss": NaN, "pairs": []}', 'E_PROTOCOL', /line 4 is an event but not JSON/],
     ['a pair with a string where a number goes', line({ v: 1, event: 'step', step: 1, loss: 0.5, pairs: [{ ...pair, dW: 'x' }] }), 'E_PROTOCOL', /pairs\.0\.dW/],
     ['a prediction that is not a sign', line({ v: 1, event: 'step', step: 1, loss: 0.5, pairs: [{ ...pair, pred_dlogp_w_sign: 2 }] }), 'E_PROTOCOL', /pred_dlogp_w_sign/],
   ])('rejects %s', (_what, text, code, msg) => {

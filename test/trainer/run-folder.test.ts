@@ -60,6 +60,16 @@ describe('placeRunFolder', () => {
 });
 
 describe('ingestEvents (the library) checks its input before it makes a folder', () => {
+  it('a file without one protocol event (a spec, a log) is E_PROTOCOL, and no run folder is left', () => {
+    const base = tmp('run-folder');
+    const file = join(base, 'not-events.jsonl');
+    writeFileSync(file, 'name: a spec\nm: a\nUserWarning: x\n');
+    const dest = join(base, 'run');
+    const r = ingestEvents(file, mustDerive(catalogueSpec('dpo')), null, dest);
+    expect(r.error).toMatchObject({ code: 'E_PROTOCOL', at: { file } });
+    expect(r.error!.message).toMatch(/holds no trainer event \(3 lines, none a protocol line\)/);
+    expect(readdirSync(base)).toEqual(['not-events.jsonl']);
+  });
   it.each(['/nonexistent/events.jsonl', '/dev/zero', '/'])('%s: E_FILE, nothing written anywhere', (events) => {
     const dest = filled('kept');
     const r = ingestEvents(events, mustDerive(catalogueSpec('dpo')), null, dest, { force: true });

@@ -3,7 +3,7 @@ import { derive } from '../../symbolic/derive.js';
 import { compileDerivation, completePoint, parseAssignments } from '../../symbolic/point.js';
 import { type Knob, remedy } from '../../symbolic/remedy.js';
 import { remedyJson, remedyText } from '../../report/remedy.js';
-import { MarginFault } from '../../spec/errors.js';
+import { MarginFault, withLocation } from '../../spec/errors.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
 import { UsageError, collect, gramFrom, gramOptions, json, lossOptions, need, out } from '../common.js';
 
@@ -29,8 +29,8 @@ export function register(program: Command): void {
       const g = gramFrom(o);
       let r;
       try { r = remedy(compileDerivation(d), point, g, knobs); } catch (e) {
-        if (e instanceof RangeError) throw new UsageError([{ code: 'E_POINT', message: e.message }]);
-        if (e instanceof MarginFault) throw new UsageError([e.error]);
+        if (e instanceof RangeError) throw new UsageError([{ code: 'E_POINT', message: e.message, at: { slot: '--at' } }]);
+        if (e instanceof MarginFault) throw new UsageError(withLocation([e.error], { slot: '--at' }));
         throw e;
       }
       if (o.json) json(remedyJson(r, g, point.outside)); else out(remedyText(r, point.outside));

@@ -24,6 +24,12 @@ export function parseEventLine(line: string, lineNo: number): LineResult {
   try {
     raw = JSON.parse(line);
   } catch {
+    // A line that reads as an event but is not JSON (a NaN printed with allow_nan) is a broken event, not a
+    // stray print: dropping it would lose a step without a word.
+    if (/^\{.*"(?:v|event)"\s*:/.test(line)) {
+      return { ok: false, error: { code: 'E_PROTOCOL', at: { slot: 'trainer stdout', line: lineNo }, message: `trainer line ${lineNo} is an event but not JSON: '${clip(line)}'`,
+        hint: 'NaN and Infinity are not JSON: a trainer reports a non-finite value with an error event (E_NON_FINITE)' } };
+    }
     return { ok: true, stray: clip(line) };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !(Object.hasOwn(raw, 'v') || Object.hasOwn(raw, 'event'))) {
