@@ -1,6 +1,9 @@
 // Issue 15, "values" and the command line's errors: duplicates refused, each value checked against its
 // domain (with --outside-domain to explore, said out loud), decimal or scientific numbers only, commander's
 // option errors coded, and --json errors as JSON on stderr.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCli } from '../helpers/cli.js';
@@ -156,7 +159,22 @@ describe('--json: errors come out as one JSON document on stderr (marginlab/erro
     expect(e.at).toEqual({ slot: 'm', line: 1, column: 12, symbol: 'bta' });
   });
   it('fuzz --json has a schema field like every other command', async () => {
-    const j = JSON.parse((await runCli(['fuzz', 'dpo', '--runs', '5', '--seed', '1', '--json'])).stdout);
-    expect(j.schema).toBe('marginlab/fuzz@1');
-  });
+    const run = mkdtempSync(join(tmpdir(), 'marginlab-report-'));
+    writeFileSync(join(run, 'metrics.jsonl'), [0, 1, 2].map((s) => JSON.stringify({ step: s, logp_w: -1 - s, logp_l: -2 - s, cos_wl: 0.1, agree_rate: 1, ml_agree_rate: 1 })).join('\n'));
+    const commands: Array<[string[], string]> = [
+      [['fuzz', 'dpo', '--runs', '5', '--seed', '1'], 'marginlab/fuzz@1'],
+      [['derive', 'dpo', '--samples', '50'], 'marginlab/derive@1'],
+      [['eval', 'dpo', '--at', AT], 'marginlab/eval@1'],
+      [['classify', 'dpo', '--at', AT, '--inner', '1', '--norm-w2', '2', '--norm-l2', '3'], 'marginlab/classify@1'],
+      [['remedy', 'dpo', '--at', AT, '--inner', '1', '--norm-w2', '2', '--norm-l2', '3'], 'marginlab/remedy@1'],
+      [['prove', 'dW > 0', '--loss', 'dpo'], 'marginlab/prove@1'],
+      [['catalogue'], 'marginlab/catalogue@1'],
+      [['report', run, '--no-png'], 'marginlab/report@1'],
+    ];
+    for (const [args, schema] of commands) {
+      const r = await runCli([...args, '--json']);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(JSON.parse(r.stdout).schema, args.join(' ')).toBe(schema);
+    }
+  }, 120_000);
 });

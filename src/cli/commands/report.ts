@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .action(async (dirs: string[], o: ReportOptions) => {
       const r = await report({ dirs, outDir: o.out, png: o.png });
       if (!r.ok) throw new UsageError([{ code: r.error.code, message: r.error.message, at: r.error.path ? { file: r.error.path } : { slot: '<dirs>' } }]);
-      if (o.json) { json(r.value); return; }
+      if (o.json) { json({ schema: 'marginlab/report@1', ...r.value }); return; }
       for (const run of r.value.runs) {
         out(`${run.label}: predicted vs observed signs agree on ${run.agreement === null ? 'n/a' : `${(100 * run.agreement).toFixed(1)}%`} of pairs`);
       }

@@ -14,7 +14,7 @@ import type { LossSource, LossSpec } from '../../../src/spec/types.js';
 import { type MarginError, type Result, withLocation } from '../../../src/spec/errors.js';
 import { domainOf, inDomain, parseDecimal } from '../../../src/spec/domain.js';
 import { isSymbolTex } from '../../../src/spec/symbols.js';
-import { derive } from '../../../src/symbolic/derive.js';
+import { type Derivation, derive } from '../../../src/symbolic/derive.js';
 import { compileDerivation, completePoint, evaluateAt, parseAssignments } from '../../../src/symbolic/point.js';
 import { parseDomain } from '../../../src/symbolic/interval/domain.js';
 import { withParams } from '../../../src/cli/load.js';
@@ -43,6 +43,13 @@ const CHARS = 'abcelgprstw_0123456789 ()+-*/^?:<>=,.';
 const HOSTILE_CHARS = ['"', "'", '[', ']', '{', '}', ';', '\\', '`', '$', '@', '#', '!', '|', '&', '~', '\u0000', '\u0007', '\u001b', '\u00e9', '\u03b2', '\u200b', '\ud83d\ude00', '\n', '\t', '\u202e'];
 
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[r.int(0, xs.length - 1)];
+/** A catalogue loss, checked (it always checks; the catalogue test says so). */
+const specOf = (src: LossSource): LossSpec => { const c = checkLoss(src); if (!c.ok) throw new Error(`${src.id} does not check`); return c.value; };
+let dpoDerivation: Derivation | undefined;
+const dpo = (): Derivation => {
+  if (!dpoDerivation) { const d = derive(specOf(SOURCES[0])); if (!d.ok) throw new Error('dpo does not derive'); dpoDerivation = d.value; }
+  return dpoDerivation;
+};
 /** An own, enumerable key, even `__proto__` (plain assignment would set the prototype instead). */
 const put = (o: Record<string, unknown>, k: string, v: unknown): void => { Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true }); };
 const chance = (r: Rng, p: number): boolean => r.next() < p;
@@ -208,12 +215,12 @@ function cliArgs(r: Rng, s: Scratch): { args: string[]; json: boolean; refuse: b
 
 function eventsFile(r: Rng, s: Scratch): { path: string; refuse: boolean; why: string } {
   // A valid stream of DPO events at points where marginlab's own weights are known, then mutations.
-  const d = derive((checkLoss(SOURCES[0]) as { value: LossSpec }).value);
-  const c = d.ok ? compileDerivation(d.value) : undefined;
+  const d = dpo();
+  const c = compileDerivation(d);
   const line = (o: Record<string, unknown>) => JSON.stringify({ v: 1, ...o });
   const pair = (lw: number, ll: number) => {
-    const p = completePoint(d.ok ? d.value : (undefined as never), { logp_w: lw, logp_l: ll });
-    const e = p.ok && c ? evaluateAt(c, p.value) : undefined;
+    const p = completePoint(d, { logp_w: lw, logp_l: ll });
+    const e = p.ok ? evaluateAt(c, p.value) : undefined;
     const w = e?.ok ? e.value.dW : 0.05, l = e?.ok ? e.value.dL : 0.05;
     return { logp_w: lw, logp_l: ll, c_ref_w: lw, c_ref_l: ll, len_w: 1, len_l: 1, z_ref: 0, dW: w, dL: l, inner_wl: -1, norm_w2: 2, norm_l2: 2,
       cos_wl: -0.5, pred_dlogp_w_sign: 1, pred_dlogp_l_sign: -1, fo_dlogp_w: 0.1, fo_dlogp_l: -0.1, obs_dlogp_w: 0.1, obs_dlogp_l: -0.1 };
@@ -270,7 +277,7 @@ export function caseAt(seed: number, i: number, s: Scratch): FuzzCase {
     const src = pick(r, SOURCES);
     const at = atText(r, src);
     return { kind: '--at', input: `${src.id} --at ${clip(at.text)}`, expect: { refuse: at.refuse, why: at.why }, async run() {
-      const d = derive((checkLoss(src) as { value: LossSpec }).value);
+      const d = derive(specOf(src));
       if (!d.ok) return fromResult(d);
       const given = parseAssignments(at.text);
       if (!given.ok) return fromResult(given);
@@ -290,7 +297,7 @@ export function caseAt(seed: number, i: number, s: Scratch): FuzzCase {
     const dom = Object.hasOwn(src.params, name) ? domainOf(name, src.params) : undefined;
     const refuse = text.includes(',') || v === undefined || !dom || !inDomain(dom, v);
     return { kind: '--param', input: `${src.id} --param ${text}`, expect: { refuse, why: 'undeclared, outside its range, twice or not decimal' }, async run() {
-      const spec = (checkLoss(src) as { value: LossSpec }).value;
+      const spec = specOf(src);
       const values = parseAssignments(text, '--param');
       return fromResult(values.ok ? withParams(spec, values.value) : values);
     } };
@@ -323,15 +330,14 @@ export function caseAt(seed: number, i: number, s: Scratch): FuzzCase {
     return { kind: 'special file', input: `${via}: ${path}`, expect: { refuse: true, why: 'not a regular text file', secret: SECRET }, async run() {
       if (via === 'spec') return fromResult(await resolveLoss(path));
       if (via === 'claims') return fromResult(await loadClaimsFile(writeClaims(s, `loss: ${JSON.stringify(path)}\nclaims:\n  - id: w\n    holds: dW > 0\n`), { allowOutside: true }));
-      const res = ingestEvents(path, (derive((checkLoss(SOURCES[0]) as { value: LossSpec }).value) as { value: never }).value, null, s.runDir());
+      const res = ingestEvents(path, dpo(), null, s.runDir());
       return res.error ? { accepted: false, errors: [res.error] } : { accepted: true, errors: [] };
     } };
   }
   if (roll < 0.91) {
     const ev = eventsFile(r, s);
     return { kind: 'trainer events (ingest)', input: ev.path, expect: { refuse: ev.refuse, why: ev.why }, async run() {
-      const d = derive((checkLoss(SOURCES[0]) as { value: LossSpec }).value);
-      const res = ingestEvents(ev.path, (d as { value: never }).value, null, s.runDir());
+      const res = ingestEvents(ev.path, dpo(), null, s.runDir());
       const protocol = res.error && (res.error.code === 'E_PROTOCOL' || res.error.code === 'E_PROTOCOL_VERSION');
       return { accepted: !protocol, errors: res.error ? [res.error] : [] };
     } };
