@@ -65,10 +65,19 @@ export function formatLocation(at: Location | undefined): string {
   return parts.join(', ');
 }
 
-/** `E_UNKNOWN_SYMBOL in m, column 12: 'bta' is not a known symbol — did you mean 'beta'?` */
+/** `E_UNKNOWN_SYMBOL in m, column 12: 'bta' is not a known symbol — did you mean 'beta'?` — always one line. */
 export function formatError(e: MarginError): string {
   const where = formatLocation(e.at);
-  return `${e.code}${where ? ` ${where}` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
+  return printable(`${e.code}${where ? ` ${where}` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
+}
+
+/**
+ * Text echoed from an input, fit for a terminal or a CI log: control characters (a newline in an expression
+ * would start a line that looks like another message) and bidirectional overrides (which reorder what a
+ * reader sees) are shown as escapes.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Levenshtein distance, for did-you-mean suggestions. */

@@ -17,15 +17,21 @@ export interface Analysis {
 }
 
 /**
- * Boxes × nodes the direction proofs may spend, over all regimes: an interval evaluation costs in proportion
- * to the size of what it evaluates, so a large loss gets fewer boxes and its proof ends UNDECIDED (said so,
- * with the boxes it examined) instead of running for minutes. The catalogue needs one box per proof; its
- * largest loss (ORPO, 96 nodes) keeps 1,562 of the 20,000 (measured: 6 µs per node and box on a loaded 2-core machine, so a proof stays near a second).
+ * The work the direction proofs may spend, over all regimes, in node-evaluations: a box costs its interval
+ * evaluation (in proportion to the size of what it evaluates) plus a fixed share for splitting and bookkeeping,
+ * measured at about 6 µs per node and 25 µs per box on a loaded two-core machine (so BOX_COST ≈ 4 nodes). A
+ * large loss gets fewer boxes and its proof ends UNDECIDED (said so, with the boxes it examined) within about
+ * half a second, instead of running for minutes. The catalogue needs one box per proof; its largest loss
+ * (ORPO) keeps about 800 of the 20,000.
  */
-export const PROOF_WORK = 150_000;
+export const PROOF_WORK = 80_000;
+export const BOX_COST = 4;
 
 export function proofBudget(d: Derivation, budget = 20_000): number {
-  const work = d.regimes.reduce((s, r) => s + size(r.dW) + size(r.dL) + r.constraints.reduce((t, c) => t + size(c.g), 0), 0);
+  const work = d.regimes.reduce((s, r) => {
+    const conditions = r.constraints.reduce((t, c) => t + size(c.g), 0);
+    return s + size(r.dW) + size(r.dL) + 2 * (conditions + BOX_COST);
+  }, 0);
   return Math.max(1, Math.min(budget, Math.floor(PROOF_WORK / Math.max(1, work))));
 }
 

@@ -1,7 +1,7 @@
 // Errors of the trainer layer, as values: a code a program branches on, a sentence a person understands, and
 // a hint. The same shape as spec/errors.ts's MarginError, with the codes that only a running trainer raises.
 
-import type { Location } from '../spec/errors.js';
+import { type Location, printable } from '../spec/errors.js';
 
 export type TrainerErrorCode =
   | 'E_TRAINER_MISSING'   // the Python or the trainer command does not start
@@ -28,7 +28,7 @@ export interface TrainerError {
 }
 
 export const formatTrainerError = (e: TrainerError): string =>
-  `${e.code}${e.remoteCode && e.remoteCode !== e.code ? ` (${e.remoteCode})` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
+  printable(`${e.code}${e.remoteCode && e.remoteCode !== e.code ? ` (${e.remoteCode})` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
 
 /** An `error` event the trainer sent, as marginlab's error: the codes marginlab itself acts on keep their name,
  * the rest are E_REMOTE with the trainer's code kept beside it. */

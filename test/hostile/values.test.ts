@@ -40,6 +40,9 @@ describe('accepted without a word before: now refused, coded and located', () =>
     [['derive', 'dpo', '--samples', '0x10'], 'E_USAGE', 'in --samples:'],
     [['derive', 'dpo', '--seed', ''], 'E_USAGE', 'in --seed:'],
     [['derive', '--m', 'logsigmoid(0x10*a)'], 'E_SYNTAX', 'in m, line 1, column 12: only decimal numbers are part of the loss language'],
+    // An input's control and bidi characters are shown escaped: a message stays one line, read as written.
+    [['prove', 'dW >\n E_FAKE in x: y', '--loss', 'dpo'], 'E_SYNTAX', "in claim, column 1: expected one comparison 'lhs op rhs' (op one of < <= > >=), got 'dW >\\u000a E_FAKE in x: y'"],
+    [['derive', '--m', 'a\u202e+b'], 'E_SYNTAX', "in m, line 1, column 2: character '\\u202e' is not part of the loss language"],
     [['eval', '--m', 'log(-a)', '--at', AT], 'E_DOMAIN', 'in --at: log is defined for'],
     // regimeAt places nothing itself: the command locates what the library could not (need's fallback).
     [['eval', 'slic-hf', '--at', 'logp_w=-10,logp_l=-11'], 'E_ON_BOUNDARY', 'in --at: the point lies on the regime boundary'],
