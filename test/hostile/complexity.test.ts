@@ -1,6 +1,9 @@
 // Issue 15, "work without bound": every reproduction of the fuzzing pass, each refused with E_TOO_COMPLEX
 // naming the slot and what grew — in process, under a generous watchdog (the refusal itself is asserted;
 // the bounds that make it quick are deterministic sizes, not timings).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { inlineLoss } from '../../src/spec/source.js';
@@ -42,6 +45,24 @@ describe('hostile losses get E_TOO_COMPLEX, naming the slot and what grew', () =
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.ms).toBeLessThan(WATCHDOG_MS);
   }, 30_000);
+});
+
+describe('a hostile loss in a spec file is refused by every command that takes a loss', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marginlab-hostile-'));
+  const spec = join(dir, 'hostile.yaml');
+  writeFileSync(spec, 'name: hostile\nm: a^a^a^a^a^a^a^a^a\nh_w: a\nh_l: a\n');
+  writeFileSync(join(dir, 'claims.yaml'), 'loss: hostile.yaml\nclaims:\n  - id: w\n    holds: dW > 0\n');
+  it.each([
+    [['derive', spec]],
+    [['eval', spec, '--at', 'logp_w=-1,logp_l=-2']],
+    [['prove', 'dW > 0', '--loss', spec]],
+    [['audit', '--claims', join(dir, 'claims.yaml')]],
+    [['fuzz', spec, '--runs', '3', '--seed', '1']],
+  ])('%j', async (args) => {
+    const r = await refusal(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^E_TOO_COMPLEX in m: d_w grew to 537 nodes/);
+  });
 });
 
 describe('recursion: deep input is refused with a coded limit, not a stack overflow', () => {

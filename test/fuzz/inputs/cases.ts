@@ -190,7 +190,7 @@ function atText(r: Rng, src: LossSource): { text: string; refuse: boolean; why: 
 function cliArgs(r: Rng, s: Scratch): { args: string[]; json: boolean; refuse: boolean; why: string } {
   const json = chance(r, 0.4);
   const id = pick(r, CATALOGUE).id;
-  const loss = chance(r, 0.8) ? id : pick(r, ['simp0', s.specInside, s.bomb, ...s.special, pick(r, PROTO)]);
+  const loss = chance(r, 0.8) ? id : pick(r, ['simp0', s.specInside, s.bomb, s.hostile, s.hostile, ...s.special, pick(r, PROTO)]);
   const at = atText(r, SOURCES.find((x) => x.id === id)!);
   let refuse = false, why = '';
   const args: string[] = [];
@@ -308,7 +308,7 @@ export function caseAt(seed: number, i: number, s: Scratch): FuzzCase {
     return { kind: '--domain', input: clip(text), expect: {}, async run() { return fromResult(parseDomain(text)); } };
   }
   if (roll < 0.80) {
-    const lossRef = pick(r, ['dpo', 'simp0', 'spec.yaml', '../outside.yaml', 'link-out.yaml', 'secrets.yaml', '/etc/passwd', '/proc/self/environ', '/dev/zero',
+    const lossRef = pick(r, ['dpo', 'simp0', 'spec.yaml', 'hostile.yaml', '../outside.yaml', 'link-out.yaml', 'secrets.yaml', '/etc/passwd', '/proc/self/environ', '/dev/zero',
       s.specOutside, ...IDENT_PROTO, randomString(r, 10)]);
     const outside = ['../outside.yaml', 'link-out.yaml', '/etc/passwd', '/proc/self/environ', '/dev/zero', s.specOutside].includes(lossRef);
     const claim = () => pick(r, [

@@ -20,6 +20,8 @@ export interface Scratch {
   readonly linkOutside: string;
   readonly secretsInside: string;
   readonly bomb: string;
+  /** A spec file whose derivation the engine must refuse (E_TOO_COMPLEX), for every command that takes a loss. */
+  readonly hostile: string;
   /** A fresh folder name for a run, unique within this scratch. */
   runDir(): string;
 }
@@ -44,12 +46,13 @@ export function makeScratch(): Scratch {
   const bombLines = ['a: &a ["l","l","l","l","l","l","l","l","l"]'];
   for (const [k, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f']]) bombLines.push(`${k}: &${k} [${Array(9).fill(`*${prev}`).join(',')}]`);
   writeFileSync(p('bomb.yaml'), `${bombLines.join('\n')}\nname: bomb\nm: a\nh_w: a\nh_l: a\n`);
+  writeFileSync(join(claimsDir, 'hostile.yaml'), 'name: hostile\nm: a^a^a^a^a^a^a^a^a\nh_w: a\nh_l: a\n');
   let runs = 0;
   return {
     root, claimsDir,
     special: ['/dev/zero', '/dev/urandom', '/dev/null', p('fifo.yaml'), p('zero.yaml'), p('dir.yaml'), p('big.yaml'), p('binary.yaml'), '/nonexistent/spec.yaml'],
     specInside: join(claimsDir, 'spec.yaml'), specOutside: p('outside.yaml'), linkOutside: join(claimsDir, 'link-out.yaml'),
-    secretsInside: join(claimsDir, 'secrets.yaml'), bomb: p('bomb.yaml'),
+    secretsInside: join(claimsDir, 'secrets.yaml'), bomb: p('bomb.yaml'), hostile: join(claimsDir, 'hostile.yaml'),
     runDir: () => join(root, 'runs', `run-${runs++}`),
   };
 }
