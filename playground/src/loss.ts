@@ -26,7 +26,7 @@ function parseParams(text: string, base: LossSource | undefined): Result<Record<
   const r = parseAssignments(text, 'params');
   if (!r.ok) return r;
   const out: Record<string, ParamDecl> = {};
-  for (const [k, v] of Object.entries(r.value)) out[k] = { ...(base?.params[k] ?? { description: k }), default: v };
+  for (const [k, v] of Object.entries(r.value)) out[k] = { ...(base && Object.hasOwn(base.params, k) ? base.params[k] : { description: k }), default: v };
   return { ok: true, value: out };
 }
 

@@ -6,6 +6,7 @@
 import { findEntry } from '../../src/spec/catalogue/index.js';
 import { type MarginError, didYouMean } from '../../src/spec/errors.js';
 import { fromCatalogue, parseSpecText } from '../../src/spec/source.js';
+import { checkParams } from '../../src/spec/check.js';
 import { CATALOGUE } from '../../src/spec/catalogue/index.js';
 import type { LossSource } from '../../src/spec/types.js';
 
@@ -67,5 +68,9 @@ export async function readHash(hash: string): Promise<HashLoss> {
   const text = fromBase64Url(spec);
   if (text === undefined) return urlError("the link's spec is not valid base64url-encoded UTF-8");
   const r = await parseSpecText(text, 'URL');
-  return r.ok ? { kind: 'ok', source: r.value } : { kind: 'error', errors: r.errors };
+  if (!r.ok) return { kind: 'error', errors: r.errors };
+  // Checked here too, so that a link whose params break the rules (a `tex` that is not a symbol, such as
+  // \rule{10000em}{10000em} or -\beta) is refused at the link, before any of it reaches the form.
+  const checked = checkParams(r.value.params);
+  return checked.length ? { kind: 'error', errors: checked.map((e) => ({ ...e, at: { ...e.at, file: 'URL' } })) } : { kind: 'ok', source: r.value };
 }

@@ -12,14 +12,16 @@
 //       direction: chosen-up         # chosen-up | chosen-down | rejected-down | rejected-up
 //       whenever: inner <= normW2    # a predicate that may also use inner, normW2, normL2
 
-import { readFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
-import { type MarginError, type Result, fail, ok } from '../spec/errors.js';
-import { resolveLoss } from '../spec/resolve.js';
-import { parseYamlText } from '../spec/source.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
+import { type MarginError, type Result, fail, ok, shownName } from '../spec/errors.js';
+import { readTextFile } from '../spec/files.js';
+import { resolveLoss, unknownLoss } from '../spec/resolve.js';
+import { findEntry } from '../spec/catalogue/index.js';
+import { lineOfKey, parseYamlText, schemaIssue } from '../spec/source.js';
 import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../spec/symbols.js';
 import { parseExpression } from '../spec/parse.js';
-import { mustDerive } from '../symbolic/derive.js';
+import { derive } from '../symbolic/derive.js';
 import { type Expr, sub, substitute } from '../expr/expr.js';
 import { simplify } from '../symbolic/simplify.js';
 import { samplePoint } from '../symbolic/audit.js';
@@ -53,11 +55,40 @@ export interface ClaimsFile {
   readonly allowUndecided: ReadonlySet<string>;
 }
 
-export async function loadClaimsFile(path: string): Promise<Result<ClaimsFile>> {
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) {
-    return fail({ code: 'E_FILE', message: `cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, at: { file: path } });
+export interface ClaimsOptions {
+  /** Let `loss:` name a spec file outside the claims file's folder (the command line's --allow-outside-claims-dir). */
+  readonly allowOutside?: boolean;
+}
+
+/**
+ * `loss:` as a catalogue id, or a spec file resolved against the claims file's folder (never the current
+ * directory), which it may not leave — by `..`, an absolute path or a symlink — unless the user said so on
+ * the command line: a claims file from a pull request, audited in CI, must not open /etc/shadow or
+ * /proc/self/environ and print them into the log.
+ */
+export function claimsLossPath(claimsPath: string, loss: string, o: ClaimsOptions = {}): Result<string> {
+  if (findEntry(loss)) return ok(loss);
+  const at = { file: claimsPath, slot: 'loss', line: undefined as number | undefined };
+  const folder = dirname(resolvePath(claimsPath));
+  const target = resolvePath(folder, loss);
+  // A bare name that is no file beside the claims file is a mistyped catalogue id (never looked up in the cwd).
+  if (!existsSync(target) && !/[\\/]|\.(ya?ml|json)$/i.test(loss)) return fail({ ...unknownLoss(loss, shownName(loss)), at: { ...at, symbol: shownName(loss) } });
+  if (o.allowOutside) return ok(target);
+  const real = (p: string): string | undefined => { try { return realpathSync(p); } catch { return undefined; } };
+  const inside = (p: string, root: string): boolean => { const r = relative(root, p); return r !== '' && !r.startsWith(`..${sep}`) && r !== '..' && !isAbsolute(r); };
+  const root = real(folder) ?? folder;
+  const resolved = real(target);
+  if (!inside(target, folder) || (resolved !== undefined && !inside(resolved, root))) {
+    return fail({ code: 'E_FILE', message: 'the claims file names a loss file outside its own folder', at,
+      hint: 'keep the spec file beside the claims file, or pass --allow-outside-claims-dir if you trust this claims file' });
   }
+  return ok(target);
+}
+
+export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Promise<Result<ClaimsFile>> {
+  const read = readTextFile(path, { what: 'claims file' });
+  if (!read.ok) return read;
+  const text = read.value;
   const yamlData = await parseYamlText(text, path);
   if (!yamlData.ok) return yamlData;
   const { z } = await import('zod');
@@ -77,12 +108,20 @@ export async function loadClaimsFile(path: string): Promise<Result<ClaimsFile>> 
     }).strict()).min(1),
   }).strict();
   const parsed = schema.safeParse(yamlData.value);
-  if (!parsed.success) return fail(...parsed.error.issues.map((i): MarginError => ({ code: 'E_SPEC', message: `${i.path.join('.')}: ${i.message}`, at: { file: path } })));
+  if (!parsed.success) {
+    return fail(...parsed.error.issues.map((i): MarginError => {
+      const field = String(i.path[0] ?? '');
+      return { code: 'E_SPEC', message: schemaIssue(i as Parameters<typeof schemaIssue>[0]), at: { file: path, slot: field ? shownName(field) : undefined, line: field ? lineOfKey(text, field) : undefined } };
+    }));
+  }
   const data = parsed.data;
-  const lossRef = /\.(ya?ml|json)$/i.test(data.loss) ? resolvePath(dirname(path), data.loss) : data.loss;
-  const spec = await resolveLoss(lossRef);
+  const lossRef = claimsLossPath(path, data.loss, opts);
+  if (!lossRef.ok) return fail(...lossRef.errors.map((e) => ({ ...e, at: { ...e.at, line: lineOfKey(text, 'loss') } })));
+  const spec = await resolveLoss(lossRef.value);
   if (!spec.ok) return spec;
-  const c = compileDerivation(mustDerive(spec.value));
+  const derived = derive(spec.value);
+  if (!derived.ok) return derived;
+  const c = compileDerivation(derived.value);
   const base = new Set([LOGP_W, LOGP_L, ...CONTEXT_NAMES, ...Object.keys(spec.value.source.params), 'dW', 'dL', 'ratio']);
   const withGram = new Set([...base, 'inner', 'normW2', 'normL2']);
   const claims: Claim[] = [];

@@ -3,6 +3,7 @@
 import { CASES, type Classification, type Gram } from '../symbolic/conditions.js';
 import type { Certified } from '../symbolic/interval/enclose.js';
 import type { Evaluation, Quantity } from '../symbolic/point.js';
+import { OUTSIDE_FLAG, type OutsideValue, outsideText } from '../spec/domain.js';
 
 export const EVAL_SCHEMA = 'marginlab/eval@1';
 export const CLASSIFY_SCHEMA = 'marginlab/classify@1';
@@ -12,6 +13,8 @@ export function evaluationJson(e: Evaluation) {
     schema: EVAL_SCHEMA,
     point: e.point.values,
     defaults: e.point.defaults,
+    // Values taken outside their domain on request; [] when every value is in its domain.
+    outsideDomain: e.point.outside,
     regime: { index: e.regime.index, label: e.regime.label },
     L: e.uncertified.includes('L') ? null : e.L,
     dW: e.dW,
@@ -44,7 +47,13 @@ export function evaluationText(e: Evaluation): string {
     lines.push('defaults used:');
     for (const d of e.point.defaults) lines.push(`  ${d.name} = ${fmt(d.value)}  (${d.rule})`);
   }
+  lines.push(...outsideLines(e.point.outside));
   return lines.join('\n');
+}
+
+/** The lines every text output adds when a value was taken outside its domain. */
+export function outsideLines(outside: readonly OutsideValue[]): string[] {
+  return outside.length ? [`OUTSIDE THE DOMAIN (${OUTSIDE_FLAG}): the numbers above are not a statement about the loss on its domain`, ...outside.map((o) => `  ${outsideText(o)}`)] : [];
 }
 
 export function classificationJson(e: Evaluation, g: Gram, eta: number, c: Classification) {

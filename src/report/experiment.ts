@@ -88,13 +88,15 @@ export function meanSd(xs: readonly (number | null | undefined)[]): Stat {
 
 export function runMeasures(s: ExperimentRun['summary']): RunMeasures {
   const h = s.status === 'ok' ? s.heldout : null;
+  // A run without a later evaluation has no end to measure (summary.ts: heldout.end is null then).
+  const end = h?.end ?? null;
   return {
-    dLogpW: h ? h.end.logp_w - h.start.logp_w : null,
-    dLogpL: h ? h.end.logp_l - h.start.logp_l : null,
-    rewardMargin: h ? h.end.reward_margin : null,
+    dLogpW: h && end ? end.logp_w - h.start.logp_w : null,
+    dLogpL: h && end ? end.logp_l - h.start.logp_l : null,
+    rewardMargin: end ? end.reward_margin : null,
     prefAccStart: h ? h.start.pref_acc : null,
-    prefAccEnd: h ? h.end.pref_acc : null,
-    rewardAccEnd: h ? h.end.reward_acc : null,
+    prefAccEnd: end ? end.pref_acc : null,
+    rewardAccEnd: end ? end.reward_acc : null,
     case1Share: s.status === 'ok' ? s.case1Share : null,
     case1ObsShare: s.status === 'ok' ? s.case1ObsShare : null,
     stepSeconds: s.status === 'ok' ? s.stepSeconds : null,

@@ -54,7 +54,10 @@ export interface LawRun {
   readonly counterexample?: Counterexample;
 }
 
+export const FUZZ_SCHEMA = 'marginlab/fuzz@1';
+
 export interface FuzzReport {
+  readonly schema: typeof FUZZ_SCHEMA;
   readonly loss: string;
   readonly seed: number;
   readonly runs: number;
@@ -182,6 +185,7 @@ export function fuzzDerivation(d: Derivation, opts: FuzzOptions = {}): FuzzRepor
     return r;
   });
   return {
+    schema: FUZZ_SCHEMA,
     loss: d.spec.source.name,
     seed,
     runs,

@@ -2,6 +2,8 @@
 
 import type { RemedyReport } from '../symbolic/remedy.js';
 import { CASES, type Gram } from '../symbolic/conditions.js';
+import type { OutsideValue } from '../spec/domain.js';
+import { outsideLines } from './evaluation.js';
 
 export const REMEDY_SCHEMA = 'marginlab/remedy@1';
 
@@ -18,13 +20,13 @@ export function remedyTex(g: Gram): string {
   ].join(' \\\\\n');
 }
 
-export function remedyJson(r: RemedyReport, g: Gram) {
+export function remedyJson(r: RemedyReport, g: Gram, outside: readonly OutsideValue[] = []) {
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
-  return { schema: REMEDY_SCHEMA, gram: g, ...r, interval: { ...r.interval, hi: finite(r.interval.hi) },
+  return { schema: REMEDY_SCHEMA, gram: g, outsideDomain: outside, ...r, interval: { ...r.interval, hi: finite(r.interval.hi) },
     admissible: { ...r.admissible, lo: finite(r.admissible.lo), hi: finite(r.admissible.hi) }, tex: remedyTex(g) };
 }
 
-export function remedyText(r: RemedyReport): string {
+export function remedyText(r: RemedyReport, outside: readonly OutsideValue[] = []): string {
   const a = r.admissible;
   const set = a.empty ? '∅' : a.given === 'dL = 0' ? 'undefined (d_l = 0)' : `${Number.isFinite(a.lo) ? '[' : '('}${f(a.lo)}, ${f(a.hi)}${Number.isFinite(a.hi) ? ']' : ')'}`;
   const caseText = r.caseId === 0 ? 'no first-order change' : `case ${r.caseId} (${CASES[r.caseId - 1].label})`;
@@ -42,5 +44,6 @@ export function remedyText(r: RemedyReport): string {
     else if (k.status === 'already') lines.push(`  ${k.knob}: already case 1 at ${f(k.current)}`);
     else lines.push(`  ${k.knob}: ${f(k.current)} → ${f(k.value!)} gives d_w = ${f(k.dW!)}, d_l = ${f(k.dL!)}, Δlogp_w = ${f(k.dLogpW!)}, Δlogp_l = ${f(k.dLogpL!)} (η = 1): case 1`);
   }
+  lines.push(...outsideLines(outside));
   return lines.join('\n');
 }

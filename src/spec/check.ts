@@ -3,25 +3,32 @@
 
 import { dependsOn, type Expr } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
-import { type MarginError, type Result, ok } from './errors.js';
+import { type MarginError, type Result, ok, shownName } from './errors.js';
 import { parseExpression, RESULT_VARIABLE_HINTS } from './parse.js';
-import { ARG, CONSTANTS, CONTEXT_NAMES, LOGP_L, LOGP_W } from './symbols.js';
+import { ARG, CONSTANTS, CONTEXT_NAMES, LOGP_L, LOGP_W, isSymbolTex } from './symbols.js';
 import { SLOTS, type LossSource, type LossSpec, type ParamDecl, type Slot } from './types.js';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 const RESERVED = new Set([ARG, LOGP_W, LOGP_L, ...CONTEXT_NAMES, ...PRIMITIVES.keys(), ...Object.keys(CONSTANTS)]);
 
-export function checkParams(params: Readonly<Record<string, ParamDecl>>, where = 'params'): MarginError[] {
+/** `forced`: params set outside their range on request (--outside-domain), whose default may leave it. */
+export function checkParams(params: Readonly<Record<string, ParamDecl>>, where = 'params', forced: ReadonlySet<string> = new Set()): MarginError[] {
   const errors: MarginError[] = [];
   for (const [name, decl] of Object.entries(params)) {
-    const at = { slot: where, symbol: name };
-    if (!IDENT.test(name)) errors.push({ code: 'E_PARAM', message: `'${name}' is not a valid parameter name (letters, digits, _; starting with a letter)`, at });
+    const at = { slot: where, symbol: shownName(name) };
+    if (!IDENT.test(name)) errors.push({ code: 'E_PARAM', message: `'${shownName(name)}' is not a valid parameter name (letters, digits, _; starting with a letter)`, at });
     else if (RESERVED.has(name)) errors.push({ code: 'E_PARAM', message: `'${name}' is reserved (a known symbol or function) and cannot be a parameter`, at });
     if (typeof decl.default !== 'number' || !Number.isFinite(decl.default)) {
-      errors.push({ code: 'E_PARAM', message: `parameter '${name}' needs a finite numeric default`, at });
+      errors.push({ code: 'E_PARAM', message: `parameter '${shownName(name)}' needs a finite numeric default`, at });
     }
     if (decl.range && !(decl.range[0] < decl.range[1])) {
-      errors.push({ code: 'E_PARAM', message: `parameter '${name}' has an empty range [${decl.range.join(', ')}]`, at });
+      errors.push({ code: 'E_PARAM', message: `parameter '${shownName(name)}' has an empty range [${decl.range.join(', ')}]`, at });
+    } else if (decl.range && !forced.has(name) && Number.isFinite(decl.default) && !(decl.default >= decl.range[0] && decl.default <= decl.range[1])) {
+      errors.push({ code: 'E_PARAM', message: `parameter '${shownName(name)}' has its default ${decl.default} outside its declared range [${decl.range.join(', ')}]`, at });
+    }
+    if (decl.tex !== undefined && !isSymbolTex(decl.tex)) {
+      errors.push({ code: 'E_PARAM', message: `the LaTeX of parameter '${shownName(name)}' is not a symbol`, at,
+        hint: "give a letter or a Greek letter with an optional subscript, e.g. '\\beta' or '\\lambda_w'; or leave tex out and the name is shown" });
     }
   }
   return errors;
@@ -50,7 +57,7 @@ export function parseSlots(
 }
 
 export function checkLoss(source: LossSource): Result<LossSpec> {
-  const errors = checkParams(source.params);
+  const errors = checkParams(source.params, 'params', new Set((source.outside ?? []).map((o) => o.name)));
   if (errors.length > 0) return { ok: false, errors };
   const slots = parseSlots(source, source.params);
   if (!slots.ok) return slots;

@@ -20,7 +20,11 @@ export type ErrorCode =
   | 'E_ON_BOUNDARY'
   | 'E_USAGE'
   | 'E_ILL_CONDITIONED'
-  | 'E_NO_DOMAIN';
+  | 'E_NO_DOMAIN'
+  | 'E_TOO_COMPLEX'
+  | 'E_INTERNAL'
+  | 'E_RUN_DIR'
+  | 'E_RUN_METRICS';
 
 /** Where in a loss the error is: the slot (m, h_w, h_l, Lambda, or a spec field) and a 1-based column. */
 export interface Location {
@@ -41,6 +45,13 @@ export interface MarginError {
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly MarginError[] };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+/** Errors with no location of their own get `where` (the caller knows which input it was working on). */
+/** Give errors that say only which symbol (or nothing) the caller's location; a located error keeps its own. */
+export const withLocation = (errors: readonly MarginError[], where: Location): MarginError[] => errors.map((e) => {
+  const located = e.at && (e.at.slot !== undefined || e.at.file !== undefined || e.at.line !== undefined || e.at.column !== undefined);
+  return located ? e : { ...e, at: { ...where, ...e.at } };
+});
 export const fail = <T = never>(...errors: MarginError[]): Result<T> => ({ ok: false, errors });
 
 /** Thrown only to cross many frames at once inside a pass; every public entry point catches it. */
@@ -60,10 +71,19 @@ export function formatLocation(at: Location | undefined): string {
   return parts.join(', ');
 }
 
-/** `E_UNKNOWN_SYMBOL in m, column 12: 'bta' is not a known symbol — did you mean 'beta'?` */
+/** `E_UNKNOWN_SYMBOL in m, column 12: 'bta' is not a known symbol — did you mean 'beta'?` — always one line. */
 export function formatError(e: MarginError): string {
   const where = formatLocation(e.at);
-  return `${e.code}${where ? ` ${where}` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
+  return printable(`${e.code}${where ? ` ${where}` : ''}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
+}
+
+/**
+ * Text echoed from an input, fit for a terminal or a CI log: control characters (a newline in an expression
+ * would start a line that looks like another message) and bidirectional overrides (which reorder what a
+ * reader sees) are shown as escapes.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Levenshtein distance, for did-you-mean suggestions. */
@@ -90,4 +110,13 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     if (d < bestD) { bestD = d; best = c; }
   }
   return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/**
+ * A name taken from a file, a link or the command line, fit to echo in a message: a plain identifier of at
+ * most 32 characters is shown; anything else is described, never printed (a file opened by mistake may hold
+ * secrets, and its keys would reach a CI log).
+ */
+export function shownName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,31}$/.test(name) ? name : `<a name of ${[...name].length} characters>`;
 }

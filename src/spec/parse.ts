@@ -21,6 +21,16 @@ export interface ParseContext {
 }
 
 const MAX_LENGTH = 4000;
+
+/**
+ * How deeply an expression may nest: parentheses, calls, signs, powers and conditionals together (a chain
+ * `a + b - c + …` or `a*b/c*…` is one level, however long). mathjs's parser and every walk of the tree
+ * recurse once per level, so the limit keeps them far from the end of the stack: 1,500 nested parentheses
+ * are refused with this limit, not with "Maximum call stack size exceeded". The catalogue nests 6 deep.
+ */
+export const MAX_NESTING = 64;
+/** Signs in a row (`- - - a`): each is a level of the parser's recursion. */
+const MAX_SIGNS = 8;
 const ALLOWED_CHARS = /^[A-Za-z0-9_.\s+\-*/^()?:<>=,]$/;
 
 /** mathjs built-ins a hostile expression might try to reach; named in the error so nobody wonders. */
@@ -28,10 +38,6 @@ const DANGEROUS = new Set(['import', 'createUnit', 'evaluate', 'parse', 'compile
   'chain', 'config', 'reviver', 'replacer', 'typed', 'help', 'Function', 'eval', 'require', 'process', 'constructor']);
 
 const BINARY: Readonly<Record<string, (a: Expr, b: Expr) => Expr>> = {
-  add: (a, b) => add(a, b),
-  subtract: (a, b) => add(a, neg(b)),
-  multiply: (a, b) => mul(a, b),
-  divide: (a, b) => mul(a, pow(b, num(-1))),
   pow: (a, b) => pow(a, b),
 };
 
@@ -60,6 +66,14 @@ export function parseExpression(text: string, ctx: ParseContext): Result<Expr> {
         hint: 'use numbers, names, + - * / ^, parentheses, function calls and `cond ? x : y`' });
     }
   }
+  const nesting = textNesting(text, at);
+  if (nesting) return fail(nesting);
+  // mathjs reads 0x10, 0b101 and 0o17 as numbers; the loss language, like every value marginlab reads, is decimal.
+  const radix = /(^|[^A-Za-z0-9_.])0[xXbBoO][0-9A-Za-z]/.exec(text);
+  if (radix) {
+    return fail({ code: 'E_SYNTAX', message: 'only decimal numbers are part of the loss language', at: at(radix.index + radix[1].length + 1),
+      hint: 'write numbers in decimal or scientific notation: 16, 0.5, 2e-3' });
+  }
   // A lone '=' would be an assignment; comparisons use <, <=, >, >=.
   const eq = /(^|[^<>=])=(?!=)/.exec(text);
   if (eq) return fail({ code: 'E_FORBIDDEN', message: 'assignment is not allowed in a loss expression', at: at(eq.index + eq[1].length + 1) });
@@ -68,14 +82,76 @@ export function parseExpression(text: string, ctx: ParseContext): Result<Expr> {
   try {
     node = mathParse(text);
   } catch (e) {
+    if (e instanceof RangeError) {
+      // The pre-scan bounds parentheses and signs; a stack overflow left here is some other nesting.
+      return fail({ code: 'E_TOO_COMPLEX', message: `the expression nests too deeply for the parser (the limit is ${MAX_NESTING} levels)`, at: at(1) });
+    }
     const err = e as { message?: string; char?: number };
     const column = typeof err.char === 'number' ? Math.max(1, err.char) : undefined;
     const message = String(err.message ?? e).replace(/\s*\(char \d+\)\s*$/, '');
     return fail({ code: 'E_SYNTAX', message, at: at(column) });
   }
+  const depth = nestingDepth(node);
+  if (depth > MAX_NESTING) {
+    return fail({ code: 'E_TOO_COMPLEX', message: `the expression nests ${depth} levels deep; the limit is ${MAX_NESTING}`, at: at(1),
+      hint: 'write it with fewer nested calls, powers or conditionals' });
+  }
   const errors: MarginError[] = [];
   const expr = convert(node, text, ctx, errors, false);
   return errors.length > 0 ? { ok: false, errors } : ok(expr);
+}
+
+/** Parentheses nested past MAX_NESTING, or more than MAX_SIGNS signs in a row, before mathjs recurses on them. */
+function textNesting(text: string, at: (column?: number) => { slot: string; line: number; column?: number }): MarginError | undefined {
+  let depth = 0;
+  let signs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(' && ++depth > MAX_NESTING) {
+      return { code: 'E_TOO_COMPLEX', message: `parentheses nest more than ${MAX_NESTING} deep`, at: at(i + 1), hint: 'write the expression with fewer nested parentheses and calls' };
+    }
+    if (ch === ')') depth--;
+    if (ch === '+' || ch === '-') {
+      if (++signs > MAX_SIGNS) return { code: 'E_TOO_COMPLEX', message: `more than ${MAX_SIGNS} signs in a row`, at: at(i + 1), hint: 'each sign is a level of nesting; combine them' };
+    } else if (!/\s/.test(ch)) signs = 0;
+  }
+  return undefined;
+}
+
+/** The families whose left-deep chains mathjs builds and marginlab flattens (a - b + c is one sum). */
+const FAMILY: Readonly<Record<string, 'sum' | 'product'>> = { add: 'sum', subtract: 'sum', multiply: 'product', divide: 'product' };
+const familyOf = (n: MathNode): 'sum' | 'product' | undefined => {
+  const x = n as MathNode & { fn?: unknown; args?: unknown[] };
+  return n.type === 'OperatorNode' && typeof x.fn === 'string' && x.args?.length === 2 && Object.hasOwn(FAMILY, x.fn) ? FAMILY[x.fn] : undefined;
+};
+
+/** Nesting depth of a mathjs tree without recursion, a chain of one family counting once. */
+function nestingDepth(root: MathNode): number {
+  let deepest = 0;
+  const stack: Array<[MathNode, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [n, d] = stack.pop()!;
+    deepest = Math.max(deepest, d);
+    if (deepest > MAX_NESTING) return deepest;
+    const fam = familyOf(n);
+    n.forEach((child: MathNode, path: string) => {
+      stack.push([child, fam && path === 'args[0]' && familyOf(child) === fam ? d : d + 1]);
+    });
+  }
+  return deepest;
+}
+
+/** The operands of a left-deep chain of one family, left to right, with the operator that joins each. */
+function chainOf(node: MathNode): Array<{ node: MathNode; fn: string }> {
+  const fam = familyOf(node);
+  const out: Array<{ node: MathNode; fn: string }> = [];
+  let n = node as MathNode & { fn: string; args: MathNode[] };
+  while (familyOf(n) === fam) {
+    out.push({ node: n.args[1], fn: n.fn });
+    n = n.args[0] as typeof n;
+  }
+  out.push({ node: n, fn: fam === 'sum' ? 'add' : 'multiply' });
+  return out.reverse();
 }
 
 function convert(node: MathNode, text: string, ctx: ParseContext, errors: MarginError[], inTest: boolean): Expr {
@@ -98,7 +174,7 @@ function convert(node: MathNode, text: string, ctx: ParseContext, errors: Margin
         errors.push({ code: 'E_SYNTAX', message: `'${name}' is a function; call it as ${name}(…)`, at: at(column, name) });
         return num(0);
       }
-      const hint = ctx.symbolHints?.[name] ?? ((): string | undefined => {
+      const hint = (ctx.symbolHints && Object.hasOwn(ctx.symbolHints, name) ? ctx.symbolHints[name] : undefined) ?? ((): string | undefined => {
         const guess = didYouMean(name, ctx.symbols);
         return guess ? `did you mean '${guess}'?` : `known symbols: ${[...ctx.symbols].sort().join(', ')}`;
       })();
@@ -112,6 +188,14 @@ function convert(node: MathNode, text: string, ctx: ParseContext, errors: Margin
       const args: MathNode[] = n.args;
       if (f === 'unaryMinus' && args.length === 1) return neg(convert(args[0], text, ctx, errors, inTest));
       if (f === 'unaryPlus' && args.length === 1) return convert(args[0], text, ctx, errors, inTest);
+      if (familyOf(n)) {
+        // A left-deep chain becomes one sum or product, walked in a loop: 1,666 factors are one level.
+        const parts = chainOf(n).map(({ node: x, fn }) => {
+          const c = convert(x, text, ctx, errors, inTest);
+          return fn === 'subtract' ? neg(c) : fn === 'divide' ? pow(c, num(-1)) : c;
+        });
+        return familyOf(n) === 'sum' ? add(...parts) : mul(...parts);
+      }
       if (BINARY[f] && args.length === 2) {
         return BINARY[f](convert(args[0], text, ctx, errors, inTest), convert(args[1], text, ctx, errors, inTest));
       }

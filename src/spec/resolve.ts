@@ -1,10 +1,11 @@
 // Where a loss comes from: a catalogue id, a spec file (JSON or YAML), or inline expressions. The parts
 // that need no file system live in source.ts (the playground bundles them); this file adds reading files.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { CATALOGUE, findEntry } from './catalogue/index.js';
 import { type MarginError, type Result, didYouMean, fail } from './errors.js';
 import { checkLoss } from './check.js';
+import { readTextFile } from './files.js';
 import { fromCatalogue, lineOfKey, parseSpecText } from './source.js';
 import type { LossSpec } from './types.js';
 
@@ -20,12 +21,9 @@ function locate(errors: readonly MarginError[], file: string, text: string): Mar
 }
 
 export async function loadSpecFile(path: string): Promise<Result<LossSpec>> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return fail({ code: 'E_FILE', message: `cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, at: { file: path } });
-  }
+  const read = readTextFile(path, { what: 'spec file' });
+  if (!read.ok) return read;
+  const text = read.value;
   const src = await parseSpecText(text, path);
   if (!src.ok) return src;
   const spec = checkLoss(src.value);
@@ -38,8 +36,12 @@ export async function resolveLoss(ref: string): Promise<Result<LossSpec>> {
   const entry = findEntry(ref);
   if (entry) return checkLoss(fromCatalogue(entry));
   if (/\.(ya?ml|json)$/i.test(ref) || existsSync(ref)) return loadSpecFile(ref);
-  const guess = didYouMean(ref, CATALOGUE.map((e) => e.id));
-  return fail({ code: 'E_UNKNOWN_LOSS', message: `'${ref}' is neither a catalogue id nor a spec file`, at: { symbol: ref },
-    hint: guess ? `did you mean '${guess}'?` : `catalogue: ${CATALOGUE.map((e) => e.id).join(', ')}` });
+  return fail(unknownLoss(ref, ref));
 }
 
+/** E_UNKNOWN_LOSS with a did-you-mean; `shown` is how the name may be echoed (sanitised when it came from a file). */
+export function unknownLoss(ref: string, shown: string): MarginError {
+  const guess = didYouMean(ref, CATALOGUE.map((e) => e.id));
+  return { code: 'E_UNKNOWN_LOSS', message: `'${shown}' is neither a catalogue id nor a spec file`, at: { slot: '<loss>', symbol: shown },
+    hint: guess ? `did you mean '${guess}'?` : `catalogue: ${CATALOGUE.map((e) => e.id).join(', ')}` };
+}

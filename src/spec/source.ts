@@ -3,8 +3,8 @@
 // playground) can take them without pulling in node:fs.
 
 import type { CatalogueEntry } from './catalogue/index.js';
-import { type MarginError, type Result, fail, ok } from './errors.js';
-import { checkLoss } from './check.js';
+import { type MarginError, type Result, fail, ok, shownName } from './errors.js';
+import { checkLoss, checkParams } from './check.js';
 import type { LossSource, LossSpec, ParamDecl } from './types.js';
 
 export function fromCatalogue(entry: CatalogueEntry): LossSource {
@@ -48,37 +48,74 @@ async function specSchema() {
 
 /** 1-based line of a top-level key in a JSON or YAML text, for locating errors in spec files. */
 export function lineOfKey(text: string, key: string): number | undefined {
-  const re = new RegExp(`^\\s*["']?${key}["']?\\s*:`, 'm');
+  const re = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`, 'm');
   const m = re.exec(text);
   return m ? text.slice(0, m.index).split('\n').length : undefined;
 }
 
+/** yaml's message without the file's own text: quoted tokens and alias names are left out (a file that fails
+ * to parse may be anything — a secret opened by mistake — and its contents must not reach a CI log). */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '');
+  return first.replace(/"[^"]*"?/g, '"…"').replace(/\): .*$/, ')').slice(0, 160);
+}
+
 /** YAML (or JSON, a subset) text → plain data, with E_SPEC errors located at line and column. */
 export async function parseYamlText(text: string, file: string): Promise<Result<unknown>> {
-  const { parseDocument } = await import('yaml');
-  const doc = parseDocument(text, { prettyErrors: true });
+  const { parseDocument, LineCounter, visit } = await import('yaml');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter });
   if (doc.errors.length > 0) {
-    return fail(...doc.errors.map((e): MarginError => ({ code: 'E_SPEC', message: e.message.split('\n')[0],
+    return fail(...doc.errors.map((e): MarginError => ({ code: 'E_SPEC', message: yamlMessage(e.message),
       at: { file, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col } })));
   }
-  return { ok: true, value: doc.toJS() };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch {
+    // A billion-laughs file: aliases that expand exponentially. Located at its first alias.
+    let at: { line?: number; column?: number } = {};
+    visit(doc, { Alias(_key, node) {
+      const p = node.range ? lineCounter.linePos(node.range[0]) : undefined;
+      at = { line: p?.line, column: p?.col };
+      return visit.BREAK;
+    } });
+    return fail({ code: 'E_SPEC', message: `the YAML's aliases expand more than ${MAX_ALIAS_COUNT} times (an alias bomb)`, at: { file, ...at },
+      hint: 'write the values out; spec and claims files need no anchors or aliases' });
+  }
+}
+
+/** Aliases yaml may expand before it refuses (its own default): a spec file needs none. */
+const MAX_ALIAS_COUNT = 100;
+
+/** zod's complaint about a file, echoing at most one name taken from the file, and only when short and plain. */
+export function schemaIssue(i: { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }): string {
+  const path = i.path.map((p) => shownName(String(p))).join('.');
+  const message = i.code === 'unrecognized_keys' && i.keys
+    ? `unknown key '${shownName(i.keys[0])}'${i.keys.length > 1 ? ` (and ${i.keys.length - 1} more)` : ''}`
+    : i.message;
+  return `${path || 'file'}: ${message}`;
 }
 
 export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
   const data = await parseYamlText(text, file);
   if (!data.ok) return data;
+  // zod builds records by assignment, so a key `__proto__` would vanish into the prototype; names are
+  // checked on the data as parsed, where every key is an own property.
+  const raw = data.value as { params?: unknown } | null;
+  const rawParams = raw && typeof raw === 'object' && raw.params && typeof raw.params === 'object' ? Object.keys(raw.params) : [];
+  const badNames = checkParams(Object.fromEntries(rawParams.filter((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k)).map((k) => [k, { default: 0, description: k }])));
+  if (badNames.length) return fail(...badNames.map((e) => ({ ...e, at: { ...e.at, file, line: lineOfKey(text, 'params') } })));
   const parsed = (await specSchema()).safeParse(data.value);
   if (!parsed.success) {
     return fail(...parsed.error.issues.map((i): MarginError => {
       const field = String(i.path[0] ?? '');
-      return { code: 'E_SPEC', message: `${i.path.join('.') || 'spec'}: ${i.message}`, at: { file, slot: field || undefined, line: field ? lineOfKey(text, field) : undefined } };
+      return { code: 'E_SPEC', message: schemaIssue(i as Parameters<typeof schemaIssue>[0]), at: { file, slot: field ? shownName(field) : undefined, line: field ? lineOfKey(text, field) : undefined } };
     }));
   }
   const s = parsed.data;
-  const params: Record<string, ParamDecl> = {};
-  for (const [k, v] of Object.entries(s.params ?? {})) {
-    params[k] = typeof v === 'number' ? { default: v, description: k } : { description: k, ...v };
-  }
+  // fromEntries makes own properties: a key `__proto__` stays a (refused) name instead of replacing the prototype.
+  const params: Record<string, ParamDecl> = Object.fromEntries(Object.entries(s.params ?? {}).map(([k, v]) =>
+    [k, typeof v === 'number' ? { default: v, description: k } : { description: k, ...v }]));
   const citation = typeof s.citation === 'string'
     ? { key: s.citation, authors: '', title: s.citation, venue: '', year: 0 }
     : s.citation ? { authors: '', title: s.citation.key, venue: '', year: 0, ...s.citation } : undefined;
@@ -96,8 +133,7 @@ export interface InlineLoss {
 }
 
 export function inlineLoss(i: InlineLoss): Result<LossSpec> {
-  const params: Record<string, ParamDecl> = {};
-  for (const [k, v] of Object.entries(i.params ?? {})) params[k] = { default: v, description: k };
+  const params: Record<string, ParamDecl> = Object.fromEntries(Object.entries(i.params ?? {}).map(([k, v]) => [k, { default: v, description: k }]));
   return checkLoss({ id: 'inline', name: i.name ?? 'inline loss', params, m: i.m, h_w: i.hw ?? 'a', h_l: i.hl ?? 'a',
     Lambda: i.Lambda ?? '0', origin: 'command line' });
 }

@@ -35,6 +35,20 @@ export const CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Mat
 /** LaTeX for symbols: Greek params as the paper typesets them, the rest upright-subscripted. */
 const GREEK = new Set(['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'eta', 'lambda', 'mu', 'tau', 'rho', 'kappa', 'omega', 'theta', 'nu', 'xi', 'zeta']);
 
+const GREEK_TEX = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa',
+  'lambda', 'mu', 'nu', 'xi', 'pi', 'varpi', 'rho', 'varrho', 'sigma', 'varsigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega',
+  'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Pi', 'Sigma', 'Upsilon', 'Phi', 'Psi', 'Omega'];
+const LETTER_TEX = `(?:[A-Za-z]|\\\\(?:${GREEK_TEX.join('|')}))`;
+const SYMBOL_TEX = new RegExp(`^${LETTER_TEX}(?:_(?:[A-Za-z0-9]|\\{(?:[A-Za-z0-9]{1,8}|${LETTER_TEX}|\\\\mathrm\\{[A-Za-z]{1,8}\\})\\}))?$`);
+
+/**
+ * A parameter's own LaTeX must be a symbol: a letter or a Greek letter, with an optional subscript
+ * (`\beta`, `\lambda_w`, `c_{\mathrm{ref}}`). Anything else could typeset differently from what is
+ * computed (`-\beta`) or draw over the page (`\rule{10000em}{10000em}`). checkLoss refuses it (E_PARAM), in
+ * spec files and the playground's share links alike, since a link goes the path of a file.
+ */
+export const isSymbolTex = (tex: string): boolean => tex.length <= 40 && SYMBOL_TEX.test(tex);
+
 export function symbolTex(name: string, paramTex?: string): string {
   if (paramTex) return paramTex;
   if (name === ARG) return 'a';

@@ -3,6 +3,7 @@
 // given as four expressions in the argument `a`, plus declared parameters.
 
 import type { Expr } from '../expr/expr.js';
+import type { OutsideValue } from './domain.js';
 
 export const SLOTS = ['m', 'h_w', 'h_l', 'Lambda'] as const;
 export type Slot = (typeof SLOTS)[number];
@@ -44,6 +45,8 @@ export interface LossSource {
   readonly printed?: PrintedRow;
   /** Where the spec came from (catalogue, a file path, the command line). */
   readonly origin: string;
+  /** Parameter values set outside their domain on request (`--param … --outside-domain`), which every output states. */
+  readonly outside?: readonly OutsideValue[];
 }
 
 /** A Table 2 row exactly as printed, kept apart from the correct form so the audit can check it. */

@@ -137,7 +137,7 @@ function formatFloat(v: number): string {
 function texTerm(e: Expr, names: TexNames): { s: string; prec: number } {
   switch (e.kind) {
     case 'num': return { s: texNumber(e.value), prec: e.value < 0 ? P_NEG : P_ATOM };
-    case 'sym': return { s: symbolTex(e.name, names[e.name]), prec: P_ATOM };
+    case 'sym': return { s: symbolTex(e.name, Object.hasOwn(names, e.name) ? names[e.name] : undefined), prec: P_ATOM };
     case 'call': {
       const p = primitive(e.fn);
       return { s: p.tex(e.args.map((a) => toTex(a, names))), prec: P_ATOM };

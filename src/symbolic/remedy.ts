@@ -238,7 +238,7 @@ export function remedy(c: CompiledDerivation, point: Point, g: Gram, knobs: read
     }
     // The step at a new value, certified: the regime, the weights and the signs of Δ all from enclosures.
     const stepAt = (k: number) => {
-      const ev = evaluateAt(c, { values: { ...env, [name]: k }, defaults: [] }, ['dW', 'dL']);
+      const ev = evaluateAt(c, { ...point, values: { ...env, [name]: k } }, ['dW', 'dL']);
       if (!ev.ok) return undefined;
       const st = classifyCertified(ev.value, g);
       return st.ok ? { w: { dW: ev.value.dW, dL: ev.value.dL }, caseId: st.value.caseId } : undefined;

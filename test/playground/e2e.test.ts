@@ -288,7 +288,19 @@ describe('playground security', () => {
       await assertInert(page);
       await page.close();
     }
-    const spec = { name: PAYLOADS[0], params: { beta: { default: 0.1, tex: texPayload, description: PAYLOADS[1] } }, m: 'logsigmoid(beta*a)', h_w: 'a', h_l: 'a', Lambda: '0' };
+    // A param's tex must be a symbol: \href, \rule and -\beta are refused at the link.
+    for (const tex of [texPayload, '\\rule{10000em}{10000em}', '-\\beta']) {
+      const bad = { name: 'x', params: { beta: { default: 0.1, tex } }, m: 'logsigmoid(beta*a)', h_w: 'a', h_l: 'a', Lambda: '0' };
+      const p = await ctx.newPage();
+      await p.goto(`${served.origin}/index.html#spec=${toB64Url(JSON.stringify(bad))}`);
+      await p.locator('#url-error').waitFor({ state: 'visible' });
+      expect(await p.locator('#url-error').innerText()).toContain("E_PARAM URL, in params: the LaTeX of parameter 'beta' is not a symbol");
+      await p.locator('#derivation .katex').first().waitFor();
+      expect(await p.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(20_000);
+      await assertInert(p);
+      await p.close();
+    }
+    const spec = { name: PAYLOADS[0], params: { beta: { default: 0.1, tex: '\\beta', description: PAYLOADS[1] } }, m: 'logsigmoid(beta*a)', h_w: 'a', h_l: 'a', Lambda: '0' };
     const page = await ctx.newPage();
     await page.goto(`${served.origin}/index.html#spec=${toB64Url(JSON.stringify(spec))}`);
     await page.locator('#derivation .katex').first().waitFor();
@@ -319,6 +331,12 @@ describe('playground security', () => {
     await page.fill('#spec-text', yaml);
     await page.click('#spec-load');
     await expect.poll(() => page.inputValue('#f-m')).toBe('logsigmoid(beta*a)');
+    // The pasted spec's tex is no symbol: refused at the params field, as `derive file.yaml` refuses it.
+    await page.locator('#e-params').waitFor({ state: 'visible' });
+    expect(await page.locator('#e-params').innerText()).toContain('is not a symbol');
+    await page.fill('#spec-text', yaml.replace(`tex: '${texPayload}'`, "tex: '\\beta'"));
+    await page.click('#spec-load');
+    await page.locator('#e-params').waitFor({ state: 'hidden' });
     await page.locator('#derivation .katex').first().waitFor();
     await page.fill('#spec-text', `name: x\nm: '${PAYLOADS[2]}'\nh_w: a\nh_l: a\n`);
     await page.click('#spec-load');
@@ -328,6 +346,27 @@ describe('playground security', () => {
     await page.locator('#e-spec').waitFor({ state: 'visible' });
     await assertInert(page);
     await shot(page, 'xss');
+    await ctx.close();
+  });
+
+  test('a load asks for nothing the build does not ship: no 4xx response, an empty console', async () => {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    const failed: string[] = [];
+    const messages: string[] = [];
+    page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+    page.on('requestfailed', (r) => failed.push(`failed ${r.url()}`));
+    page.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
+    await page.goto(`${served.origin}/index.html`);
+    await page.locator('#derivation .katex').first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(1500);
+    expect(failed).toEqual([]);
+    expect(messages.filter((m) => m.startsWith('error') || m.startsWith('warning'))).toEqual([]);
+    // Headless Chromium skips the favicon a headed browser asks for (/favicon.ico when the page names none, a
+    // 404 here): ask for the icon the page declares, as a browser with a tab strip does.
+    const href = await page.evaluate(() => document.querySelector('link[rel~="icon"]')?.getAttribute('href') ?? '/favicon.ico');
+    const iconOk = href.startsWith('data:') || (await fetch(new URL(href, served.origin))).ok;
+    expect({ href, iconOk }).toEqual({ href: 'data:,', iconOk: true });
     await ctx.close();
   });
 

@@ -1,6 +1,7 @@
 // `marginlab report` over a small real run: every figure is valid SVG (parsed as XML) that draws the run's
 // series — one line per series with one vertex per logged step, labelled with the run and starting at the
 // logged value — the heatmap has a cell per token pair, PNGs are PNGs, and bad directories exit 2.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -89,10 +90,11 @@ describe('marginlab report', () => {
   });
 
   it.each([
-    ['a missing directory', () => '/nonexistent/run', /E_RUN_DIR: \/nonexistent\/run is not a directory/],
-    ['a directory without metrics.jsonl', () => tmp('empty'), /E_RUN_DIR: .* has no metrics\.jsonl/],
-    ['a metrics.jsonl with garbage', () => { const d = tmp('garbage'); writeFileSync(join(d, 'metrics.jsonl'), '{"step":0}\nnot json\n'); return d; }, /E_RUN_METRICS: .*line 2 is not JSON/],
-    ['a metrics.jsonl without steps', () => { const d = tmp('norows'); mkdirSync(d, { recursive: true }); writeFileSync(join(d, 'metrics.jsonl'), ''); return d; }, /E_RUN_METRICS: .*has no rows/],
+    ['a missing directory', () => '/nonexistent/run', /^E_RUN_DIR \/nonexistent\/run: \/nonexistent\/run is not a directory/],
+    ['a directory without metrics.jsonl', () => tmp('empty'), /^E_RUN_DIR .*: .* has no metrics\.jsonl/],
+    ['a metrics.jsonl with garbage', () => { const d = tmp('garbage'); writeFileSync(join(d, 'metrics.jsonl'), '{"step":0}\nnot json\n'); return d; }, /^E_RUN_METRICS .*: .*line 2 is not JSON/],
+    ['a metrics.jsonl that is a FIFO (it would hang a plain read)', () => { const d = tmp('fifo'); execFileSync('mkfifo', [join(d, 'metrics.jsonl')]); return d; }, /^E_RUN_METRICS .*: the run file '.*metrics\.jsonl' is a FIFO/],
+    ['a metrics.jsonl without steps', () => { const d = tmp('norows'); mkdirSync(d, { recursive: true }); writeFileSync(join(d, 'metrics.jsonl'), ''); return d; }, /^E_RUN_METRICS .*: .*has no rows/],
   ])('exits 2 on %s', async (_what, dir, msg) => {
     const r = await runCli(['report', dir()]);
     expect(r.code).toBe(2);

@@ -12,12 +12,13 @@ export function register(program: Command): void {
   program.command('audit')
     .description("check every claim of the paper (or of a claims file) and give each a verdict")
     .option('--claims <file>', 'a YAML claims file about your own loss, instead of the paper')
+    .option('--allow-outside-claims-dir', "let the claims file's loss: name a spec file outside the claims file's folder (only for claims files you trust)")
     .option('--json', 'machine-readable output (schema marginlab/audit@1)')
     .option('--out <file>', 'write the Markdown report here (docs/audit.md)')
     .option('--samples <n>', 'samples per sampled check', positiveInt('--samples'), 2000)
     .option('--seed <s>', 'seed', finiteNumber('--seed'), 1)
-    .action(async (o: { claims?: string; json?: boolean; out?: string; samples: number; seed: number }) => {
-      const file = o.claims ? need(await loadClaimsFile(o.claims)) : undefined;
+    .action(async (o: { claims?: string; allowOutsideClaimsDir?: boolean; json?: boolean; out?: string; samples: number; seed: number }) => {
+      const file = o.claims ? need(await loadClaimsFile(o.claims, { allowOutside: o.allowOutsideClaimsDir })) : undefined;
       const claims = file ? file.claims : PAPER_CLAIMS;
       const samples = file?.samples ?? o.samples;
       const results = await runClaims(claims, { seed: o.seed, samples }, (done, total, id) => {

@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .action(async (loss: string | undefined, o: LossOptions & { at: string; inner: number; normW2: number; normL2: number; eta: number; json?: boolean }) => {
       const g = gramFrom(o);
       const d = need(derive(need(await lossFromArgs(loss, o))));
-      const e = need(evaluateAt(compileDerivation(d), need(completePoint(d, need(parseAssignments(o.at)))), ['dW', 'dL']));
+      const e = need(evaluateAt(compileDerivation(d), need(completePoint(d, need(parseAssignments(o.at)), { outsideDomain: o.outsideDomain })), ['dW', 'dL']), { slot: '--at' });
       const c = need(classifyCertified(e, g, o.eta));
       if (o.json) json(classificationJson(e, g, o.eta, c)); else out(classificationText(e, g, o.eta, c));
     });

@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output (schema marginlab/eval@1)')
     .action(async (loss: string | undefined, o: LossOptions & { at: string; json?: boolean }) => {
       const d = need(derive(need(await lossFromArgs(loss, o))));
-      const e = need(evaluateAt(compileDerivation(d), need(completePoint(d, need(parseAssignments(o.at))))));
+      const e = need(evaluateAt(compileDerivation(d), need(completePoint(d, need(parseAssignments(o.at)), { outsideDomain: o.outsideDomain }))), { slot: '--at' });
       if (o.json) json(evaluationJson(e)); else out(evaluationText(e));
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parsePredicate } from '../../claims/predicate.js';
-import { mustDerive } from '../../symbolic/derive.js';
+import { derive } from '../../symbolic/derive.js';
 import { auditBox, conjoinDomains, parseDomain } from '../../symbolic/interval/domain.js';
 import { combine, proveClaim } from '../../symbolic/interval/claim.js';
 import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../../spec/symbols.js';
@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (claimText: string, o: { domain?: string[]; loss?: string; assuming?: string[]; budget: number; json?: boolean }) => {
       const spec = o.loss ? need(await lossFromArgs(o.loss, {})) : undefined;
-      const derivation = spec ? mustDerive(spec) : undefined;
+      const derivation = spec ? need(derive(spec)) : undefined;
       let box: Record<string, Interval> = auditBox(spec);
       for (const d of o.domain ?? []) box = need(conjoinDomains(box, need(parseDomain(d))));
       const symbols = new Set([...Object.keys(box), LOGP_W, LOGP_L, ...CONTEXT_NAMES, ...(spec ? ['dW', 'dL', 'ratio', ...Object.keys(spec.source.params)] : [])]);

@@ -7,6 +7,7 @@
 
 import { type Command, Option } from 'commander';
 import { didYouMean } from '../../spec/errors.js';
+import { parseDecimal } from '../../spec/domain.js';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../../numeric/select.js';
 import { CHECKS, CHECK_IDS, type CheckId } from '../../numeric/theorems/index.js';
 import type { Verdict } from '../../numeric/verdict.js';
@@ -29,12 +30,12 @@ export interface VerifyOptions {
 const MIB = 1024 * 1024;
 export const DEFAULT_MEMORY_CAP_MIB = 2048;
 
-const usage = (message: string, hint?: string): UsageError => new UsageError([{ code: 'E_USAGE', message, hint }]);
+const usage = (message: string, hint?: string, slot = 'verify'): UsageError => new UsageError([{ code: 'E_USAGE', message, hint, at: { slot } }]);
 
 function wholeAtLeast(name: string, min: number) {
   return (v: string): number => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < min) throw usage(`${name} needs a whole number >= ${min}, got '${v}'`);
+    const x = parseDecimal(v);
+    if (x === undefined || !Number.isSafeInteger(x) || x < min) throw usage(`${name} needs a whole number >= ${min}, got '${v.slice(0, 40)}'`, undefined, name);
     return x;
   };
 }

@@ -25,7 +25,7 @@ export function derivationPage(a: Analysis, cssHref: string, backHref: string): 
   out.push(`<h1>${escapeHtml(s.name)}${s.citation ? ` <small>[${escapeHtml(s.citation.key)}]</small>` : ''}</h1>`);
   if (s.citation) out.push(`<p>${escapeHtml(s.citation.authors)}. <em>${escapeHtml(s.citation.title)}</em>. ${escapeHtml(s.citation.venue)} ${s.citation.year || ''}${s.citation.url ? ` — <a href="${escapeHtml(s.citation.url)}">${escapeHtml(s.citation.url)}</a>` : ''}</p>`);
   const params = Object.entries(s.params);
-  if (params.length) out.push(`<p>Parameters: ${params.map(([k, p]) => `${m(names[k] ?? k)} = ${p.default} <span class="note">(${escapeHtml(p.description)})</span>`).join(', ')}</p>`);
+  if (params.length) out.push(`<p>Parameters: ${params.map(([k, p]) => `${m(Object.hasOwn(names, k) ? names[k] : k)} = ${p.default} <span class="note">(${escapeHtml(p.description)})</span>`).join(', ')}</p>`);
   out.push('<h2>Step 1 — the loss, eq. (8)</h2>');
   out.push(dm('\\ell = -\\Bigl(m\\bigl(h_w(\\log\\pi_w) - h_l(\\log\\pi_l)\\bigr) + \\Lambda(\\log\\pi_w)\\Bigr)'));
   out.push('<ul>', ...SLOTS.map((k) => `<li>${m(`${SLOT_TEX[k]}(${ARG}) = ${cell(spec[k], names).tex}`)}</li>`), '</ul>');

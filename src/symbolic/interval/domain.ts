@@ -3,6 +3,7 @@
 import { type Interval, interval } from '../../expr/interval.js';
 import { type MarginError, type Result, ok } from '../../spec/errors.js';
 import type { LossSpec } from '../../spec/types.js';
+import { parseDecimal } from '../../spec/domain.js';
 import type { Box } from './evaluate.js';
 
 /**
@@ -42,15 +43,19 @@ export function conjoinDomains(a: Readonly<Record<string, Interval>>, b: Readonl
 
 /** Parse `logp_w<0, logp_l<0, 0.01<=beta<=10, len_w>=1`: one or two bounds per name. */
 export function parseDomain(text: string): Result<Record<string, Interval>> {
-  const box: Record<string, { lo: number; hi: number; loOpen: boolean; hiOpen: boolean }> = {};
+  // A Map: a name such as `constructor` is a name here, not a way to write onto Object.
+  const box = new Map<string, { lo: number; hi: number; loOpen: boolean; hiOpen: boolean }>();
   const errors: MarginError[] = [];
-  const num = (s: string) => (s.trim() === 'inf' ? Infinity : s.trim() === '-inf' ? -Infinity : Number(s));
+  const num = (s: string): number => (s.trim() === 'inf' ? Infinity : s.trim() === '-inf' ? -Infinity : parseDecimal(s) ?? NaN);
   let column = 1;
   for (const part of text.split(',')) {
     const p = part.trim();
     const two = /^(-?[\d.e+-]+|-?inf)\s*(<=|<)\s*([A-Za-z][A-Za-z0-9_]*)\s*(<=|<)\s*(-?[\d.e+-]+|inf)$/.exec(p);
     const one = /^([A-Za-z][A-Za-z0-9_]*)\s*(<=|<|>=|>)\s*(-?[\d.e+-]+|-?inf)$/.exec(p);
-    const set = (name: string) => (box[name] ??= { lo: -Infinity, hi: Infinity, loOpen: true, hiOpen: true });
+    const set = (name: string) => {
+      if (!box.has(name)) box.set(name, { lo: -Infinity, hi: Infinity, loOpen: true, hiOpen: true });
+      return box.get(name)!;
+    };
     if (two && !Number.isNaN(num(two[1])) && !Number.isNaN(num(two[5]))) {
       const b = set(two[3]);
       b.lo = num(two[1]); b.loOpen = two[2] === '<';
@@ -60,13 +65,13 @@ export function parseDomain(text: string): Result<Record<string, Interval>> {
       const v = num(one[3]);
       if (one[2] === '<' || one[2] === '<=') { b.hi = v; b.hiOpen = one[2] === '<'; } else { b.lo = v; b.loOpen = one[2] === '>'; }
     } else {
-      errors.push({ code: 'E_SYNTAX', message: `expected 'name < v', 'name >= v' or 'lo <= name <= hi', got '${p}'`, at: { slot: '--domain', column } });
+      errors.push({ code: 'E_SYNTAX', message: `expected 'name < v', 'name >= v' or 'lo <= name <= hi', got '${p.slice(0, 60)}'`, at: { slot: '--domain', column } });
     }
     column += part.length + 1;
   }
-  for (const [name, b] of Object.entries(box)) {
+  for (const [name, b] of box) {
     if (!(b.lo < b.hi) && !(b.lo === b.hi && !b.loOpen && !b.hiOpen)) errors.push({ code: 'E_SYNTAX', message: `the domain of '${name}' is empty`, at: { slot: '--domain', symbol: name } });
   }
   if (errors.length) return { ok: false, errors };
-  return ok(Object.fromEntries(Object.entries(box).map(([k, b]) => [k, interval(b.lo, b.hi, b.loOpen, b.hiOpen)])));
+  return ok(Object.fromEntries([...box].map(([k, b]) => [k, interval(b.lo, b.hi, b.loOpen, b.hiOpen)])));
 }

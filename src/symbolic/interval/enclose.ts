@@ -52,6 +52,18 @@ function fold(xs: readonly Expr[], env: Env, unit: Rat, exactOp: (a: Rat, b: Rat
   return { i: ivOp(acc, ratToInterval(q)) };
 }
 
+/** The rule table's functions at the few rational points where their value is rational too. */
+function exactAt(fn: string, x: Rat): Rat | undefined {
+  const zero = ratSign(x) === 0, one = x.n === 1n && x.d === 1n;
+  switch (fn) {
+    case 'exp': return zero ? ONE : undefined;
+    case 'log': return one ? ZERO : undefined;
+    case 'log1p': case 'expm1': case 'tanh': case 'sqrt': return zero ? ZERO : undefined;
+    case 'sigmoid': return zero ? { n: 1n, d: 2n } : undefined;
+    default: return undefined;
+  }
+}
+
 function value(e: Expr, env: Env): Value {
   switch (e.kind) {
     case 'num': return Number.isFinite(e.value) ? exact(ratOf(e.value)) : { i: point(e.value) };
@@ -88,7 +100,10 @@ function value(e: Expr, env: Env): Value {
           case 'max': return { q: ratCmp(qs[0], qs[1]) >= 0 ? qs[0] : qs[1] };
           case 'relu': return { q: ratSign(qs[0]) > 0 ? qs[0] : { n: 0n, d: 1n } };
           case 'abs': return { q: ratSign(qs[0]) < 0 ? { n: -qs[0].n, d: qs[0].d } : qs[0] };
-          default: break;
+          default: {
+            const v = exactAt(e.fn, qs[0]);
+            if (v) return { q: v };
+          }
         }
       }
       return { i: primitive(e.fn).interval(...args.map(asInterval)) };
