@@ -9,10 +9,10 @@
 
 import 'katex/dist/katex.min.css';
 import './style.css';
-import { CATALOGUE, findEntry } from '../../src/spec/catalogue/index.js';
-import { type MarginError, formatError } from '../../src/spec/errors.js';
-import { fromCatalogue, parseSpecText } from '../../src/spec/source.js';
-import type { LossSource, LossSpec } from '../../src/spec/types.js';
+import { CATALOGUE, findEntry } from '../../src/loss/catalogue/index.js';
+import { type MarginError, formatError } from '../../src/errors.js';
+import { fromCatalogue, parseSpecText } from '../../src/loss/source.js';
+import type { LossSource, LossSpec } from '../../src/loss/types.js';
 import { derivationJson } from '../../src/report/derivation.js';
 import { derive } from '../../src/symbolic/derive.js';
 import { compileDerivation } from '../../src/symbolic/point.js';

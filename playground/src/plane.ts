@@ -8,10 +8,10 @@
 import type { Derivation } from '../../src/symbolic/derive.js';
 import { CASES, classify } from '../../src/symbolic/conditions.js';
 import { type CompiledDerivation, completePoint, evaluateAt } from '../../src/symbolic/point.js';
-import { inDomain, paramDomain } from '../../src/spec/domain.js';
+import { inDomain, paramDomain } from '../../src/loss/domain.js';
 import { symbolsOf } from '../../src/expr/expr.js';
-import { formatError } from '../../src/spec/errors.js';
-import { CONTEXT_SYMBOLS } from '../../src/spec/symbols.js';
+import { formatError } from '../../src/errors.js';
+import { CONTEXT_SYMBOLS } from '../../src/loss/symbols.js';
 import { h, svg, fill } from './dom.js';
 
 export interface PlaneState {

@@ -2,8 +2,8 @@
 // proofs, Table 1's cases, the Table 2 row, and the theorem checks — so typing never waits on them.
 
 import type { CaseGroup } from '../../src/report/table/cases.js';
-import type { MarginError } from '../../src/spec/errors.js';
-import type { LossSource } from '../../src/spec/types.js';
+import type { MarginError } from '../../src/errors.js';
+import type { LossSource } from '../../src/loss/types.js';
 import type { PrecisionReport } from '../../src/numeric/webgpu/index.js';
 import type { Verdict } from '../../src/numeric/verdict.js';
 import type { DerivationJson } from './export.js';

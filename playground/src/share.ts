@@ -3,12 +3,12 @@
 // file — parseSpecText (YAML/JSON parser, zod schema with no unknown keys) and then checkLoss's
 // allow-list — so a link can carry nothing a file could not.
 
-import { findEntry } from '../../src/spec/catalogue/index.js';
-import { type MarginError, didYouMean } from '../../src/spec/errors.js';
-import { fromCatalogue, parseSpecText } from '../../src/spec/source.js';
-import { checkParams } from '../../src/spec/check.js';
-import { CATALOGUE } from '../../src/spec/catalogue/index.js';
-import type { LossSource } from '../../src/spec/types.js';
+import { findEntry } from '../../src/loss/catalogue/index.js';
+import { type MarginError, didYouMean } from '../../src/errors.js';
+import { fromCatalogue, parseSpecText } from '../../src/loss/source.js';
+import { checkParams } from '../../src/loss/check.js';
+import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import type { LossSource } from '../../src/loss/types.js';
 
 /** A link longer than this is refused before decoding (each expression is capped at 4000 characters anyway). */
 const MAX_HASH = 24_000;

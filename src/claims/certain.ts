@@ -7,7 +7,7 @@ import { type Expr, div, sub, substitute } from '../expr/expr.js';
 import { type Interval, iadd, imul, ineg, irecip } from '../expr/interval.js';
 import type { CompiledDerivation } from '../symbolic/point.js';
 import { regimeAt } from '../symbolic/point.js';
-import { MarginFault } from '../spec/errors.js';
+import { MarginFault } from '../errors.js';
 import { encloseAt, signOf } from '../symbolic/interval/enclose.js';
 import type { Op } from './predicate.js';
 

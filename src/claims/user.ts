@@ -14,13 +14,13 @@
 
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
-import { type MarginError, type Result, fail, ok, shownName } from '../spec/errors.js';
-import { readTextFile } from '../spec/files.js';
-import { resolveLoss, unknownLoss } from '../spec/resolve.js';
-import { findEntry } from '../spec/catalogue/index.js';
-import { lineOfKey, parseYamlText, schemaIssue } from '../spec/source.js';
-import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../spec/symbols.js';
-import { parseExpression } from '../spec/parse.js';
+import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
+import { readTextFile } from '../loss/files.js';
+import { resolveLoss, unknownLoss } from '../loss/file.js';
+import { findEntry } from '../loss/catalogue/index.js';
+import { lineOfKey, parseYamlText, schemaIssue } from '../loss/source.js';
+import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../loss/symbols.js';
+import { parseExpression } from '../loss/parse.js';
 import { derive } from '../symbolic/derive.js';
 import { type Expr, sub, substitute } from '../expr/expr.js';
 import { simplify } from '../symbolic/simplify.js';

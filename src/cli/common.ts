@@ -1,8 +1,8 @@
 // Helpers every command shares: unwrapping Results, printing, and option parsers.
 
 import { type Command, InvalidArgumentError } from 'commander';
-import { type Location, type MarginError, formatError, withLocation } from '../spec/errors.js';
-import { parseDecimal } from '../spec/domain.js';
+import { type Location, type MarginError, formatError, withLocation } from '../errors.js';
+import { parseDecimal } from '../loss/domain.js';
 
 export class UsageError extends Error {
   constructor(readonly errors: readonly MarginError[]) { super(errors.map(formatError).join('\n')); }

@@ -4,7 +4,7 @@
 // trace: an internal error says it is one (E_INTERNAL, exit 3); MARGINLAB_DEBUG=1 adds the stack.
 
 import type { CommanderError } from 'commander';
-import { type Location, type MarginError, formatError, formatLocation } from '../spec/errors.js';
+import { type Location, type MarginError, formatError, formatLocation } from '../errors.js';
 import { type TrainerError, formatTrainerError } from '../trainer/errors.js';
 
 export type AnyError = MarginError | TrainerError;

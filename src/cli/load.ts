@@ -1,11 +1,11 @@
 // Turning CLI arguments into a checked loss: a catalogue id, a spec file, or inline expressions, with
 // `--param name=value` overriding declared defaults.
 
-import { checkLoss } from '../spec/check.js';
-import { type MarginError, type Result, didYouMean, fail, shownName } from '../spec/errors.js';
-import { OUTSIDE_FLAG, checkDomains, outsideText } from '../spec/domain.js';
-import { inlineLoss, resolveLoss } from '../spec/resolve.js';
-import type { LossSpec } from '../spec/types.js';
+import { checkLoss } from '../loss/check.js';
+import { type MarginError, type Result, didYouMean, fail, shownName } from '../errors.js';
+import { OUTSIDE_FLAG, checkDomains, outsideText } from '../loss/domain.js';
+import { inlineLoss, resolveLoss } from '../loss/file.js';
+import type { LossSpec } from '../loss/types.js';
 import { parseAssignments } from '../symbolic/point.js';
 
 export interface LossOptions {

@@ -1,9 +1,9 @@
 // A derivation as data for people and programs: the stable JSON of `marginlab derive --json`, the text
 // of `marginlab derive`, and the step-by-step account of `--explain`.
 
-import { ARG } from '../spec/symbols.js';
-import type { LossSpec } from '../spec/types.js';
-import { SLOTS } from '../spec/types.js';
+import { ARG } from '../loss/symbols.js';
+import type { LossSpec } from '../loss/types.js';
+import { SLOTS } from '../loss/types.js';
 import type { DirectionAudit } from '../symbolic/audit.js';
 import type { RegimeProofs } from '../symbolic/interval/direction.js';
 import { CASES, conditionsFor, type DirectionCondition } from '../symbolic/conditions.js';

@@ -3,7 +3,7 @@
 import { CASES, type Classification, type Gram } from '../symbolic/conditions.js';
 import type { Certified } from '../symbolic/interval/enclose.js';
 import type { Evaluation, Quantity } from '../symbolic/point.js';
-import { OUTSIDE_FLAG, type OutsideValue, outsideText } from '../spec/domain.js';
+import { OUTSIDE_FLAG, type OutsideValue, outsideText } from '../loss/domain.js';
 
 export const EVAL_SCHEMA = 'marginlab/eval@1';
 export const CLASSIFY_SCHEMA = 'marginlab/classify@1';

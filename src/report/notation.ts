@@ -1,7 +1,7 @@
 // How the quantities of the theory are written, in text and in LaTeX, in every output format.
 
 import type { Expr } from '../expr/expr.js';
-import type { LossSpec } from '../spec/types.js';
+import type { LossSpec } from '../loss/types.js';
 import { toTex, toText, type TexNames } from '../symbolic/print.js';
 import type { Bound } from '../symbolic/conditions.js';
 

@@ -2,7 +2,7 @@
 
 import type { RemedyReport } from '../symbolic/remedy.js';
 import { CASES, type Gram } from '../symbolic/conditions.js';
-import type { OutsideValue } from '../spec/domain.js';
+import type { OutsideValue } from '../loss/domain.js';
 import { outsideLines } from './evaluation.js';
 
 export const REMEDY_SCHEMA = 'marginlab/remedy@1';

@@ -1,8 +1,8 @@
 // One call for the common pipeline: derive, compile, audit.
 
 import { size } from '../expr/expr.js';
-import type { Result } from '../spec/errors.js';
-import type { LossSpec } from '../spec/types.js';
+import type { Result } from '../errors.js';
+import type { LossSpec } from '../loss/types.js';
 import { type DirectionAudit, directionAudit } from './audit.js';
 import { type Derivation, derive } from './derive.js';
 import { type CompiledDerivation, compileDerivation } from './point.js';

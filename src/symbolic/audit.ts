@@ -6,9 +6,9 @@
 // A sampled "never" is evidence, not proof; it says how many points it rests on.
 
 import { type Rng, logUniform, makeRng } from '../util/prng.js';
-import type { LossSpec } from '../spec/types.js';
+import type { LossSpec } from '../loss/types.js';
 import { type CompiledDerivation, regimeAt } from './point.js';
-import { MarginFault } from '../spec/errors.js';
+import { MarginFault } from '../errors.js';
 import type { Sign } from './conditions.js';
 import type { Expr } from '../expr/expr.js';
 import { encloseAt, signOf } from './interval/enclose.js';

@@ -9,7 +9,7 @@
 // headroom), so no honest loss meets them; they exist for the hostile ones.
 
 import { type Expr, extent } from '../expr/expr.js';
-import { MarginFault } from '../spec/errors.js';
+import { MarginFault } from '../errors.js';
 
 export interface Limits {
   /** Nodes of any one expression built on the way, counted as a tree. */

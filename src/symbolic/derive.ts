@@ -8,9 +8,9 @@
 
 import { type Expr, add, mul, neg, num, substitute, sym, sub, symbolsOf } from '../expr/expr.js';
 import { compile } from './evaluate.js';
-import { MarginFault, type MarginError, type Result, fail, ok } from '../spec/errors.js';
-import { ARG, LOGP_L, LOGP_W } from '../spec/symbols.js';
-import type { LossSpec, Slot } from '../spec/types.js';
+import { MarginFault, type MarginError, type Result, fail, ok } from '../errors.js';
+import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
+import type { LossSpec, Slot } from '../loss/types.js';
 import { type RuleUse, differentiate } from './diff.js';
 import { toText } from './print.js';
 import { hingeParts, innermostHinge, replaceNode } from './regimes.js';

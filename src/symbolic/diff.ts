@@ -5,7 +5,7 @@
 
 import { type Expr, add, dependsOn, mul, num, pow, call, substitute } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
-import { parseExpression } from '../spec/parse.js';
+import { parseExpression } from '../loss/parse.js';
 import { simplify } from './simplify.js';
 import { toText } from './print.js';
 import { guard } from './budget.js';

@@ -5,7 +5,7 @@
 
 import type { Expr } from '../expr/expr.js';
 import { primitive } from '../expr/primitives.js';
-import { MarginFault, type MarginError } from '../spec/errors.js';
+import { MarginFault, type MarginError } from '../errors.js';
 import { toText } from './print.js';
 
 export type Env = Readonly<Record<string, number>>;

@@ -1,9 +1,9 @@
 // A point of the domain: values for logp_w, logp_l, the context symbols and the params, with the
 // documented defaults filled in (and reported), and the regime the point falls in.
 
-import { MarginFault, type MarginError, type Result, didYouMean, fail, ok, shownName } from '../spec/errors.js';
-import { type OutsideValue, checkDomains, parseDecimal } from '../spec/domain.js';
-import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../spec/symbols.js';
+import { MarginFault, type MarginError, type Result, didYouMean, fail, ok, shownName } from '../errors.js';
+import { type OutsideValue, checkDomains, parseDecimal } from '../loss/domain.js';
+import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import type { Expr } from '../expr/expr.js';
 import { type Compiled, type Env, compile } from './evaluate.js';
 import { type Certified, certified, encloseAt, signOf } from './interval/enclose.js';
@@ -40,7 +40,7 @@ export function parseAssignments(text: string, what = '--at'): Result<Record<str
 
 /**
  * Fill the defaults: params from the loss, c_ref_w = logp_w, c_ref_l = logp_l, z_ref = 0, lengths 1. Every
- * value is checked against its domain (spec/domain.ts); `outsideDomain` keeps the ones outside and lists them.
+ * value is checked against its domain (loss/domain.ts); `outsideDomain` keeps the ones outside and lists them.
  */
 export function completePoint(d: Derivation, given: Readonly<Record<string, number>>, o: { outsideDomain?: boolean } = {}): Result<Point> {
   const params = d.spec.source.params;

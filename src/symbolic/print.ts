@@ -4,7 +4,7 @@
 
 import type { Expr, Test } from '../expr/expr.js';
 import { primitive } from '../expr/primitives.js';
-import { symbolTex } from '../spec/symbols.js';
+import { symbolTex } from '../loss/symbols.js';
 
 /** p/q with small q when v is exactly that double, else undefined. */
 export function asRational(v: number): [number, number] | undefined {

@@ -18,7 +18,7 @@ import { type Interval, interval as ivl, point as pointIv } from '../expr/interv
 import { compileInterval } from './interval/evaluate.js';
 import { signOf } from './interval/enclose.js';
 import { expandCref } from './interval/direction.js';
-import { MarginFault } from '../spec/errors.js';
+import { MarginFault } from '../errors.js';
 import { type CaseId, type Gram, firstOrderChange } from './conditions.js';
 import { differentiate } from './diff.js';
 import { type CompiledDerivation, type Point, evaluateAt, regimeAt } from './point.js';

@@ -5,7 +5,7 @@
 import { type Expr, add, mul, num } from '../expr/expr.js';
 import { type Interval, iadd, imul, ineg, interval, point } from '../expr/interval.js';
 import { simplify } from './simplify.js';
-import { type MarginError, type Result, fail, ok } from '../spec/errors.js';
+import { type MarginError, type Result, fail, ok } from '../errors.js';
 import { type Classification, type Gram, caseOf, classify } from './conditions.js';
 import { encloseAt, signOf } from './interval/enclose.js';
 import type { Evaluation } from './point.js';

@@ -17,7 +17,7 @@ import { Recorder } from './recorder.js';
 import { buildRequest, taskLabel, type RunSettings } from './request.js';
 import { summarise, type RunSummary } from './summary.js';
 import { type RunFolder, placeRunFolder, prepareRunFolder } from './run-folder.js';
-import type { MarginError } from '../spec/errors.js';
+import type { MarginError } from '../errors.js';
 
 /** Moves the run into place and says where its files are; a failed run kept beside an existing folder says so. */
 export function placed(folder: RunFolder, error: TrainerError | null, done: boolean): Omit<RunResult, 'summary'> {
@@ -74,7 +74,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     return { summary, ...placed(folder, error, rec.done) };
   };
 
-  if (!built.ok) return finish(built.error);
+  if (!built.ok) return finish(built.errors[0]);
   const request = built.value;
   const valid = RequestSchema.safeParse(request);
   if (!valid.success) return finish({ code: 'E_PROTOCOL', message: `internal: the request does not match its schema: ${valid.error.issues[0].message}` });
@@ -138,7 +138,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
         lineNo++;
         if (!line || error) continue;
         const r = parseEventLine(line, lineNo);
-        if (!r.ok) fault(r.error);
+        if (!r.ok) fault(r.errors[0]);
         else if ('stray' in r) rec.strayLine(lineNo, r.stray);
         else handle(r.event, lineNo);
       }

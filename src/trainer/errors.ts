@@ -1,7 +1,7 @@
 // Errors of the trainer layer, as values: a code a program branches on, a sentence a person understands, and
-// a hint. The same shape as spec/errors.ts's MarginError, with the codes that only a running trainer raises.
+// a hint. The same shape as src/errors.ts's MarginError, with the codes that only a running trainer raises.
 
-import { type Location, printable } from '../spec/errors.js';
+import { type Location, printable } from '../errors.js';
 
 export type TrainerErrorCode =
   | 'E_TRAINER_MISSING'   // the Python or the trainer command does not start

@@ -5,10 +5,11 @@
 
 import { closeSync } from 'node:fs';
 import type { Derivation } from '../symbolic/derive.js';
-import { forEachLine, openRegular, readTextFile } from '../spec/files.js';
+import { forEachLine, openRegular, readTextFile } from '../loss/files.js';
 import { checksumTolerance } from './checksum.js';
 import { placed, unstarted } from './client.js';
 import { fromRemote, type TrainerError } from './errors.js';
+import type { Result } from '../errors.js';
 import { parseEventLine } from './protocol/parse.js';
 import { RequestSchema, type TrainerRequest } from './protocol/schema.js';
 import { Recorder } from './recorder.js';
@@ -26,17 +27,17 @@ export interface IngestResult {
 /** A line of an events file may be long (a token-cosine matrix), never this long. */
 const MAX_EVENT_LINE_BYTES = 64 * 1024 * 1024;
 
-export function readRequest(path: string): { ok: true; value: TrainerRequest } | { ok: false; error: TrainerError } {
+export function readRequest(path: string): Result<TrainerRequest, TrainerError> {
   const text = readTextFile(path, { what: 'request file', maxBytes: 16 * 1024 * 1024 });
-  if (!text.ok) return { ok: false, error: { code: 'E_FILE', message: text.errors[0].message, hint: text.errors[0].hint, at: { file: path } } };
+  if (!text.ok) return { ok: false, errors: [{ code: 'E_FILE', message: text.errors[0].message, hint: text.errors[0].hint, at: { file: path } }] };
   let raw: unknown;
   try {
     raw = JSON.parse(text.value.trim().split('\n')[0]);
   } catch (e) {
-    return { ok: false, error: { code: 'E_PROTOCOL', message: `${path}: not a request line (${(e as Error).message.slice(0, 120)})`, at: { file: path, line: 1 } } };
+    return { ok: false, errors: [{ code: 'E_PROTOCOL', message: `${path}: not a request line (${(e as Error).message.slice(0, 120)})`, at: { file: path, line: 1 } }] };
   }
   const r = RequestSchema.safeParse(raw);
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: { code: 'E_PROTOCOL', message: `${path}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`, at: { file: path, line: 1 } } };
+  return r.success ? { ok: true, value: r.data } : { ok: false, errors: [{ code: 'E_PROTOCOL', message: `${path}: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`, at: { file: path, line: 1 } }] };
 }
 
 /**
@@ -60,7 +61,7 @@ export function ingestEvents(eventsPath: string, derivation: Derivation, request
     const line = text.trim();
     if (!line) return true;
     const r = parseEventLine(line, lineNo);
-    if (!r.ok) { error = r.error; return false; }
+    if (!r.ok) { error = r.errors[0]; return false; }
     if ('stray' in r) { rec.strayLine(lineNo, r.stray); return true; }
     const ev = r.event;
     error = rec.handle(ev, lineNo);

@@ -67,8 +67,8 @@ export class Recorder {
       case 'check': {
         if (!this.checks) break;
         const c = checkProbes(this.checks, ev.results, this.tol);
-        if (!c.ok) return c.error;
-        this.checksum = { probes: ev.results.length, probeMaxRelErr: c.maxRelErr };
+        if (!c.ok) return c.errors[0];
+        this.checksum = { probes: ev.results.length, probeMaxRelErr: c.value.maxRelErr };
         break;
       }
       case 'step': {
@@ -79,8 +79,8 @@ export class Recorder {
         const row = metricsRow(ev, this.predictor);
         if (this.rows.length === 0) {
           const c = checkFirstBatch(row.pairs, this.tol);
-          if (!c.ok) return c.error;
-          this.firstBatch = { n: c.n, maxRelErr: c.maxRelErr };
+          if (!c.ok) return c.errors[0];
+          this.firstBatch = c.value;
         }
         this.rows.push(row);
         appendFileSync(this.files.metricsPath, `${JSON.stringify(row)}\n`);

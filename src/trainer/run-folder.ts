@@ -10,7 +10,7 @@
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type MarginError, type Result, fail, ok } from '../spec/errors.js';
+import { type MarginError, type Result, fail, ok } from '../errors.js';
 
 export interface RunFolder {
   /** Where the run belongs. */

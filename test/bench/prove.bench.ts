@@ -7,10 +7,10 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { add, num, type Expr } from '../../src/expr/expr.js';
-import { CATALOGUE } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue, resolveLoss } from '../../src/spec/resolve.js';
-import type { LossSpec } from '../../src/spec/types.js';
+import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue, resolveLoss } from '../../src/loss/file.js';
+import type { LossSpec } from '../../src/loss/types.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { proveSign } from '../../src/symbolic/interval/direction.js';
 import type { ProofResult, SignOp } from '../../src/symbolic/interval/prove.js';

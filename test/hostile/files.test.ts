@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { MAX_SPEC_BYTES, forEachLine, readTextFile } from '../../src/spec/files.js';
+import { MAX_SPEC_BYTES, forEachLine, readTextFile } from '../../src/loss/files.js';
 import { claimsLossPath } from '../../src/claims/user.js';
 
 let dir: string;

@@ -2,10 +2,10 @@
 // own LaTeX must be a symbol — refused in spec files and share links alike, so the formula shown is the
 // one computed.
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE } from '../../src/spec/catalogue/index.js';
-import { isSymbolTex } from '../../src/spec/symbols.js';
-import { parseSpecText } from '../../src/spec/source.js';
-import { checkLoss } from '../../src/spec/check.js';
+import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { isSymbolTex } from '../../src/loss/symbols.js';
+import { parseSpecText } from '../../src/loss/source.js';
+import { checkLoss } from '../../src/loss/check.js';
 import { renderMath } from '../../src/report/table/katex-render.js';
 import { readHash } from '../../playground/src/share.js';
 

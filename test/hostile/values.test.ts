@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCli } from '../helpers/cli.js';
-import { parseDecimal } from '../../src/spec/domain.js';
+import { parseDecimal } from '../../src/loss/domain.js';
 import { evaluate } from '../../src/symbolic/evaluate.js';
 import { call, num } from '../../src/expr/expr.js';
 

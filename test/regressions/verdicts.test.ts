@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { expr } from '../helpers/catalogue.js';
 import { prove } from '../../src/symbolic/interval/prove.js';
-import { MarginFault } from '../../src/spec/errors.js';
+import { MarginFault } from '../../src/errors.js';
 
 const LIT = 'test/fixtures/literature';
 

@@ -1,9 +1,9 @@
 // Every protocol line a trainer sends is validated: version, schema — each failure a located error value; a
 // line that is no protocol event at all (a library's warning) is stray: counted, not fatal.
 import { describe, expect, it } from 'vitest';
-import { findEntry } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue } from '../../src/spec/resolve.js';
+import { findEntry } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue } from '../../src/loss/file.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { parseEventLine } from '../../src/trainer/protocol/parse.js';
 import { RequestSchema } from '../../src/trainer/protocol/schema.js';
@@ -31,7 +31,7 @@ describe('trainer protocol: event lines', () => {
   ])('rejects %s', (_what, text, code, msg) => {
     const r = parseEventLine(text, 4);
     expect(r.ok).toBe(false);
-    if (!r.ok) { expect(r.error.code).toBe(code); expect(r.error.message).toMatch(msg); expect(r.error.at).toEqual({ slot: 'trainer stdout', line: 4 }); }
+    if (!r.ok) { expect(r.errors[0].code).toBe(code); expect(r.errors[0].message).toMatch(msg); expect(r.errors[0].at).toEqual({ slot: 'trainer stdout', line: 4 }); }
   });
   it.each([
     ['a warning a library printed', 'UserWarning: TypedStorage is deprecated'],

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { derive } from '../../symbolic/derive.js';
-import { fuzzDerivation, fuzzText } from '../../report/fuzz.js';
+import { fuzzDerivation, fuzzText } from '../../fuzz/engine.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
 import { finiteNumber, json, lossOptions, need, out, positiveInt } from '../common.js';
 

@@ -4,7 +4,7 @@ import { exitCodeFor } from '../../trainer/errors.js';
 import { ingestEvents, readRequest } from '../../trainer/ingest.js';
 import { prepareRunFolder } from '../../trainer/run-folder.js';
 import { strayText } from '../../trainer/summary.js';
-import { openRegular } from '../../spec/files.js';
+import { openRegular } from '../../loss/files.js';
 import { closeSync } from 'node:fs';
 import { collect, json, need, out } from '../common.js';
 import { writeErrors } from '../errors.js';
@@ -30,7 +30,7 @@ export function register(program: Command): void {
       let request = null;
       if (o.request) {
         const r = readRequest(o.request);
-        if (!r.ok) { writeErrors([r.error], { json: !!o.json, exitCode: 2, trainer: true }); process.exitCode = 2; return; }
+        if (!r.ok) { writeErrors(r.errors, { json: !!o.json, exitCode: 2, trainer: true }); process.exitCode = 2; return; }
         request = r.value;
       }
       closeSync(need(openRegular(events, 'events file')));

@@ -3,7 +3,7 @@ import { parsePredicate } from '../../claims/predicate.js';
 import { derive } from '../../symbolic/derive.js';
 import { auditBox, conjoinDomains, parseDomain } from '../../symbolic/interval/domain.js';
 import { combine, proveClaim } from '../../symbolic/interval/claim.js';
-import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../../spec/symbols.js';
+import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../../loss/symbols.js';
 import type { Interval } from '../../expr/interval.js';
 import { proveJson, proveText } from '../../report/prove.js';
 import { lossFromArgs } from '../load.js';

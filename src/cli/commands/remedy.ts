@@ -3,7 +3,7 @@ import { derive } from '../../symbolic/derive.js';
 import { compileDerivation, completePoint, parseAssignments } from '../../symbolic/point.js';
 import { type Knob, remedy } from '../../symbolic/remedy.js';
 import { remedyJson, remedyText } from '../../report/remedy.js';
-import { MarginFault, withLocation } from '../../spec/errors.js';
+import { MarginFault, withLocation } from '../../errors.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
 import { UsageError, collect, gramFrom, gramOptions, json, lossOptions, need, out } from '../common.js';
 

@@ -1,10 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CATALOGUE, findEntry } from '../../spec/catalogue/index.js';
-import { checkLoss } from '../../spec/check.js';
-import { type MarginError, didYouMean, fail, ok, type Result } from '../../spec/errors.js';
-import { fromCatalogue, loadSpecFile } from '../../spec/resolve.js';
-import type { LossSpec } from '../../spec/types.js';
+import { CATALOGUE, findEntry } from '../../loss/catalogue/index.js';
+import { checkLoss } from '../../loss/check.js';
+import { type MarginError, didYouMean, fail, ok, type Result } from '../../errors.js';
+import { fromCatalogue, loadSpecFile } from '../../loss/file.js';
+import type { LossSpec } from '../../loss/types.js';
 import { parseColumns } from '../../report/table/columns.js';
 import { FORMATS, type Format, KINDS, type Kind, bibFor, guarded, htmlSideFiles, renderTable } from '../../report/table/generate.js';
 import { writeAllAtomic } from '../../report/table/write.js';

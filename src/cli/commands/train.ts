@@ -84,7 +84,7 @@ export function register(program: Command): void {
         heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank) };
       if (o.printRequest) {
         const r = buildRequest(d, settings);
-        if (!r.ok) { writeErrors([r.error], { json: !!o.json, exitCode: 2, trainer: true }); process.exitCode = 2; return; }
+        if (!r.ok) { writeErrors(r.errors, { json: !!o.json, exitCode: 2, trainer: true }); process.exitCode = 2; return; }
         out(JSON.stringify(r.value));
         return;
       }

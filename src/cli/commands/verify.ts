@@ -6,8 +6,8 @@
 // beside it, and a WebGPU result outside its derived f32 bound fails the check.
 
 import { type Command, Option } from 'commander';
-import { didYouMean } from '../../spec/errors.js';
-import { parseDecimal } from '../../spec/domain.js';
+import { didYouMean } from '../../errors.js';
+import { parseDecimal } from '../../loss/domain.js';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../../numeric/select.js';
 import { CHECKS, CHECK_IDS, type CheckId } from '../../numeric/theorems/index.js';
 import type { Verdict } from '../../numeric/verdict.js';

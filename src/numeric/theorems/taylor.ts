@@ -13,11 +13,11 @@
 //      η² (log-log slope ≥ MIN_SLOPE), i.e. the expansion is right to first order and no better is claimed.
 
 import type { Verdict } from '../verdict.js';
-import { CATALOGUE } from '../../spec/catalogue/index.js';
-import { checkLoss } from '../../spec/check.js';
-import { MarginFault } from '../../spec/errors.js';
-import { fromCatalogue } from '../../spec/source.js';
-import type { LossSpec } from '../../spec/types.js';
+import { CATALOGUE } from '../../loss/catalogue/index.js';
+import { checkLoss } from '../../loss/check.js';
+import { MarginFault } from '../../errors.js';
+import { fromCatalogue } from '../../loss/source.js';
+import type { LossSpec } from '../../loss/types.js';
 import { samplePoint } from '../../symbolic/audit.js';
 import { mustDerive } from '../../symbolic/derive.js';
 import { compileDerivation, completePoint, regimeAt } from '../../symbolic/point.js';

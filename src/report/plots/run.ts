@@ -2,7 +2,7 @@
 // token_cosine.jsonl (optional). Errors are values with a code and the path, never a throw.
 
 import { existsSync, statSync } from 'node:fs';
-import { forEachLine, readTextFile } from '../../spec/files.js';
+import { forEachLine, readTextFile } from '../../loss/files.js';
 import { basename, join, resolve } from 'node:path';
 
 export interface RunRow {

@@ -1,6 +1,6 @@
 // BibTeX for the losses a table cites, from each loss's `citation`; one entry per key.
 
-import type { Citation } from '../../spec/types.js';
+import type { Citation } from '../../loss/types.js';
 
 const esc = (s: string) => s.replace(/[{}]/g, '');
 

@@ -2,8 +2,8 @@
 // (eq. (8), u and L, the regimes, the rules used, each regime's derivatives, d_w, d_l, d_w/d_l, every
 // branch of (9)/(10) that no proved sign rules out, with whether the audit saw it) and the audit's findings.
 
-import { ARG } from '../../spec/symbols.js';
-import { SLOTS } from '../../spec/types.js';
+import { ARG } from '../../loss/symbols.js';
+import { SLOTS } from '../../loss/types.js';
 import type { Analysis } from '../../symbolic/analyse.js';
 import { conditionsFor } from '../../symbolic/conditions.js';
 import { toTex } from '../../symbolic/print.js';

@@ -1,9 +1,9 @@
 // The audit's domain as boxes, and the `--domain 'logp_w<0, 0.01<=beta<=10'` syntax.
 
 import { type Interval, interval } from '../../expr/interval.js';
-import { type MarginError, type Result, ok } from '../../spec/errors.js';
-import type { LossSpec } from '../../spec/types.js';
-import { parseDecimal } from '../../spec/domain.js';
+import { type MarginError, type Result, ok } from '../../errors.js';
+import type { LossSpec } from '../../loss/types.js';
+import { parseDecimal } from '../../loss/domain.js';
 import type { Box } from './evaluate.js';
 
 /**

@@ -18,7 +18,7 @@ import { type Expr, add, key, mul, num, substitute, sym, symbolsOf } from '../..
 import { ratCmp, ratMul, ratOf } from '../../expr/rational.js';
 import { simplify } from '../simplify.js';
 import { type Interval, contains, iadd, imul, interval, nextDown, nextUp, point } from '../../expr/interval.js';
-import { MarginFault } from '../../spec/errors.js';
+import { MarginFault } from '../../errors.js';
 import { compile, evaluateOrNaN } from '../evaluate.js';
 import { differentiate } from '../diff.js';
 import { type Box, type CompiledInterval, compileInterval } from './evaluate.js';

@@ -9,7 +9,7 @@ export type LineResult =
   | { readonly ok: true; readonly event: TrainerEvent }
   /** Not a protocol line at all (a library's warning, a stray print): counted and reported, never fatal. */
   | { readonly ok: true; readonly stray: string }
-  | { readonly ok: false; readonly error: TrainerError };
+  | { readonly ok: false; readonly errors: readonly TrainerError[] };
 
 const clip = (s: string): string => (s.length > 120 ? `${s.slice(0, 117)}...` : s);
 
@@ -27,8 +27,8 @@ export function parseEventLine(line: string, lineNo: number): LineResult {
     // A line that reads as an event but is not JSON (a NaN printed with allow_nan) is a broken event, not a
     // stray print: dropping it would lose a step without a word.
     if (/^\{.*"(?:v|event)"\s*:/.test(line)) {
-      return { ok: false, error: { code: 'E_PROTOCOL', at: { slot: 'trainer stdout', line: lineNo }, message: `trainer line ${lineNo} is an event but not JSON: '${clip(line)}'`,
-        hint: 'NaN and Infinity are not JSON: a trainer reports a non-finite value with an error event (E_NON_FINITE)' } };
+      return { ok: false, errors: [{ code: 'E_PROTOCOL', at: { slot: 'trainer stdout', line: lineNo }, message: `trainer line ${lineNo} is an event but not JSON: '${clip(line)}'`,
+        hint: 'NaN and Infinity are not JSON: a trainer reports a non-finite value with an error event (E_NON_FINITE)' }] };
     }
     return { ok: true, stray: clip(line) };
   }
@@ -37,15 +37,15 @@ export function parseEventLine(line: string, lineNo: number): LineResult {
   }
   const version = (raw as { v?: unknown }).v;
   if (version !== PROTOCOL_VERSION) {
-    return { ok: false, error: { code: 'E_PROTOCOL_VERSION', at: { slot: 'trainer stdout', line: lineNo },
+    return { ok: false, errors: [{ code: 'E_PROTOCOL_VERSION', at: { slot: 'trainer stdout', line: lineNo },
       message: `trainer line ${lineNo} speaks protocol version ${JSON.stringify(version)}; marginlab speaks ${PROTOCOL_VERSION}`,
-      hint: 'update the trainer or marginlab so that both speak the same version' } };
+      hint: 'update the trainer or marginlab so that both speak the same version' }] };
   }
   const parsed = EventSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length ? issue.path.join('.') : 'event';
-    return { ok: false, error: { code: 'E_PROTOCOL', at: { slot: 'trainer stdout', line: lineNo }, message: `trainer line ${lineNo}: ${where}: ${issue.message} in '${clip(line)}'` } };
+    return { ok: false, errors: [{ code: 'E_PROTOCOL', at: { slot: 'trainer stdout', line: lineNo }, message: `trainer line ${lineNo}: ${where}: ${issue.message} in '${clip(line)}'` }] };
   }
   return { ok: true, event: parsed.data };
 }

@@ -2,7 +2,7 @@
 // stack trace), a hang (over 2 s), a message without a code, a message without a location, and an input
 // accepted that should have been refused (or that echoed a secret, or wrote onto Object.prototype).
 
-import type { Location } from '../../../src/spec/errors.js';
+import type { Location } from '../../../src/errors.js';
 
 export const COLUMNS = ['crash', 'hang', 'uncoded', 'unlocated', 'wronglyAccepted'] as const;
 export type Column = (typeof COLUMNS)[number];

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSpecFile, resolveLoss } from '../../src/spec/resolve.js';
+import { loadSpecFile, resolveLoss } from '../../src/loss/file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'marginlab-spec-'));
 const file = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };

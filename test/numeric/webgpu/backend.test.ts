@@ -3,11 +3,11 @@
 // and with a tiny one that forces the tiling; and each injected fault caught, never returned as a number.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import type { OuterSum } from '../../src/numeric/backend.js';
-import { normalVector } from '../../src/numeric/sample.js';
-import { checkedBackend, createWebGpuBackend, type WebGpuBackend, type WebGpuOptions } from '../../src/numeric/webgpu/index.js';
-import { dotBound, sumBound } from '../../src/numeric/webgpu/bounds.js';
-import { makeRng } from '../../src/util/prng.js';
+import type { OuterSum } from '../../../src/numeric/backend.js';
+import { normalVector } from '../../../src/numeric/sample.js';
+import { checkedBackend, createWebGpuBackend, type WebGpuBackend, type WebGpuOptions } from '../../../src/numeric/webgpu/index.js';
+import { dotBound, sumBound } from '../../../src/numeric/webgpu/bounds.js';
+import { makeRng } from '../../../src/util/prng.js';
 
 const opened: WebGpuBackend[] = [];
 async function open(o: WebGpuOptions = {}): Promise<WebGpuBackend> {

@@ -3,8 +3,8 @@
 // config × task their mean ± sd over seeds. Pure: run records in, numbers and a Markdown table out; the
 // runner (scripts/remedies-experiment.ts) does the training and the files.
 
-import type { Variant } from '../trainer/protocol/schema.js';
-import type { RunSummary } from '../trainer/summary.js';
+import type { Variant } from './protocol/schema.js';
+import type { RunSummary } from './summary.js';
 
 export const EXPERIMENT_SCHEMA = 'marginlab/remedies-experiment@1';
 export const EXPERIMENT_RUN_SCHEMA = 'marginlab/remedies-run@1';

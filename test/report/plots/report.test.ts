@@ -6,9 +6,9 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { catalogueSpec, tmp, train } from '../trainer/helpers.js';
-import { requireTorch } from '../trainer/torch.js';
+import { runCli } from '../../helpers/cli.js';
+import { catalogueSpec, tmp, train } from '../../trainer/helpers.js';
+import { requireTorch } from '../../trainer/torch.js';
 
 interface Mark { label: string; d: string; role: string }
 

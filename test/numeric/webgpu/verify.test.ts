@@ -4,8 +4,8 @@
 // (webgpu) or a said-out-loud CPU result (auto), never a quiet number.
 
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import type { ComparedVerdict } from '../../src/numeric/webgpu/index.js';
+import { runCli } from '../../helpers/cli.js';
+import type { ComparedVerdict } from '../../../src/numeric/webgpu/index.js';
 
 const SMALL = ['--samples', '8', '--seed', '1'];
 

@@ -4,7 +4,7 @@
 // checked with fstat on the open descriptor (so what is checked is what is read).
 
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { type MarginError, type Result, fail, ok } from './errors.js';
+import { type MarginError, type Result, fail, ok } from '../errors.js';
 
 /** Spec files and claims files: a loss is a few hundred bytes, and each expression is capped at 4000 characters. */
 export const MAX_SPEC_BYTES = 1024 * 1024;

@@ -13,13 +13,13 @@
 
 import fc from 'fast-check';
 import type { Expr } from '../expr/expr.js';
-import { ARG, LOGP_L, LOGP_W } from '../spec/symbols.js';
-import { CONTEXT_NAMES } from '../spec/symbols.js';
+import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
+import { CONTEXT_NAMES } from '../loss/symbols.js';
 import type { Derivation } from '../symbolic/derive.js';
 import { conditionLaw, derivativeLaw, isMarginOnly, type LawOutcome, marginChange, marginLaw, parsePrintLaw, rawLoss,
   regimeCoverLaw, simplifyLaw } from '../symbolic/laws.js';
 import { type CompiledDerivation, compileDerivation, regimeAt } from '../symbolic/point.js';
-import { MarginFault } from '../spec/errors.js';
+import { MarginFault } from '../errors.js';
 import { type DomainPoint, type GradientPair, gramArb, pointArb } from './arbitraries.js';
 
 export type LawName = 'derivative' | 'regimes' | 'conditions' | 'simplify' | 'print' | 'margin' | 'margin-shrinks';

@@ -8,7 +8,7 @@ import type { MathNode } from 'mathjs';
 import { mathParse } from './mathjs.js';
 import { type Expr, num, sym, add, mul, pow, call, cond, neg, type CmpOp } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
-import { type MarginError, type Result, ok, fail, didYouMean } from './errors.js';
+import { type MarginError, type Result, ok, fail, didYouMean } from '../errors.js';
 import { CONSTANTS, LOGP_W, LOGP_L } from './symbols.js';
 
 export interface ParseContext {

@@ -4,7 +4,7 @@
 // `--param beta=-1` gives a d_w that means nothing) unless the user asks to explore outside, and then the
 // output says so. Numbers are written in decimal or scientific notation: `0x10` is not a β.
 
-import { type MarginError, type Result, fail, ok, shownName } from './errors.js';
+import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
 import type { ParamDecl } from './types.js';
 
 /** The range of a parameter that declares none: the one the direction audit and the prover explore. */

@@ -42,11 +42,11 @@ export interface MarginError {
   readonly hint?: string;
 }
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly MarginError[] };
+/** Every layer's result: a value, or the errors (MarginError by default; the trainer's TrainerError). */
+export type Result<T, E = MarginError> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly E[] };
 
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const ok = <T, E = MarginError>(value: T): Result<T, E> => ({ ok: true, value });
 
-/** Errors with no location of their own get `where` (the caller knows which input it was working on). */
 /** Give errors that say only which symbol (or nothing) the caller's location; a located error keeps its own. */
 export const withLocation = (errors: readonly MarginError[], where: Location): MarginError[] => errors.map((e) => {
   const located = e.at && (e.at.slot !== undefined || e.at.file !== undefined || e.at.line !== undefined || e.at.column !== undefined);

@@ -1,9 +1,9 @@
 // Where a loss comes from, the parts that need no file system: a catalogue entry, the text of a spec
-// file (JSON or YAML), or inline expressions. Kept apart from resolve.ts so that a browser bundle (the
+// file (JSON or YAML), or inline expressions. Kept apart from file.ts so that a browser bundle (the
 // playground) can take them without pulling in node:fs.
 
 import type { CatalogueEntry } from './catalogue/index.js';
-import { type MarginError, type Result, fail, ok, shownName } from './errors.js';
+import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
 import { checkLoss, checkParams } from './check.js';
 import type { LossSource, LossSpec, ParamDecl } from './types.js';
 

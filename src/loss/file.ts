@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { CATALOGUE, findEntry } from './catalogue/index.js';
-import { type MarginError, type Result, didYouMean, fail } from './errors.js';
+import { type MarginError, type Result, didYouMean, fail } from '../errors.js';
 import { checkLoss } from './check.js';
 import { readTextFile } from './files.js';
 import { fromCatalogue, lineOfKey, parseSpecText } from './source.js';

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { theorem1 } from '../../src/numeric/theorems/theorem1.js';
-import type { CompareOutcome } from '../../src/numeric/webgpu/index.js';
+import { theorem1 } from '../../../src/numeric/theorems/theorem1.js';
+import type { CompareOutcome } from '../../../src/numeric/webgpu/index.js';
 import { FIXTURE_OPTIONS } from './fixture/options.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

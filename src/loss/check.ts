@@ -3,7 +3,7 @@
 
 import { dependsOn, type Expr } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
-import { type MarginError, type Result, ok, shownName } from './errors.js';
+import { type MarginError, type Result, ok, shownName } from '../errors.js';
 import { parseExpression, RESULT_VARIABLE_HINTS } from './parse.js';
 import { ARG, CONSTANTS, CONTEXT_NAMES, LOGP_L, LOGP_W, isSymbolTex } from './symbols.js';
 import { SLOTS, type LossSource, type LossSpec, type ParamDecl, type Slot } from './types.js';

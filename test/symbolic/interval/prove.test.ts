@@ -2,18 +2,18 @@
 // out refuted with witnesses that really violate the claim, and a claim that fails only on a set of
 // measure zero stays undecided rather than being proved.
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, specOf } from '../helpers/catalogue.js';
-import { mustDerive } from '../../src/symbolic/derive.js';
-import { proveDirections, proveSign, expandCref } from '../../src/symbolic/interval/direction.js';
-import { prove } from '../../src/symbolic/interval/prove.js';
-import { parseDomain } from '../../src/symbolic/interval/domain.js';
-import { compile } from '../../src/symbolic/evaluate.js';
-import { compileDerivation, regimeAt } from '../../src/symbolic/point.js';
-import { samplePoint } from '../../src/symbolic/audit.js';
-import { makeRng } from '../../src/util/prng.js';
-import { expr } from '../helpers/catalogue.js';
-import { runCli } from '../helpers/cli.js';
-import { add, num, symbolsOf } from '../../src/expr/expr.js';
+import { CATALOGUE, specOf } from '../../helpers/catalogue.js';
+import { mustDerive } from '../../../src/symbolic/derive.js';
+import { proveDirections, proveSign, expandCref } from '../../../src/symbolic/interval/direction.js';
+import { prove } from '../../../src/symbolic/interval/prove.js';
+import { parseDomain } from '../../../src/symbolic/interval/domain.js';
+import { compile } from '../../../src/symbolic/evaluate.js';
+import { compileDerivation, regimeAt } from '../../../src/symbolic/point.js';
+import { samplePoint } from '../../../src/symbolic/audit.js';
+import { makeRng } from '../../../src/util/prng.js';
+import { expr } from '../../helpers/catalogue.js';
+import { runCli } from '../../helpers/cli.js';
+import { add, num, symbolsOf } from '../../../src/expr/expr.js';
 
 const SYMS = ['logp_w', 'logp_l', 'c_ref_w', 'c_ref_l', 'x', 'beta'];
 

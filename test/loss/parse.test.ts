@@ -1,10 +1,10 @@
 // The loss language's front door: every bad input gets a code, a slot, a column and a hint; hostile
 // strings never reach anything but the parser.
 import { describe, expect, it } from 'vitest';
-import { parseExpression } from '../../src/spec/parse.js';
-import { checkLoss } from '../../src/spec/check.js';
-import type { MarginError } from '../../src/spec/errors.js';
-import { formatError } from '../../src/spec/errors.js';
+import { parseExpression } from '../../src/loss/parse.js';
+import { checkLoss } from '../../src/loss/check.js';
+import type { MarginError } from '../../src/errors.js';
+import { formatError } from '../../src/errors.js';
 
 const symbols = new Set(['a', 'beta', 'gamma', 'c_ref', 'len_w']);
 const parse = (t: string) => parseExpression(t, { slot: 'm', symbols });

@@ -12,7 +12,7 @@
 
 import fc from 'fast-check';
 import type { Gram } from '../symbolic/conditions.js';
-import type { LossSpec, ParamDecl } from '../spec/types.js';
+import type { LossSpec, ParamDecl } from '../loss/types.js';
 
 export type DomainPoint = Record<string, number>;
 
