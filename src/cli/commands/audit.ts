@@ -5,8 +5,10 @@ import { runClaims } from '../../claims/run.js';
 import { loadClaimsFile } from '../../claims/user.js';
 import { auditJson, auditMarkdown, auditText } from '../../report/audit.js';
 import { writeAllAtomic } from '../../report/table/write.js';
-import { UsageError, finiteNumber, json, need, out, positiveInt } from '../common.js';
+import { UsageError, json, need, out } from '../common.js';
+import { finiteNumber, positiveInt } from '../options.js';
 import { EXIT } from '../exit-codes.js';
+import { progressBar } from '../progress.js';
 
 export function register(program: Command): void {
   program.command('audit')
@@ -21,10 +23,9 @@ export function register(program: Command): void {
       const file = o.claims ? need(await loadClaimsFile(o.claims, { allowOutside: o.allowOutsideClaimsDir })) : undefined;
       const claims = file ? file.claims : PAPER_CLAIMS;
       const samples = file?.samples ?? o.samples;
-      const results = await runClaims(claims, { seed: o.seed, samples }, (done, total, id) => {
-        if (process.stderr.isTTY) process.stderr.write(`\r[${done}/${total}] ${id}`.padEnd(60));
-      });
-      if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
+      const bar = await progressBar('audit [{bar}] {value}/{total} {id}', { json: o.json });
+      const results = await runClaims(claims, { seed: o.seed, samples }, (done, total, id) => bar.update(done, total, { id }));
+      bar.stop();
       const meta = { source: file ? `claims file ${o.claims} (loss ${file.loss})` : 'Common Pitfalls of Margin-Based Preference Optimization in Language Model Alignment (../shared/paper/margin-pitfalls.txt)',
         seed: o.seed, samples, unchecked: file ? [] : UNCHECKED };
       if (o.out) {

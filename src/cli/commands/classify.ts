@@ -4,7 +4,8 @@ import { classifyCertified } from '../../symbolic/step.js';
 import { compileDerivation, completePoint, evaluateAt, parseAssignments } from '../../symbolic/point.js';
 import { classificationJson, classificationText } from '../../report/evaluation.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
-import { finiteNumber, gramFrom, gramOptions, json, lossOptions, need, out } from '../common.js';
+import { json, need, out } from '../common.js';
+import { finiteNumber, gramFrom, gramOptions, lossOptions } from '../options.js';
 
 export function register(program: Command): void {
   gramOptions(lossOptions(program.command('classify [loss]')))

@@ -3,7 +3,8 @@ import { derive } from '../../symbolic/derive.js';
 import { compileDerivation, completePoint, evaluateAt, parseAssignments } from '../../symbolic/point.js';
 import { evaluationJson, evaluationText } from '../../report/evaluation.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
-import { json, lossOptions, need, out } from '../common.js';
+import { json, need, out } from '../common.js';
+import { lossOptions } from '../options.js';
 
 export function register(program: Command): void {
   lossOptions(program.command('eval [loss]'))

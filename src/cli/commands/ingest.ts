@@ -6,7 +6,8 @@ import { prepareRunFolder } from '../../trainer/run-folder.js';
 import { strayText } from '../../trainer/summary.js';
 import { openRegular } from '../../loss/files.js';
 import { closeSync } from 'node:fs';
-import { collect, json, need, out } from '../common.js';
+import { json, need, out } from '../common.js';
+import { collect } from '../options.js';
 import { writeErrors } from '../errors.js';
 import { lossFromArgs } from '../load.js';
 

@@ -8,7 +8,8 @@ import type { Interval } from '../../expr/interval.js';
 import { proveJson, proveText } from '../../report/prove.js';
 import { lossFromArgs } from '../load.js';
 import { exitFor } from '../exit-codes.js';
-import { UsageError, collect, json, need, out, positiveInt } from '../common.js';
+import { UsageError, json, need, out } from '../common.js';
+import { collect, positiveInt } from '../options.js';
 
 export function register(program: Command): void {
   program.command('prove <claim>')

@@ -5,7 +5,8 @@ import { type Knob, remedy } from '../../symbolic/remedy.js';
 import { remedyJson, remedyText } from '../../report/remedy.js';
 import { MarginFault, withLocation } from '../../errors.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
-import { UsageError, collect, gramFrom, gramOptions, json, lossOptions, need, out } from '../common.js';
+import { UsageError, json, need, out } from '../common.js';
+import { collect, gramFrom, gramOptions, lossOptions } from '../options.js';
 
 export function register(program: Command): void {
   gramOptions(lossOptions(program.command('remedy [loss]')))

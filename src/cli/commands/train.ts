@@ -1,42 +1,20 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { derive } from '../../symbolic/derive.js';
 import { runTraining } from '../../trainer/client.js';
 import { exitCodeFor } from '../../trainer/errors.js';
 import { prepareRunFolder } from '../../trainer/run-folder.js';
-import { heldoutText, strayText } from '../../trainer/summary.js';
 import { writeErrors } from '../errors.js';
 import { VARIANTS, type Variant } from '../../trainer/protocol/schema.js';
 import { DEFAULT_SETTINGS, buildRequest, type RunSettings, type TaskRef } from '../../trainer/request.js';
-import { collect, finiteNumber, json, need, out, positiveInt } from '../common.js';
+import { runSummaryText } from '../../report/run-summary.js';
+import { progressBar } from '../progress.js';
+import { json, need, out } from '../common.js';
+import { collect, finiteNumber, nonNegativeInt, parseTask, positive, positiveInt } from '../options.js';
 import { lossFromArgs } from '../load.js';
-
-function parseTask(v: string): TaskRef {
-  const alias: Record<string, 'single' | 'short' | 'long'> = { single: 'single', 'single-token': 'single', short: 'short', 'short-suffix': 'short', long: 'long', 'long-suffix': 'long' };
-  if (alias[v]) return { kind: alias[v] };
-  if (/\.jsonl$/i.test(v) || existsSync(v)) return { kind: 'file', path: v };
-  throw new InvalidArgumentError(`--task is single, short, long or a .jsonl file of {prompt, chosen, rejected}; got '${v}'`);
-}
-
-function nonNegativeInt(name: string) {
-  return (v: string): number => {
-    const x = finiteNumber(name)(v);
-    if (x < 0 || !Number.isInteger(x)) throw new InvalidArgumentError(`${name} must be a whole number >= 0, got '${v}'`);
-    return x;
-  };
-}
 
 function modelRef(name: string, loraRank: number): RunSettings['model'] {
   return name === 'tiny' ? DEFAULT_SETTINGS.model : { kind: 'hf', name_or_path: name, lora_rank: loraRank };
-}
-
-function positive(name: string) {
-  return (v: string): number => {
-    const x = finiteNumber(name)(v);
-    if (x <= 0) throw new InvalidArgumentError(`${name} must be > 0, got '${v}'`);
-    return x;
-  };
 }
 
 interface TrainOptions {
@@ -97,35 +75,15 @@ export function register(program: Command): void {
       const onSig = (): void => ac.abort();
       process.once('SIGINT', onSig);
       process.once('SIGTERM', onSig);
-      let stopBar = (): void => {};
-      let onRow: ((r: { step: number; logp_w: number; logp_l: number }) => void) | undefined;
-      if (process.stderr.isTTY && !o.json) {
-        const { SingleBar, Presets } = await import('cli-progress');
-        const bar = new SingleBar({ stream: process.stderr, format: 'train [{bar}] {value}/{total} logp_w {lw} logp_l {ll}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
-        bar.start(o.steps, 0, { lw: '', ll: '' });
-        onRow = (r) => bar.update(r.step + 1, { lw: r.logp_w.toFixed(3), ll: r.logp_l.toFixed(3) });
-        stopBar = () => bar.stop();
-      }
+      const bar = await progressBar('train [{bar}] {value}/{total} logp_w {lw} logp_l {ll}', { json: o.json });
+      const onRow = (r: { step: number; logp_w: number; logp_l: number }) => bar.update(r.step + 1, o.steps, { lw: r.logp_w.toFixed(3), ll: r.logp_l.toFixed(3) });
       const res = await runTraining({
         derivation: d, outDir, folder, python: o.python, trainerCommand: o.trainer, timeoutMs: o.timeout * 1000, signal: ac.signal, onRow, settings,
       });
-      stopBar();
+      bar.stop();
       process.removeListener('SIGINT', onSig);
       process.removeListener('SIGTERM', onSig);
-      const s = res.summary;
-      if (o.json) json(s);
-      else {
-        const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
-        out(`${spec.source.name} on ${s.task}: ${s.loggedSteps} logged steps, ${s.pairsMeasured} pairs measured in ${s.seconds.toFixed(1)} s`);
-        if (s.first && s.last) out(`logp_w ${s.first.logp_w?.toFixed(4)} → ${s.last.logp_w?.toFixed(4)}, logp_l ${s.first.logp_l?.toFixed(4)} → ${s.last.logp_l?.toFixed(4)}, cos_wl ${s.first.cos_wl?.toFixed(3)} → ${s.last.cos_wl?.toFixed(3)}`);
-        out(`predicted vs observed signs agree: ${pct(s.agreement)} (marginlab's conditions: ${pct(s.marginlabAgreement)})`);
-        out(`steps in case 1 (batch chosen up, rejected down)${s.variant === 'none' ? '' : ` with ${s.variant}`}: ${pct(s.case1Share)} first order, ${pct(s.case1ObsShare)} observed; pairs: ${pct(s.case1PairShare)}`);
-        if (s.heldout) out(heldoutText(s.heldout));
-        if (s.ches) out(`chosen fell on ${pct(s.ches.chosenDownShare)} of single-pair steps; condition (9) called ${pct(s.ches.conditionAccuracy)} of them, CHES ranks them with AUC ${s.ches.auc === null ? 'n/a' : s.ches.auc.toFixed(2)} (Spearman ${s.ches.spearman === null ? 'n/a' : s.ches.spearman.toFixed(2)})`);
-        const stray = strayText(s.strayLines);
-        if (stray) out(`note: ${stray}`);
-        out(`wrote ${res.metricsPath} and ${res.summaryPath}`);
-      }
+      if (o.json) json(res.summary); else out(runSummaryText(spec.source.name, res.summary, res));
       if (res.error) {
         writeErrors([res.error], { json: !!o.json, exitCode: exitCodeFor(res.error), trainer: true });
         process.exitCode = exitCodeFor(res.error);
