@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { derive } from '../../symbolic/derive.js';
-import { fuzzDerivation, fuzzText } from '../../report/fuzz.js';
+import { fuzzDerivation, fuzzJson, fuzzText } from '../../report/fuzz.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
 import { finiteNumber, json, lossOptions, need, out, positiveInt } from '../common.js';
 
@@ -25,7 +25,7 @@ export function register(program: Command): void {
       }
       const report = fuzzDerivation(d, { runs: o.runs, seed, onProgress });
       stop();
-      if (o.json) json(report); else out(fuzzText(report));
+      if (o.json) json(fuzzJson(report)); else out(fuzzText(report));
       if (!report.ok) process.exitCode = 1;
     });
 }
