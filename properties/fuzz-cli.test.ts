@@ -46,7 +46,7 @@ describe('marginlab fuzz', () => {
     expect(run.counterexample!.point.len_w).toBe(1);
     const text = fuzzText({ loss: 'DPO', seed: 3, runs: 200, laws: [run], ok: false, inconclusive: [] });
     expect(text).toContain('FAIL');
-    expect(text).toContain('counterexample (after');
+    expect(text).toContain('counterexample (shrunk in');
     expect(text).toContain('--at logp_w=');
   });
 });

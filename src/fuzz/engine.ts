@@ -10,6 +10,10 @@
 //   print       every derived expression prints to text that parses back to the same value
 //   margin      (margin-only losses) Δ(logp_w − logp_l) = d_w‖∇logp_w − ∇logp_l‖², eq. (6)
 // Finding (a property of the loss, not a bug): whether the margin can shrink to first order.
+//
+// A counterexample is shrunk by fast-check, then tidied (src/fuzz/witness.ts) into a well-scaled witness
+// of the same failure: defaults and plain digits where they still fail, unit-scale gradients where the
+// law allows. Values are printed at full precision, so `--at` reproduces the witness exactly.
 
 import fc from 'fast-check';
 import type { Expr } from '../expr/expr.js';
@@ -21,31 +25,45 @@ import { conditionLaw, derivativeLaw, isMarginOnly, type LawOutcome, marginChang
 import { type CompiledDerivation, compileDerivation, regimeAt } from '../symbolic/point.js';
 import { MarginFault } from '../errors.js';
 import { type DomainPoint, type GradientPair, gramArb, pointArb } from './arbitraries.js';
+import { tidyWitness } from '../fuzz/witness.js';
 
 export type LawName = 'derivative' | 'regimes' | 'conditions' | 'simplify' | 'print' | 'margin' | 'margin-shrinks';
 
 export interface LawSpec {
   readonly name: LawName;
+  /** What the law says (an engine law) or what is looked for (a finding). */
   readonly title: string;
+  /** A finding's wording: what a counterexample shows, and what none found means. */
+  readonly found?: string;
+  readonly notFound?: string;
   /** false: a counterexample is reported as a finding about the loss, not as a failure. */
   readonly engine: boolean;
   readonly needsGram: boolean;
   readonly check: (c: CompiledDerivation, env: DomainPoint, g: GradientPair) => LawOutcome;
 }
 
+type GramReport = { innerWL: number; normW2: number; normL2: number; kind: string; a: readonly number[]; b: readonly number[] };
+
 export interface Counterexample {
+  /** The witness after tidying: a counterexample of the same law, well-scaled where the law allows. */
   readonly point: DomainPoint;
-  readonly gram?: { innerWL: number; normW2: number; normL2: number; kind: string; a: readonly number[]; b: readonly number[] };
+  readonly gram?: GramReport;
   readonly message: string;
   readonly details: Readonly<Record<string, unknown>>;
   readonly shrinks: number;
-  /** fast-check's replay path: `fc.check(..., { seed, path })` replays exactly this case. */
+  /** How the shrunk case was tidied into this witness, in order (empty: it was already plain). */
+  readonly tidied: readonly string[];
+  /** fast-check's shrunk case, before tidying. */
+  readonly shrunk: { readonly point: DomainPoint; readonly gram?: GramReport };
+  /** fast-check's replay path: `fc.check(..., { seed, path })` replays the shrunk case (not the tidied one). */
   readonly path?: string;
 }
 
 export interface LawRun {
   readonly law: LawName;
   readonly title: string;
+  /** The result in words: for a finding, what was found (or that nothing was). */
+  readonly summary: string;
   readonly engine: boolean;
   readonly runs: number;
   /** Samples where the law could be judged (not skipped), in the main run (shrinking excluded). */
@@ -100,7 +118,10 @@ export function lawsFor(d: Derivation): LawSpec[] {
     laws.push({ name: 'margin', title: 'eq. (6): Δ(logp_w − logp_l) = d_w‖∇logp_w − ∇logp_l‖² (margin-only loss)', engine: true, needsGram: true,
       check: (c, env, g) => marginIdentity(c, env, g) });
   }
-  laws.push({ name: 'margin-shrinks', title: 'finding: the margin does not shrink to first order (eq. 6)', engine: false, needsGram: true,
+  // The law holds where the margin does not shrink; its counterexample is the finding.
+  laws.push({ name: 'margin-shrinks', title: 'can a step shrink the margin logp_w − logp_l to first order? (eq. 6)', engine: false, needsGram: true,
+    found: 'a step can shrink the margin logp_w − logp_l to first order (eq. 6)',
+    notFound: 'no judged sample shrank the margin logp_w − logp_l to first order (eq. 6)',
     check: (c, env, g) => marginLaw(c, env, g) });
   return laws;
 }
@@ -153,20 +174,28 @@ export function runLaw(law: LawSpec, c: CompiledDerivation, opts: { runs: number
   let counterexample: Counterexample | undefined;
   if (details.failed && details.counterexample) {
     const [env, g] = details.counterexample as [DomainPoint, GradientPair?];
-    const o = law.check(c, env, g ?? NO_GRAM);
+    const params = Object.entries(c.derivation.spec.source.params);
+    const t = tidyWitness(law, c, env, g, { noGram: NO_GRAM, defaults: Object.fromEntries(params.map(([k, d]) => [k, d.default])),
+      ranges: Object.fromEntries(params.flatMap(([k, d]) => (d.range ? [[k, d.range]] : []))) });
+    const o = law.check(c, t.point, t.gram ?? NO_GRAM);
     counterexample = {
-      point: env,
-      gram: g ? { innerWL: g.innerWL, normW2: g.normW2, normL2: g.normL2, kind: g.kind, a: g.a, b: g.b } : undefined,
+      point: t.point,
+      gram: t.gram ? gramReport(t.gram) : undefined,
       message: o.status === 'fail' ? o.message : 'the property threw',
       details: o.status === 'fail' ? o.details : { error: String(details.errorInstance ?? '') },
       shrinks: details.numShrinks,
+      tidied: t.steps,
+      shrunk: { point: env, gram: g ? gramReport(g) : undefined },
       path: details.counterexamplePath ?? undefined,
     };
   } else if (details.failed) {
     throw new Error(`internal: fuzzing ${law.name} failed without a counterexample: ${String(details.errorInstance ?? '')}`);
   }
-  return { law: law.name, title: law.title, engine: law.engine, runs: details.numRuns, valid, skipped, counterexample };
+  const summary = counterexample ? law.found ?? `counterexample: ${law.title}` : law.notFound ?? law.title;
+  return { law: law.name, title: law.title, summary, engine: law.engine, runs: details.numRuns, valid, skipped, counterexample };
 }
+
+const gramReport = (g: GradientPair): GramReport => ({ innerWL: g.innerWL, normW2: g.normW2, normL2: g.normL2, kind: g.kind, a: g.a, b: g.b });
 
 const NO_GRAM: GradientPair = { kind: 'random', a: [1, 0], b: [0, 1], innerWL: 0, normW2: 1, normL2: 1 };
 
@@ -195,7 +224,8 @@ export function fuzzDerivation(d: Derivation, opts: FuzzOptions = {}): FuzzRepor
   };
 }
 
-const fmt = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : JSON.stringify(v));
+/** Full precision: the shortest text that reads back as the same float64, so `--at` replays the witness. */
+const fmt = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.stringify(v));
 
 function pointText(p: DomainPoint): string {
   return Object.entries(p).filter(([k]) => k !== 'c_ref').map(([k, v]) => `${k}=${fmt(v)}`).join(',');
@@ -206,11 +236,13 @@ export function fuzzText(r: FuzzReport): string {
   const out: string[] = [`fuzz ${r.loss}: ${r.runs} runs per law, seed ${r.seed} (replay with --seed ${r.seed})`];
   for (const l of r.laws) {
     const skips = Object.values(l.skipped).reduce((s, n) => s + n, 0);
-    const status = l.counterexample ? (l.engine ? 'FAIL' : 'found') : r.inconclusive.includes(l.law) ? 'inconclusive' : 'ok';
-    out.push(`  ${status.padEnd(12)} ${l.law.padEnd(15)} ${l.valid}/${l.runs} judged${skips ? `, ${skips} skipped` : ''} — ${l.title}`);
+    // A finding says what was found; an engine law says whether it held.
+    const status = l.engine ? (l.counterexample ? 'FAIL' : r.inconclusive.includes(l.law) ? 'inconclusive' : 'ok') : l.counterexample ? 'found' : 'not found';
+    out.push(`  ${status.padEnd(12)} ${l.law.padEnd(15)} ${l.valid}/${l.runs} judged${skips ? `, ${skips} skipped` : ''} — ${l.engine ? l.title : l.summary}`);
     if (l.counterexample) {
       const ce = l.counterexample;
-      out.push(`      ${l.engine ? 'counterexample' : 'example'} (after ${ce.shrinks} shrinks): ${ce.message}`);
+      const how = `shrunk in ${ce.shrinks} steps${ce.tidied.length ? `, then tidied — ${ce.tidied.join('; ')}` : ''}`;
+      out.push(`      ${l.engine ? 'counterexample' : 'witness'} (${how}): ${ce.message}`);
       out.push(`      --at ${pointText(ce.point)}`);
       if (ce.gram) out.push(`      --inner ${fmt(ce.gram.innerWL)} --norm-w2 ${fmt(ce.gram.normW2)} --norm-l2 ${fmt(ce.gram.normL2)}  (${ce.gram.kind} pair)`);
       for (const [k, v] of Object.entries(ce.details)) if (k !== 'env') out.push(`      ${k}: ${fmt(v)}`);
