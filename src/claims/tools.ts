@@ -69,6 +69,18 @@ export function randomPair(rng: Rng): { a: number[]; b: number[]; gram: Gram } {
 
 export const dot = (x: readonly number[], y: readonly number[]): number => x.reduce((s, v, i) => s + v * y[i], 0);
 
+/**
+ * Valid sampled points of each listed catalogue loss (every entry by default), loss after loss. A loss's
+ * points are drawn when the walk reaches it, so the caller's own draws from rng between points keep the
+ * order a nested loop over losses and points would give (the audit's seeds reproduce).
+ */
+export function* sampleCatalogue(rng: Rng, perLoss: number, ids: readonly string[] = CATALOGUE.map((e) => e.id)): Generator<{ id: string; c: CompiledDerivation; w: Weights }> {
+  for (const id of ids) {
+    const c = lossOf(id);
+    for (const w of sampleWeights(c, rng, perLoss)) yield { id, c, w };
+  }
+}
+
 /** Sample valid points of a loss's domain. */
 export function sampleWeights(c: CompiledDerivation, rng: Rng, n: number, tweak?: (env: Record<string, number>) => void): Weights[] {
   const out: Weights[] = [];

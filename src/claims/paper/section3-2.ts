@@ -9,13 +9,13 @@ import { simplify } from '../../symbolic/simplify.js';
 import { toText } from '../../symbolic/print.js';
 import { classify, conditionsFor, holdsAt } from '../../symbolic/conditions.js';
 import type { Expr } from '../../expr/expr.js';
-import { CATALOGUE } from '../../loss/catalogue/index.js';
 import type { Claim } from '../types.js';
-import { dot, lossOf, r4, randomPair, relErr, roundEnv, sampleWeights, verdict } from '../tools.js';
+import { dot, lossOf, r4, randomPair, relErr, roundEnv, sampleCatalogue, sampleWeights, specOf, verdict } from '../tools.js';
+import { resultSymbols } from '../../loss/symbols.js';
 
-const SYMS = new Set(['logp_w', 'logp_l', 'c_ref_w', 'c_ref_l', 'c_ref', 'len_w', 'len_l', 'z_ref', 'beta', 'gamma', 'lambda', 'lambda_w', 'lambda_l', 'delta', 'alpha']);
-function ex(text: string): Expr {
-  const r = parseExpression(text, { slot: 'claim', symbols: SYMS });
+/** An expression over the symbols of catalogue loss `id`'s results (log-probabilities, context, its params). */
+function ex(id: string, text: string): Expr {
+  const r = parseExpression(text, { slot: 'claim', symbols: resultSymbols(Object.keys(specOf(id).source.params)) });
   if (!r.ok) throw new Error(`internal: ${r.errors[0].message}`);
   return r.value;
 }
@@ -24,18 +24,15 @@ const only = (id: string) => lossOf(id).derivation.regimes[0];
 /** Search catalogue losses for a point and pair where a paper condition holds but the step goes the other way. */
 function conditionCounterexample(direction: 'chosen-up' | 'rejected-down', seed: number, samples: number) {
   const rng = makeRng(seed);
-  for (const e of CATALOGUE) {
-    const c = lossOf(e.id);
-    for (const w of sampleWeights(c, rng, samples)) {
-      const { gram } = randomPair(rng);
-      const k = classify(w, gram);
-      // The paper's form, with no sign handling: (9) ⟨a,b⟩ ≤ (d_w/d_l)‖a‖², (10) ⟨a,b⟩ ≤ (d_l/d_w)‖b‖².
-      const paper = direction === 'chosen-up' ? gram.innerWL <= (w.dW / w.dL) * gram.normW2 : gram.innerWL <= (w.dL / w.dW) * gram.normL2;
-      const actual = direction === 'chosen-up' ? k.dLogpW >= 0 : k.dLogpL <= 0;
-      if (paper !== actual && Number.isFinite(w.dW / w.dL) && Number.isFinite(w.dL / w.dW)) {
-        return { loss: e.id, point: roundEnv(w.env), dW: r4(w.dW), dL: r4(w.dL), gram: { innerWL: r4(gram.innerWL), normW2: r4(gram.normW2), normL2: r4(gram.normL2) },
-          paperSays: paper, actual: { dLogpW: r4(k.dLogpW), dLogpL: r4(k.dLogpL) } };
-      }
+  for (const { id, w } of sampleCatalogue(rng, samples)) {
+    const { gram } = randomPair(rng);
+    const k = classify(w, gram);
+    // The paper's form, with no sign handling: (9) ⟨a,b⟩ ≤ (d_w/d_l)‖a‖², (10) ⟨a,b⟩ ≤ (d_l/d_w)‖b‖².
+    const paper = direction === 'chosen-up' ? gram.innerWL <= (w.dW / w.dL) * gram.normW2 : gram.innerWL <= (w.dL / w.dW) * gram.normL2;
+    const actual = direction === 'chosen-up' ? k.dLogpW >= 0 : k.dLogpL <= 0;
+    if (paper !== actual && Number.isFinite(w.dW / w.dL) && Number.isFinite(w.dL / w.dW)) {
+      return { loss: id, point: roundEnv(w.env), dW: r4(w.dW), dL: r4(w.dL), gram: { innerWL: r4(gram.innerWL), normW2: r4(gram.normW2), normL2: r4(gram.normL2) },
+        paperSays: paper, actual: { dLogpW: r4(k.dLogpW), dLogpL: r4(k.dLogpL) } };
     }
   }
   return undefined;
@@ -45,22 +42,19 @@ function conditionCounterexample(direction: 'chosen-up' | 'rejected-down', seed:
 function signHandledAgrees(seed: number, samples: number): number {
   const rng = makeRng(seed + 1);
   let checked = 0;
-  for (const e of CATALOGUE) {
-    const c = lossOf(e.id);
-    for (const w of sampleWeights(c, rng, Math.ceil(samples / 4))) {
-      const r = c.derivation.regimes[w.regime];
-      const { gram } = randomPair(rng);
-      const k = classify(w, gram);
-      const conds = conditionsFor(r);
-      // Where the simplified ratio's own denominator rounds to 0 (or overflows) the point says nothing.
-      if ((r.ratio && !Number.isFinite(evaluateOrNaN(compile(r.ratio), w.env))) || (r.invRatio && !Number.isFinite(evaluateOrNaN(compile(r.invRatio), w.env)))) continue;
-      const coef = (x: Expr) => compile(x)(w.env);
-      const up = holdsAt(conds[0], w, gram, coef), down = holdsAt(conds[2], w, gram, coef);
-      const tol = 1e-9 * (Math.abs(w.dW) + Math.abs(w.dL)) * (gram.normW2 + gram.normL2);
-      if (Math.abs(k.dLogpW) > tol && up !== k.dLogpW >= 0) return -1;
-      if (Math.abs(k.dLogpL) > tol && down !== k.dLogpL <= 0) return -1;
-      checked++;
-    }
+  for (const { c, w } of sampleCatalogue(rng, Math.ceil(samples / 4))) {
+    const r = c.derivation.regimes[w.regime];
+    const { gram } = randomPair(rng);
+    const k = classify(w, gram);
+    const conds = conditionsFor(r);
+    // Where the simplified ratio's own denominator rounds to 0 (or overflows) the point says nothing.
+    if ((r.ratio && !Number.isFinite(evaluateOrNaN(compile(r.ratio), w.env))) || (r.invRatio && !Number.isFinite(evaluateOrNaN(compile(r.invRatio), w.env)))) continue;
+    const coef = (x: Expr) => compile(x)(w.env);
+    const up = holdsAt(conds[0], w, gram, coef), down = holdsAt(conds[2], w, gram, coef);
+    const tol = 1e-9 * (Math.abs(w.dW) + Math.abs(w.dL)) * (gram.normW2 + gram.normL2);
+    if (Math.abs(k.dLogpW) > tol && up !== k.dLogpW >= 0) return -1;
+    if (Math.abs(k.dLogpL) > tol && down !== k.dLogpL <= 0) return -1;
+    checked++;
   }
   return checked;
 }
@@ -76,21 +70,18 @@ export const section32: readonly Claim[] = [
       const rng = makeRng(seed);
       let printedOk = 0, negatedOk = 0, n = 0;
       let example: Record<string, unknown> | undefined;
-      for (const id of ['dpo', 'cpo', 'simpo', 'kto']) {
-        const c = lossOf(id);
-        for (const w of sampleWeights(c, rng, Math.ceil(samples / 4))) {
-          const { a, b } = randomPair(rng);
-          const v = a.map(() => rng.normal());
-          const h = 1e-6 / Math.max(Math.abs(dot(a, v)), Math.abs(dot(b, v)), 1e-12);
-          const L = (t: number) => c.L({ ...w.env, logp_w: w.env.logp_w + t * dot(a, v), logp_l: w.env.logp_l + t * dot(b, v) });
-          const fd = (L(h) - L(-h)) / (2 * h);
-          const printed = dot(a.map((x, i) => w.dW * x - w.dL * b[i]), v);
-          if (!Number.isFinite(fd) || Math.abs(fd) < 1e-8 * Math.abs(L(0))) continue;
-          n++;
-          example ??= { loss: id, point: roundEnv(w.env), finiteDifference: r4(fd), printed: r4(printed) };
-          if (relErr(fd, printed) < 1e-4) printedOk++;
-          if (relErr(fd, -printed) < 1e-4) negatedOk++;
-        }
+      for (const { id, c, w } of sampleCatalogue(rng, Math.ceil(samples / 4), ['dpo', 'cpo', 'simpo', 'kto'])) {
+        const { a, b } = randomPair(rng);
+        const v = a.map(() => rng.normal());
+        const h = 1e-6 / Math.max(Math.abs(dot(a, v)), Math.abs(dot(b, v)), 1e-12);
+        const L = (t: number) => c.L({ ...w.env, logp_w: w.env.logp_w + t * dot(a, v), logp_l: w.env.logp_l + t * dot(b, v) });
+        const fd = (L(h) - L(-h)) / (2 * h);
+        const printed = dot(a.map((x, i) => w.dW * x - w.dL * b[i]), v);
+        if (!Number.isFinite(fd) || Math.abs(fd) < 1e-8 * Math.abs(L(0))) continue;
+        n++;
+        example ??= { loss: id, point: roundEnv(w.env), finiteDifference: r4(fd), printed: r4(printed) };
+        if (relErr(fd, printed) < 1e-4) printedOk++;
+        if (relErr(fd, -printed) < 1e-4) negatedOk++;
       }
       const ok = printedOk === n;
       return verdict('grad-general-sign', ok ? 'verified' : 'refuted',
@@ -138,20 +129,17 @@ export const section32: readonly Claim[] = [
       const rng = makeRng(seed);
       let worst = 0, n = 0;
       let at: Record<string, unknown> | undefined;
-      for (const e of CATALOGUE) {
-        const c = lossOf(e.id);
-        for (const w of sampleWeights(c, rng, Math.ceil(samples / 6))) {
-          const r = c.derivation.regimes[w.regime];
-          if (!r.ratio || !r.invRatio) continue;
-          const q = evaluateOrNaN(compile(r.ratio), w.env);
-          // Near d_w = 0 or d_l = 0 (APO-down at the reference start has d_w = 0 exactly) both ratios are
-          // ill-conditioned differences of equal terms; round-off there says nothing about the algebra.
-          if (!(Math.abs(q) > 1e-6 && Math.abs(q) < 1e6)) continue;
-          const p = q * evaluateOrNaN(compile(r.invRatio), w.env);
-          if (!Number.isFinite(p)) continue;
-          n++;
-          if (Math.abs(p - 1) > worst) { worst = Math.abs(p - 1); at = { loss: e.id, point: roundEnv(w.env), product: p }; }
-        }
+      for (const { id, c, w } of sampleCatalogue(rng, Math.ceil(samples / 6))) {
+        const r = c.derivation.regimes[w.regime];
+        if (!r.ratio || !r.invRatio) continue;
+        const q = evaluateOrNaN(compile(r.ratio), w.env);
+        // Near d_w = 0 or d_l = 0 (APO-down at the reference start has d_w = 0 exactly) both ratios are
+        // ill-conditioned differences of equal terms; round-off there says nothing about the algebra.
+        if (!(Math.abs(q) > 1e-6 && Math.abs(q) < 1e6)) continue;
+        const p = q * evaluateOrNaN(compile(r.invRatio), w.env);
+        if (!Number.isFinite(p)) continue;
+        n++;
+        if (Math.abs(p - 1) > worst) { worst = Math.abs(p - 1); at = { loss: id, point: roundEnv(w.env), product: p }; }
       }
       return verdict('lenient-strict', worst < 1e-9 ? 'verified' : 'refuted',
         worst < 1e-9 ? `The two simplified ratios are reciprocal at all ${n} samples over every regime of the catalogue, so one exceeds 1 exactly when the other is below it.` : `Not reciprocal: |product − 1| = ${r4(worst)}.`,
@@ -222,7 +210,7 @@ export const section32: readonly Claim[] = [
     how: "(d_w/d_l)·λ_l/λ_w is simplified and differentiated in λ_w and λ_l: both derivatives vanish, so the ratio is λ_w/λ_l times a factor free of them (equal to 1 at the reference, z_ref = 0).",
     check: ({ seed }) => {
       const r = only('kto');
-      const scaled = simplify({ kind: 'mul', factors: [r.ratio!, ex('lambda_l/lambda_w')] });
+      const scaled = simplify({ kind: 'mul', factors: [r.ratio!, ex('kto', 'lambda_l/lambda_w')] });
       const free = toText(differentiate(scaled, 'lambda_w')) === '0' && toText(differentiate(scaled, 'lambda_l')) === '0';
       const atRef = compile(scaled)({ logp_w: -12, logp_l: -15, c_ref_w: -12, c_ref_l: -15, z_ref: 0, beta: 0.1 });
       const ok = free && Math.abs(atRef - 1) < 1e-12;
@@ -260,7 +248,7 @@ export const section32: readonly Claim[] = [
     how: "SimPO's derived ratio, simplified, compared structurally with len_l/len_w.",
     check: ({ seed }) => {
       const r = only('simpo');
-      const ok = !!r.ratio && toText(r.ratio) === toText(simplify(ex('len_l/len_w')));
+      const ok = !!r.ratio && toText(r.ratio) === toText(simplify(ex('simpo', 'len_l/len_w')));
       return verdict('simpo-ratio', ok ? 'verified' : 'refuted', ok ? 'The derived ratio simplifies to len_l/len_w; both length cases follow.' : `Derived: ${r.ratio && toText(r.ratio)}`,
         { samples: 1, seed }, { backend: 'symbolic' });
     },
