@@ -12,7 +12,6 @@ import { progressBar } from '../progress.js';
 
 export function register(program: Command): void {
   program.command('audit')
-    .description("check every claim of the paper (or of a claims file) and give each a verdict")
     .option('--claims <file>', 'a YAML claims file about your own loss, instead of the paper')
     .option('--allow-outside-claims-dir', "let the claims file's loss: name a spec file outside the claims file's folder (only for claims files you trust)")
     .option('--json', 'machine-readable output (schema marginlab/audit@1)')

@@ -7,7 +7,6 @@ import { finiteNumber, lossOptions, positiveInt } from '../options.js';
 
 export function register(program: Command): void {
   lossOptions(program.command('derive [loss]'))
-    .description('d_w, d_l, their ratio, regimes, conditions (9)/(10) and the direction audit')
     .option('--json', 'machine-readable output (schema marginlab/derive@1)')
     .option('--explain', 'every step from eq. (8) to the simplified weights')
     .option('--samples <n>', 'direction-audit sample count', positiveInt('--samples'), 4000)

@@ -14,7 +14,6 @@ interface TableOpts {
 
 export function register(program: Command): void {
   program.command('table')
-    .description('Table 2 (rows) or Table 1 (cases) of the chosen losses, derived, as LaTeX, HTML, Markdown or JSON')
     .option('--losses <ids>', 'catalogue ids, comma-separated')
     .option('--all', 'every catalogue loss')
     .option('--file <spec>', 'a loss spec file (repeatable)', collect)
