@@ -11,7 +11,7 @@ import { type CompiledDerivation, regimeAt } from './point.js';
 import { MarginFault } from '../errors.js';
 import type { Sign } from './conditions.js';
 import type { Expr } from '../expr/expr.js';
-import { encloseAt, signOf } from './interval/enclose.js';
+import { signAt } from './interval/enclose.js';
 
 export interface Witness {
   readonly values: Readonly<Record<string, number>>;
@@ -88,7 +88,7 @@ export function directionAudit(c: CompiledDerivation, opts: { samples?: number; 
     v.min = Math.min(v.min, value);
     v.max = Math.max(v.max, value);
     if (value > 0) { v.positive++; return 'positive'; }
-    const s = symbolicZero ? 'zero' : signOf(encloseAt(e, env));
+    const s = symbolicZero ? 'zero' : signAt(e, env);
     if (s === 'positive') { v.underflow++; return 'positive'; }
     if (s !== 'negative' && s !== 'zero') { v.uncertain++; return undefined; }
     if (s === 'negative') v.negative++; else v.zero++;

@@ -1,6 +1,6 @@
 // Whole-process wall time, the way a user pays it: a fresh process per call (spawned from a clean
 // environment, so no loader of the benchmark's own runner leaks into it), output discarded, one untimed
-// warm-up call (the OS's file cache), then the median of `runs`. Shared by bench:cold and bench:derive.
+// warm-up call (the OS's file cache; `warmups`), then the median of `runs`. Shared by bench:cold and bench:derive.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Time `file args…`; a call that fails (non-zero exit, signal) throws, with its stderr: no number for a failed run. */
-export function wallTime(file: string, args: readonly string[], o: { runs?: number; input?: string; cwd?: string } = {}): Timed {
+export function wallTime(file: string, args: readonly string[], o: { runs?: number; warmups?: number; input?: string; cwd?: string } = {}): Timed {
   const once = () => {
     const t = performance.now();
     const r = spawnSync(file, args, { input: o.input, cwd: o.cwd, env: cleanEnv(), stdio: [o.input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], encoding: 'utf8' });
@@ -24,7 +24,7 @@ export function wallTime(file: string, args: readonly string[], o: { runs?: numb
     if (r.error || r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}): ${String(r.stderr).slice(0, 500)}`);
     return ms;
   };
-  once();
+  for (let i = 0; i < (o.warmups ?? 1); i++) once();
   const runsMs = Array.from({ length: o.runs ?? 5 }, once);
   return { medianMs: median(runsMs), runsMs };
 }

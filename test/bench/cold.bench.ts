@@ -4,11 +4,14 @@
 // Writes docs/bench/cold.json. Run: npm run bench:cold (it builds first; the bin runs dist/).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { dirname } from 'node:path';
 import { findEntry } from '../../src/loss/catalogue/index.js';
 import { MARGINLAB_BIN, assertFreshBuild, wallTime } from './cold-process.js';
 import { SYMPY_PYTHON, SYMPY_SCRIPT, sympyInput, sympyVersion } from './sympy-peer.js';
 
-assertFreshBuild();
+// MARGINLAB_BENCH_BIN times another checkout's bin (e.g. main's, for a before/after); the default is this one's.
+const BIN = process.env.MARGINLAB_BENCH_BIN ?? MARGINLAB_BIN;
+if (!process.env.MARGINLAB_BENCH_BIN) assertFreshBuild();
 const RUNS = 5;
 const node = wallTime(process.execPath, ['-e', '0'], { runs: RUNS });
 const COMMANDS: Record<string, string[]> = {
@@ -17,7 +20,7 @@ const COMMANDS: Record<string, string[]> = {
   derive: ['derive', 'dpo'],
 };
 const marginlab = Object.fromEntries(Object.entries(COMMANDS).map(([k, args]) => {
-  const t = wallTime(MARGINLAB_BIN, args, { runs: RUNS });
+  const t = wallTime(BIN, args, { runs: RUNS });
   return [k, { command: `marginlab ${args.join(' ')}`, ...t, vsNode: t.medianMs / node.medianMs }];
 }));
 
@@ -37,6 +40,7 @@ const result = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? null, node: process.version },
   method: `whole process (spawn to exit, output discarded, clean environment), one warm-up then the median of ${RUNS}; the bin by its shebang`,
+  bin: BIN,
   baseline: { command: 'node -e 0', ...node },
   marginlab,
   sympy: peer ?? { missing: 'missing' in sympy ? sympy.missing : '' },
@@ -54,8 +58,9 @@ const result = {
     },
   },
 };
-mkdirSync('docs/bench', { recursive: true });
-writeFileSync('docs/bench/cold.json', JSON.stringify(result, null, 2) + '\n');
+const outFile = process.env.MARGINLAB_BENCH_OUT ?? 'docs/bench/cold.json';
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 console.table({
   'node -e 0': { wall: ms(node.medianMs), vsNode: '1.00' },
