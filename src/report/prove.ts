@@ -24,8 +24,9 @@ export function witnessText(r: RegimeProof): string {
   return `witness ${point || '(no variables)'}: left side = ${val(w.lhs)}, right side = ${val(w.rhs)}${weights.length ? `; ${weights.join(', ')}` : ''}`;
 }
 
-const stoppedText: Record<NonNullable<ProofResult['stopped']>, string> = {
-  budget: 'the box budget ran out', time: 'the time limit ran out', stuck: 'boxes float64 cannot split further remain',
+/** Why an undecided proof stopped, as every report says it. */
+export const stoppedText: Record<NonNullable<ProofResult['stopped']>, string> = {
+  budget: 'the box budget ran out', time: 'the time budget ran out (--budget)', stuck: 'boxes float64 cannot split further remain',
 };
 
 export function proveText(claim: string, status: string, results: readonly RegimeProof[]): string {

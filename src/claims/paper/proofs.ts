@@ -6,6 +6,7 @@ import type { VerdictStatus } from '../../numeric/verdict.js';
 import { type SignOp } from '../../symbolic/interval/prove.js';
 import { proveSign } from '../../symbolic/interval/direction.js';
 import { toText } from '../../symbolic/print.js';
+import { stoppedText } from '../../report/prove.js';
 import type { Claim } from '../types.js';
 import { lossOf, printedOf, r4, roundEnv, verdict } from '../tools.js';
 import type { CompiledDerivation } from '../../symbolic/point.js';
@@ -26,7 +27,8 @@ function proofClaim(id: string, where: string, statement: string, lossIds: reado
   return {
     id, where, statement, method: 'symbolic',
     how: `Interval branch and bound (budget ${BUDGET} boxes) over logp_w, logp_l, c_ref < 0, lengths ≥ 1, z_ref ≥ 0 and each parameter's declared range, on ${what}${opts.printed ? ' of the row as printed' : ''}, in every regime.`,
-    check: ({ seed }) => {
+    check: ({ seed, time }) => {
+      if (time?.prove === false) return verdict(id, 'undecided', `${what} ${op} 0 — not proved: the interval proofs were not run (--no-prove).`, { samples: 0, seed }, { backend: 'symbolic' });
       const parts: string[] = [];
       let status: VerdictStatus = 'proved';
       let witness: Record<string, unknown> | undefined;
@@ -36,7 +38,7 @@ function proofClaim(id: string, where: string, statement: string, lossIds: reado
         for (let i = 0; i < c.derivation.regimes.length; i++) {
           const e = target(c, i);
           if (!e) continue;
-          const r = proveSign(c.derivation, i, e, op, BUDGET);
+          const r = proveSign(c.derivation, i, e, op, BUDGET, { timeLimitMs: time?.ms });
           boxes += r.boxes + r.probes;
           const where = c.derivation.regimes.length > 1 ? ` (regime ${c.derivation.regimes[i].label})` : '';
           if (r.status === 'refuted') {
@@ -45,7 +47,7 @@ function proofClaim(id: string, where: string, statement: string, lossIds: reado
             parts.push(`${lossId}${where}: refuted`);
           } else if (r.status === 'undecided') {
             if (status === 'proved') status = 'undecided';
-            parts.push(`${lossId}${where}: undecided (${(100 * r.remainingShare).toPrecision(2)}% of the domain left)`);
+            parts.push(`${lossId}${where}: undecided (${(100 * r.remainingShare).toPrecision(2)}% of the domain left${r.stopped === 'time' ? `; ${stoppedText.time}` : ''})`);
           } else parts.push(`${lossId}${where}: proved`);
         }
       }
