@@ -4,7 +4,7 @@
 import { dependsOn, type Expr } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
 import { type MarginError, type Result, ok, shownName } from '../errors.js';
-import { parseExpression, RESULT_VARIABLE_HINTS } from './parse.js';
+import { parseExpression, resultVariableHints } from './parse.js';
 import { ARG, CONSTANTS, CONTEXT_NAMES, LOGP_L, LOGP_W, isSymbolTex } from './symbols.js';
 import { SLOTS, type LossSource, type LossSpec, type ParamDecl, type Slot } from './types.js';
 
@@ -39,8 +39,9 @@ export function slotSymbols(params: Readonly<Record<string, ParamDecl>>): Set<st
   return new Set([ARG, ...CONTEXT_NAMES, ...Object.keys(params)]);
 }
 
+/** Each slot's text; a slot left out is 0 (Λ and Λ_l are usually absent). */
 export function parseSlots(
-  texts: Readonly<Record<Slot, string>>,
+  texts: Readonly<Partial<Record<Slot, string>>>,
   params: Readonly<Record<string, ParamDecl>>,
   slotPrefix = '',
 ): Result<Record<Slot, Expr>> {
@@ -49,7 +50,7 @@ export function parseSlots(
   const trees = {} as Record<Slot, Expr>;
   for (const slot of SLOTS) {
     const text = texts[slot] ?? '0';
-    const r = parseExpression(String(text), { slot: `${slotPrefix}${slot}`, symbols, symbolHints: RESULT_VARIABLE_HINTS });
+    const r = parseExpression(String(text), { slot: `${slotPrefix}${slot}`, symbols, symbolHints: resultVariableHints(slot) });
     if (r.ok) trees[slot] = r.value;
     else errors.push(...r.errors);
   }
@@ -61,12 +62,12 @@ export function checkLoss(source: LossSource): Result<LossSpec> {
   if (errors.length > 0) return { ok: false, errors };
   const slots = parseSlots(source, source.params);
   if (!slots.ok) return slots;
-  const { m, h_w, h_l, Lambda } = slots.value;
+  const { m, h_w, h_l, Lambda, Lambda_l } = slots.value;
   // eq. (8): logp_w enters through m(h_w(·) − …) or through Λ(·).
   const usesW = (dependsOn(m, ARG) && dependsOn(h_w, ARG)) || dependsOn(Lambda, ARG);
   if (!usesW) {
     return { ok: false, errors: [{ code: 'E_NO_DEPENDENCE', message: 'the loss does not depend on logp_w: neither m∘h_w nor Λ involves the argument a', at: { slot: 'm' },
       hint: 'a margin loss needs m and h_w to use a, or Λ to use a' }] };
   }
-  return ok({ source, m, h_w, h_l, Lambda });
+  return ok({ source, m, h_w, h_l, Lambda, Lambda_l });
 }

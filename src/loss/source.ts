@@ -5,7 +5,7 @@
 import type { CatalogueEntry } from './catalogue/index.js';
 import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
 import { checkLoss, checkParams } from './check.js';
-import type { LossSource, LossSpec, ParamDecl } from './types.js';
+import type { LossSource, LossSpec, ParamDecl, TextStart } from './types.js';
 
 export function fromCatalogue(entry: CatalogueEntry): LossSource {
   return { ...entry, origin: `catalogue:${entry.id}` };
@@ -14,9 +14,9 @@ export function fromCatalogue(entry: CatalogueEntry): LossSource {
 /** The row as Table 2 prints it, as a loss of its own (same params unless the row needs more). */
 export function printedSource(entry: CatalogueEntry): LossSource | undefined {
   if (!entry.printed) return undefined;
-  const { m, h_w, h_l, Lambda } = entry.printed;
+  const { m, h_w, h_l, Lambda, Lambda_l } = entry.printed;
   return { id: `${entry.id}@printed`, name: `${entry.name} (Table 2 as printed)`, citation: entry.citation,
-    params: { ...entry.params, ...(entry.printed.params ?? {}) }, m, h_w, h_l, Lambda, origin: `paper:table2:${entry.id}` };
+    params: { ...entry.params, ...(entry.printed.params ?? {}) }, m, h_w, h_l, Lambda, Lambda_l, origin: `paper:table2:${entry.id}` };
 }
 
 // zod and yaml load only when a spec file is read: they cost ~130 ms of start-up otherwise.
@@ -42,6 +42,9 @@ async function specSchema() {
   h_w: z.union([z.string(), z.number()]),
   h_l: z.union([z.string(), z.number()]),
   Lambda: z.union([z.string(), z.number()]).optional(),
+  /** The same slot, named for its side. */
+  Lambda_w: z.union([z.string(), z.number()]).optional(),
+  Lambda_l: z.union([z.string(), z.number()]).optional(),
   notes: z.array(z.string()).optional(),
   }).strict();
 }
@@ -60,9 +63,45 @@ function yamlMessage(message: string): string {
   return first.replace(/"[^"]*"?/g, '"…"').replace(/\): .*$/, ')').slice(0, 160);
 }
 
+/** Keys a spec file may spell two ways, and the slot each names. */
+const ALIASES: Readonly<Record<string, string>> = { Lambda_w: 'Lambda' };
+
+/**
+ * Where each top-level value of a YAML mapping starts (and each value of a nested mapping, as `key.sub`): the
+ * line, and the column of the expression's first character where the value sits on one line (after the
+ * quote of a quoted scalar). Expressions are located from this in the file's own coordinates.
+ */
+function valueStarts(doc: import('yaml').Document, lineCounter: import('yaml').LineCounter, yaml: typeof import('yaml')): Record<string, TextStart> {
+  const out: Record<string, TextStart> = {};
+  const walk = (node: unknown, prefix: string): void => {
+    if (!yaml.isMap(node)) return;
+    for (const pair of node.items) {
+      if (!yaml.isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const name = prefix ? `${prefix}.${key}` : ALIASES[key] ?? key;
+      const v = pair.value;
+      if (yaml.isScalar(v) && v.range) {
+        const start = lineCounter.linePos(v.range[0]);
+        const end = lineCounter.linePos(v.range[1]);
+        const quoted = v.type === 'QUOTE_DOUBLE' || v.type === 'QUOTE_SINGLE';
+        const plain = quoted || v.type === 'PLAIN';
+        out[name] = plain && start.line === end.line ? { line: start.line, column: start.col + (quoted ? 1 : 0) } : { line: start.line };
+      } else if (!prefix) walk(v, key);
+    }
+  };
+  walk(doc.contents, '');
+  return out;
+}
+
 /** YAML (or JSON, a subset) text → plain data, with E_SPEC errors located at line and column. */
 export async function parseYamlText(text: string, file: string): Promise<Result<unknown>> {
-  const { parseDocument, LineCounter, visit } = await import('yaml');
+  const r = await parseYamlDocument(text, file);
+  return r.ok ? ok(r.value.data) : r;
+}
+
+async function parseYamlDocument(text: string, file: string): Promise<Result<{ data: unknown; starts: Record<string, TextStart> }>> {
+  const yaml = await import('yaml');
+  const { parseDocument, LineCounter, visit } = yaml;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, lineCounter });
   if (doc.errors.length > 0) {
@@ -70,7 +109,8 @@ export async function parseYamlText(text: string, file: string): Promise<Result<
       at: { file, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col } })));
   }
   try {
-    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { ok: true, value: { data, starts: valueStarts(doc, lineCounter, yaml) } };
   } catch {
     // A billion-laughs file: aliases that expand exponentially. Located at its first alias.
     let at: { line?: number; column?: number } = {};
@@ -97,8 +137,9 @@ export function schemaIssue(i: { path: readonly PropertyKey[]; message: string; 
 }
 
 export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
-  const data = await parseYamlText(text, file);
-  if (!data.ok) return data;
+  const doc = await parseYamlDocument(text, file);
+  if (!doc.ok) return doc;
+  const data = { value: doc.value.data };
   // zod builds records by assignment, so a key `__proto__` would vanish into the prototype; names are
   // checked on the data as parsed, where every key is an own property.
   const raw = data.value as { params?: unknown } | null;
@@ -113,6 +154,10 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
     }));
   }
   const s = parsed.data;
+  if (s.Lambda !== undefined && s.Lambda_w !== undefined) {
+    return fail({ code: 'E_SPEC', message: 'Lambda_w is another name for Lambda; give one of them', at: { file, slot: 'Lambda_w', line: lineOfKey(text, 'Lambda_w') },
+      hint: 'Lambda (or Lambda_w) is the chosen-side term Λ_w(logp_w); Lambda_l is the rejected-side term' });
+  }
   // fromEntries makes own properties: a key `__proto__` stays a (refused) name instead of replacing the prototype.
   const params: Record<string, ParamDecl> = Object.fromEntries(Object.entries(s.params ?? {}).map(([k, v]) =>
     [k, typeof v === 'number' ? { default: v, description: k } : { description: k, ...v }]));
@@ -120,7 +165,8 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
     ? { key: s.citation, authors: '', title: s.citation, venue: '', year: 0 }
     : s.citation ? { authors: '', title: s.citation.key, venue: '', year: 0, ...s.citation } : undefined;
   return ok({ id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
-    m: String(s.m), h_w: String(s.h_w), h_l: String(s.h_l), Lambda: String(s.Lambda ?? '0'), notes: s.notes, origin: file });
+    m: String(s.m), h_w: String(s.h_w), h_l: String(s.h_l), Lambda: String(s.Lambda ?? s.Lambda_w ?? '0'), Lambda_l: String(s.Lambda_l ?? '0'),
+    notes: s.notes, origin: file, locations: doc.value.starts });
 }
 
 export interface InlineLoss {
@@ -128,6 +174,7 @@ export interface InlineLoss {
   readonly hw?: string;
   readonly hl?: string;
   readonly Lambda?: string;
+  readonly Lambda_l?: string;
   readonly params?: Readonly<Record<string, number>>;
   readonly name?: string;
 }
@@ -135,5 +182,5 @@ export interface InlineLoss {
 export function inlineLoss(i: InlineLoss): Result<LossSpec> {
   const params: Record<string, ParamDecl> = Object.fromEntries(Object.entries(i.params ?? {}).map(([k, v]) => [k, { default: v, description: k }]));
   return checkLoss({ id: 'inline', name: i.name ?? 'inline loss', params, m: i.m, h_w: i.hw ?? 'a', h_l: i.hl ?? 'a',
-    Lambda: i.Lambda ?? '0', origin: 'command line' });
+    Lambda: i.Lambda ?? '0', Lambda_l: i.Lambda_l ?? '0', origin: 'command line' });
 }

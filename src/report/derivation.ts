@@ -3,7 +3,7 @@
 
 import { ARG } from '../loss/symbols.js';
 import type { LossSpec } from '../loss/types.js';
-import { SLOTS } from '../loss/types.js';
+import { SLOTS, type Slot } from '../loss/types.js';
 import type { DirectionAudit } from '../symbolic/audit.js';
 import type { RegimeProofs } from '../symbolic/interval/direction.js';
 import { CASES, conditionsFor, type DirectionCondition } from '../symbolic/conditions.js';
@@ -12,6 +12,10 @@ import { toTex, toText } from '../symbolic/print.js';
 import { type Rendered, SIGN_TEX, SIGN_TEXT, boundTex, boundText, render, texNames } from './notation.js';
 
 export const DERIVE_SCHEMA = 'marginlab/derive@1';
+
+/** The slots a reader is shown: all five, less Λ_l where the loss has no rejected-side term (most losses). */
+export const shownSlots = (spec: LossSpec): readonly Slot[] =>
+  SLOTS.filter((k) => k !== 'Lambda_l' || !(spec.Lambda_l.kind === 'num' && spec.Lambda_l.value === 0));
 
 export function lossJson(spec: LossSpec) {
   const names = texNames(spec);
@@ -22,7 +26,7 @@ export function lossJson(spec: LossSpec) {
     origin: s.origin,
     citation: s.citation ?? null,
     params: Object.fromEntries(Object.entries(s.params).map(([k, p]) => [k, { default: p.default, description: p.description, source: p.source ?? null }])),
-    slots: Object.fromEntries(SLOTS.map((slot) => [slot, { source: s[slot], ...render(spec[slot], names) }])),
+    slots: Object.fromEntries(SLOTS.map((slot) => [slot, { source: s[slot] ?? '0', ...render(spec[slot], names) }])),
     notes: s.notes ?? [],
   };
 }
@@ -135,9 +139,11 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
   const out: string[] = [];
   out.push(`${s.name}${s.citation ? ` [${s.citation.key}]` : ''} — ${s.origin}`);
   if (Object.keys(s.params).length) out.push(`params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}`).join(', ')}`);
-  out.push(`  m(a) = ${toText(d.spec.m)}    h_w(a) = ${toText(d.spec.h_w)}    h_l(a) = ${toText(d.spec.h_l)}    Lambda(a) = ${toText(d.spec.Lambda)}`);
+  const slots = shownSlots(d.spec);
+  const sided = slots.includes('Lambda_l');
+  out.push(`  ${slots.map((k) => `${k}(a) = ${toText(d.spec[k])}`).join('    ')}`);
   if (explain) {
-    out.push('', 'Step 1 — the loss, eq. (8): L = -( m(h_w(logp_w) - h_l(logp_l)) + Lambda(logp_w) )');
+    out.push('', `Step 1 — the loss, eq. (8): L = -( m(h_w(logp_w) - h_l(logp_l)) + Lambda(logp_w)${sided ? ' + Lambda_l(logp_l)' : ''} )`);
     out.push(`  u = h_w(logp_w) - h_l(logp_l) = ${toText(d.u)}`);
     out.push(`  L = ${toText(d.L)}`);
     out.push('', `Step 2 — regimes: ${d.regimes.length === 1 ? 'no hinge; one regime' : `${d.regimes.length} regimes, one per side of each hinge`}`);
@@ -148,9 +154,9 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
   d.regimes.forEach((r, i) => {
     out.push('', d.regimes.length > 1 ? `Regime ${i + 1}: ${r.label}` : 'Gradient weights:');
     if (explain) {
-      for (const slot of SLOTS) out.push(`  ${slot}'(${ARG}) = ${toText(r.slotDerivatives[slot])}${toText(r.slots[slot]) !== toText(d.spec[slot]) ? `    (branch: ${slot}(a) = ${toText(r.slots[slot])})` : ''}`);
+      for (const slot of slots) out.push(`  ${slot}'(${ARG}) = ${toText(r.slotDerivatives[slot])}${toText(r.slots[slot]) !== toText(d.spec[slot]) ? `    (branch: ${slot}(a) = ${toText(r.slots[slot])})` : ''}`);
       out.push(`  m'(u) = ${toText(r.mPrime)}`);
-      out.push("  d_w = m'(u)*h_w'(logp_w) + Lambda'(logp_w)    d_l = m'(u)*h_l'(logp_l)");
+      out.push(`  d_w = m'(u)*h_w'(logp_w) + Lambda'(logp_w)    d_l = m'(u)*h_l'(logp_l)${sided ? " - Lambda_l'(logp_l)" : ''}`);
     }
     out.push(`  d_w = ${toText(r.dW)}`);
     out.push(`  d_l = ${toText(r.dL)}`);

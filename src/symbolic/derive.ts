@@ -1,23 +1,23 @@
 // From a loss to its gradient weights, regime by regime (section 3.2 of the paper):
 //   u   = h_w(logp_w) − h_l(logp_l)
-//   d_w = m′(u)·h_w′(logp_w) + Λ′(logp_w)
-//   d_l = m′(u)·h_l′(logp_l)
+//   d_w = m′(u)·h_w′(logp_w) + Λ_w′(logp_w)
+//   d_l = m′(u)·h_l′(logp_l) − Λ_l′(logp_l)
 // so that ∇L = −(d_w ∇logp_w − d_l ∇logp_l). (The paper prints ∇ℓ = d_w∇log π_w − d_l∇log π_l; with
-// ℓ = −(m + Λ) the sign is the opposite — its Δ formulas come out right only because the descent step
+// ℓ = −(m + Λ_w + Λ_l) the sign is the opposite — its Δ formulas come out right only because the descent step
 // −η∇ℓ is also written without its minus. marginlab derives from ℓ itself.)
 
-import { type Expr, add, mul, num, substitute, symbolsOf } from '../expr/expr.js';
+import { type Expr, add, mul, neg, num, substitute, symbolsOf } from '../expr/expr.js';
 import { compile } from './evaluate.js';
 import { MarginFault, type MarginError, type Result, fail, ok } from '../errors.js';
 import { ARG } from '../loss/symbols.js';
-import type { LossSpec, Slot } from '../loss/types.js';
+import { SLOTS, type LossSpec, type Slot } from '../loss/types.js';
 import { type RuleUse, differentiate } from './diff.js';
 import { toText } from './print.js';
 import { hingeParts, innermostHinge, replaceNode } from './regimes.js';
 import { simplify, simplifyRatio } from './simplify.js';
 import { key, size } from '../expr/expr.js';
 import { guard, guardResult, stage, withinBudget } from './budget.js';
-import { ll, lossExpr, lw, marginExpr } from './loss-form.js';
+import { SIDE, ll, lossExpr, lw, marginExpr } from './loss-form.js';
 
 
 /** A constraint placed in the result variables: `g > 0` (above) or `g < 0` (below). */
@@ -32,7 +32,7 @@ export interface Regime {
   readonly index: number;
   readonly label: string;
   readonly constraints: readonly RegimeConstraint[];
-  /** The four slots with every hinge replaced by this regime's branch (functions of a). */
+  /** The five slots with every hinge replaced by this regime's branch (functions of a). */
   readonly slots: Readonly<Record<Slot, Expr>>;
   /** Their derivatives in a. */
   readonly slotDerivatives: Readonly<Record<Slot, Expr>>;
@@ -59,11 +59,9 @@ export interface Derivation {
 
 const MAX_REGIMES = 64;
 
-/** Where each slot's argument a is placed: h_w and Λ at logp_w, h_l at logp_l, m at u. */
+/** Where each slot's argument a is placed: h_w and Λ_w at logp_w, h_l and Λ_l at logp_l, m at u. */
 function placement(slot: Slot, slots: Readonly<Record<Slot, Expr>>): Expr {
-  if (slot === 'h_w' || slot === 'Lambda') return lw;
-  if (slot === 'h_l') return ll;
-  return marginOf(slots);
+  return slot === 'm' ? marginOf(slots) : SIDE[slot];
 }
 
 export function marginOf(slots: Readonly<Record<Slot, Expr>>): Expr {
@@ -72,7 +70,7 @@ export function marginOf(slots: Readonly<Record<Slot, Expr>>): Expr {
 
 interface Branch { slots: Record<Slot, Expr>; constraints: RegimeConstraint[] }
 
-const ORDER: readonly Slot[] = ['h_w', 'h_l', 'Lambda', 'm'];
+const ORDER: readonly Slot[] = ['h_w', 'h_l', 'Lambda', 'Lambda_l', 'm'];
 
 function enumerate(slots: Record<Slot, Expr>, constraints: RegimeConstraint[], out: Branch[]): void {
   for (const slot of ORDER) {
@@ -115,22 +113,23 @@ export function derive(spec: LossSpec): Result<Derivation> {
 
 function deriveUnsafe(spec: LossSpec): Derivation {
   const rules: RuleUse[] = [];
-  const slots0: Record<Slot, Expr> = { m: spec.m, h_w: spec.h_w, h_l: spec.h_l, Lambda: spec.Lambda };
+  const slots0: Record<Slot, Expr> = { m: spec.m, h_w: spec.h_w, h_l: spec.h_l, Lambda: spec.Lambda, Lambda_l: spec.Lambda_l };
   const u = stage('u', 'forming the margin u = h_w(logp_w) - h_l(logp_l)', () => marginOf(slots0));
-  const L = stage('L', 'forming L = -(m(u) + Lambda(logp_w))', () => simplify(guard(lossExpr(slots0, u), 'L')));
+  const L = stage('L', 'forming L = -(m(u) + Lambda(logp_w) + Lambda_l(logp_l))', () => simplify(guard(lossExpr(slots0, u), 'L')));
   const branches: Branch[] = [];
   stage(undefined, 'splitting the hinges into regimes', () => enumerate(slots0, [], branches));
   const regimes = branches.map((b, index): Regime => {
     const der = {} as Record<Slot, Expr>;
-    for (const s of ['m', 'h_w', 'h_l', 'Lambda'] as const) der[s] = stage(s, `differentiating ${s}`, () => differentiate(b.slots[s], ARG, rules));
+    for (const s of SLOTS) der[s] = stage(s, `differentiating ${s}`, () => differentiate(b.slots[s], ARG, rules));
     const ur = stage('u', 'forming the margin u', () => marginOf(b.slots));
     // A result that grows past the bounds is charged to the slot whose derivative feeds it most.
     const largest = (...ss: Slot[]): Slot => ss.reduce((a, b) => (size(der[b]) > size(der[a]) ? b : a));
     const mPrime = stage('m', "placing m'(u)", () => simplify(guard(substitute(der.m, { [ARG]: ur }), "m'(u)")));
     const dW = stage(largest('m', 'h_w', 'Lambda'), 'simplifying d_w', () =>
       guardResult(simplify(guard(add(mul(mPrime, substitute(der.h_w, { [ARG]: lw })), substitute(der.Lambda, { [ARG]: lw })), 'd_w')), 'd_w'));
-    const dL = stage(largest('m', 'h_l'), 'simplifying d_l', () => guardResult(simplify(guard(mul(mPrime, substitute(der.h_l, { [ARG]: ll })), 'd_l')), 'd_l'));
-    const Lr = stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'forming L in this regime', () =>
+    const dL = stage(largest('m', 'h_l', 'Lambda_l'), 'simplifying d_l', () =>
+      guardResult(simplify(guard(add(mul(mPrime, substitute(der.h_l, { [ARG]: ll })), neg(substitute(der.Lambda_l, { [ARG]: ll }))), 'd_l')), 'd_l'));
+    const Lr = stage(largest(...SLOTS), 'forming L in this regime', () =>
       guardResult(simplify(guard(lossExpr(b.slots, ur), 'L')), 'L'));
     for (const c of b.constraints) stage(c.slot, 'splitting the hinges into regimes', () => guardResult(c.g, `the boundary of ${c.hinge.length > 40 ? `${c.hinge.slice(0, 37)}...` : c.hinge}`));
     const isZero = (e: Expr) => e.kind === 'num' && e.value === 0;
@@ -145,8 +144,8 @@ function deriveUnsafe(spec: LossSpec): Derivation {
       L: Lr,
       dW,
       dL,
-      ratio: isZero(dL) ? null : stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'simplifying d_w/d_l', () => guardResult(simplifyRatio(dW, dL), 'd_w/d_l')),
-      invRatio: isZero(dW) ? null : stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'simplifying d_l/d_w', () => guardResult(simplifyRatio(dL, dW), 'd_l/d_w')),
+      ratio: isZero(dL) ? null : stage(largest(...SLOTS), 'simplifying d_w/d_l', () => guardResult(simplifyRatio(dW, dL), 'd_w/d_l')),
+      invRatio: isZero(dW) ? null : stage(largest(...SLOTS), 'simplifying d_l/d_w', () => guardResult(simplifyRatio(dL, dW), 'd_l/d_w')),
     };
   });
   const seen = new Set<string>();

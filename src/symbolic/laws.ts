@@ -259,7 +259,7 @@ export function marginChange(w: { dW: number; dL: number }, g: Gram): number {
  */
 export function isMarginOnly(spec: LossSpec): boolean {
   if (key(spec.h_w) !== key(spec.h_l)) return false;
-  if (!(spec.Lambda.kind === 'num' && spec.Lambda.value === 0)) return false;
+  if (![spec.Lambda, spec.Lambda_l].every((t) => t.kind === 'num' && t.value === 0)) return false;
   if (hasHinge(spec.h_w)) return false;
   // affine h: h′ does not depend on a
   return !dependsOn(differentiate(spec.h_w, ARG), ARG);
@@ -283,6 +283,5 @@ export function marginLaw(c: CompiledDerivation, env: Env, g: Gram): LawOutcome 
 
 // ---------- the loss as written vs as derived ----------
 
-/** L assembled from the slots without simplification, for the simplify law on a whole loss. */
 /** The loss as the spec writes it, built without simplification (the derivative law's independent reference). */
 export const rawLoss = (d: Derivation): Expr => lossExpr(d.spec);

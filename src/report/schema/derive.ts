@@ -2,6 +2,7 @@
 // as a zod schema: the property suite validates every derivation against it, and a program reading
 // the output can parse it with the same schema.
 import { z } from 'zod';
+import { SLOTS } from '../../loss/types.js';
 
 const rendered = z.object({ text: z.string().min(1), tex: z.string().min(1) }).strict();
 const piecewise = <T extends z.ZodType>(v: T) => z.union([v, z.object({ piecewise: z.array(z.object({ when: z.string().min(1), value: v }).strict()).min(2) }).strict()]);
@@ -29,6 +30,8 @@ export const deriveSchema = z.object({
     slots: z.object({
       m: rendered.extend({ source: z.string() }), h_w: rendered.extend({ source: z.string() }),
       h_l: rendered.extend({ source: z.string() }), Lambda: rendered.extend({ source: z.string() }),
+      /** The rejected-side term Λ_l(a) at logp_l ('0' for most losses). */
+      Lambda_l: rendered.extend({ source: z.string() }),
     }).strict(),
     notes: z.array(z.string()),
   }).strict(),
@@ -40,7 +43,7 @@ export const deriveSchema = z.object({
   regimes: z.array(z.object({
     index: z.number().int().nonnegative(),
     label: z.string().min(1),
-    constraints: z.array(z.object({ text: z.string(), tex: z.string(), hinge: z.string(), slot: z.enum(['m', 'h_w', 'h_l', 'Lambda']) }).strict()),
+    constraints: z.array(z.object({ text: z.string(), tex: z.string(), hinge: z.string(), slot: z.enum(SLOTS) }).strict()),
     samples: z.number().int().nonnegative().nullable(),
     u: rendered, mPrime: rendered, dW: rendered, dL: rendered,
     ratio: rendered.nullable(), invRatio: rendered.nullable(),

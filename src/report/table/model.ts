@@ -4,7 +4,7 @@
 // (LaTeX, HTML, Markdown, JSON) reads this and nothing else, so the formats cannot disagree.
 
 import { findEntry } from '../../loss/catalogue/index.js';
-import type { Citation, LossSpec, Slot } from '../../loss/types.js';
+import { type Citation, type LossSpec, SLOTS, type Slot } from '../../loss/types.js';
 import { type Analysis, analyse } from '../../symbolic/analyse.js';
 import { conditionsFor, type Direction } from '../../symbolic/conditions.js';
 import type { Regime } from '../../symbolic/derive.js';
@@ -136,7 +136,7 @@ export function buildTable2(specs: readonly LossSpec[], o: TableOptions = {}): T
     }
     return {
       id: s.id, name: s.name, citation: s.citation ?? null,
-      slots: { m: cell(spec.m, names), h_w: cell(spec.h_w, names), h_l: cell(spec.h_l, names), Lambda: cell(spec.Lambda, names) },
+      slots: Object.fromEntries(SLOTS.map((k) => [k, cell(spec[k], names)])) as Record<Slot, Rendered>,
       regimes: a.derivation.regimes.map((r) => regimeRow(r, spec, a)),
       footnote,
       auditFindings: a.audit.findings,
