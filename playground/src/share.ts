@@ -22,7 +22,7 @@ export function specObject(s: LossSource) {
     ...(p.tex ? { tex: p.tex } : {}),
   }]));
   return { name: s.name, ...(Object.keys(params).length ? { params } : {}), m: s.m, h_w: s.h_w, h_l: s.h_l, Lambda: s.Lambda,
-    ...(s.Lambda_l && s.Lambda_l !== '0' ? { Lambda_l: s.Lambda_l } : {}) };
+    ...(s.Lambda_l && s.Lambda_l !== '0' ? { Lambda_l: s.Lambda_l } : {}), ...(s.where ? { where: { ...s.where } } : {}) };
 }
 
 function toBase64Url(text: string): string {

@@ -6,6 +6,7 @@ import { PRIMITIVES } from '../expr/primitives.js';
 import { type MarginError, type Result, ok, shownName } from '../errors.js';
 import { parseExpression, resultVariableHints } from './parse.js';
 import { ARG, CONSTANTS, CONTEXT_NAMES, LOGP_L, LOGP_W, isSymbolTex } from './symbols.js';
+import { applyWhere, expandWhere } from './where.js';
 import { SLOTS, type LossSource, type LossSpec, type ParamDecl, type Slot } from './types.js';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -39,28 +40,39 @@ export function slotSymbols(params: Readonly<Record<string, ParamDecl>>): Set<st
   return new Set([ARG, ...CONTEXT_NAMES, ...Object.keys(params)]);
 }
 
-/** Each slot's text; a slot left out is 0 (Λ and Λ_l are usually absent). */
+/**
+ * Each slot's text; a slot left out is 0 (Λ and Λ_l are usually absent). `where` holds the spec's local
+ * definitions, already expanded (where.ts): a slot may name them, and gets them written in.
+ */
 export function parseSlots(
   texts: Readonly<Partial<Record<Slot, string>>>,
   params: Readonly<Record<string, ParamDecl>>,
-  slotPrefix = '',
+  where: Readonly<Record<string, Expr>> = {},
 ): Result<Record<Slot, Expr>> {
-  const symbols = slotSymbols(params);
+  const symbols = new Set([...slotSymbols(params), ...Object.keys(where)]);
   const errors: MarginError[] = [];
   const trees = {} as Record<Slot, Expr>;
   for (const slot of SLOTS) {
     const text = texts[slot] ?? '0';
-    const r = parseExpression(String(text), { slot: `${slotPrefix}${slot}`, symbols, symbolHints: resultVariableHints(slot) });
-    if (r.ok) trees[slot] = r.value;
-    else errors.push(...r.errors);
+    const r = parseExpression(String(text), { slot, symbols, symbolHints: resultVariableHints(slot) });
+    const written = r.ok ? applyWhere(r.value, slot, where) : r;
+    if (written.ok) trees[slot] = written.value;
+    else errors.push(...written.errors);
   }
   return errors.length > 0 ? { ok: false, errors } : ok(trees);
+}
+
+/** The spec's where definitions, parsed against the slots' symbols and written out (none: an empty set). */
+export function whereOf(source: Pick<LossSource, 'where' | 'params'>): Result<Record<string, Expr>> {
+  return source.where ? expandWhere(source.where, slotSymbols(source.params), RESERVED) : ok({});
 }
 
 export function checkLoss(source: LossSource): Result<LossSpec> {
   const errors = checkParams(source.params, 'params', new Set((source.outside ?? []).map((o) => o.name)));
   if (errors.length > 0) return { ok: false, errors };
-  const slots = parseSlots(source, source.params);
+  const where = whereOf(source);
+  if (!where.ok) return where;
+  const slots = parseSlots(source, source.params, where.value);
   if (!slots.ok) return slots;
   const { m, h_w, h_l, Lambda, Lambda_l } = slots.value;
   // eq. (8): logp_w enters through m(h_w(·) − …) or through Λ(·).

@@ -45,6 +45,8 @@ async function specSchema() {
   /** The same slot, named for its side. */
   Lambda_w: z.union([z.string(), z.number()]).optional(),
   Lambda_l: z.union([z.string(), z.number()]).optional(),
+  /** Local definitions usable in every slot. */
+  where: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   notes: z.array(z.string()).optional(),
   }).strict();
 }
@@ -146,6 +148,12 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
   const rawParams = raw && typeof raw === 'object' && raw.params && typeof raw.params === 'object' ? Object.keys(raw.params) : [];
   const badNames = checkParams(Object.fromEntries(rawParams.filter((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k)).map((k) => [k, { default: 0, description: k }])));
   if (badNames.length) return fail(...badNames.map((e) => ({ ...e, at: { ...e.at, file, line: lineOfKey(text, 'params') } })));
+  const rawWhere = raw && typeof raw === 'object' && 'where' in raw && raw.where && typeof raw.where === 'object' ? Object.keys(raw.where) : [];
+  const badWhere = rawWhere.filter((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k));
+  if (badWhere.length) {
+    return fail({ code: 'E_SPEC', message: `'${shownName(badWhere[0])}' is not a valid name for a where definition`, at: { file, slot: 'where', line: lineOfKey(text, 'where') },
+      hint: 'letters, digits and _, starting with a letter' });
+  }
   const parsed = (await specSchema()).safeParse(data.value);
   if (!parsed.success) {
     return fail(...parsed.error.issues.map((i): MarginError => {
@@ -166,6 +174,7 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
     : s.citation ? { authors: '', title: s.citation.key, venue: '', year: 0, ...s.citation } : undefined;
   return ok({ id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
     m: String(s.m), h_w: String(s.h_w), h_l: String(s.h_l), Lambda: String(s.Lambda ?? s.Lambda_w ?? '0'), Lambda_l: String(s.Lambda_l ?? '0'),
+    ...(s.where ? { where: Object.fromEntries(Object.entries(s.where).map(([k, v]) => [k, String(v)])) } : {}),
     notes: s.notes, origin: file, locations: doc.value.starts });
 }
 

@@ -42,6 +42,8 @@ export interface LossSource {
   readonly Lambda: string;
   /** The rejected-side regulariser Λ_l(a), placed at logp_l ('0' when absent). */
   readonly Lambda_l?: string;
+  /** Local definitions (`where: {rho: a - beta*c_ref}`), usable in every slot and expanded before differentiation. */
+  readonly where?: Readonly<Record<string, string>>;
   /** Prose notes: where this form differs from the paper's Table 2, conventions, caveats. */
   readonly notes?: readonly string[];
   /** The row as the paper's Table 2 prints it, when it is one of the ten rows. */

@@ -27,6 +27,8 @@ export function lossJson(spec: LossSpec) {
     citation: s.citation ?? null,
     params: Object.fromEntries(Object.entries(s.params).map(([k, p]) => [k, { default: p.default, description: p.description, source: p.source ?? null }])),
     slots: Object.fromEntries(SLOTS.map((slot) => [slot, { source: s[slot] ?? '0', ...render(spec[slot], names) }])),
+    /** The spec's where definitions as written (already expanded in the slots' text and tex). */
+    where: { ...(s.where ?? {}) },
     notes: s.notes ?? [],
   };
 }

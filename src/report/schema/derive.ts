@@ -33,6 +33,7 @@ export const deriveSchema = z.object({
       /** The rejected-side term Λ_l(a) at logp_l ('0' for most losses). */
       Lambda_l: rendered.extend({ source: z.string() }),
     }).strict(),
+    where: z.record(z.string(), z.string()),
     notes: z.array(z.string()),
   }).strict(),
   u: rendered,
