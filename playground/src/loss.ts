@@ -8,7 +8,7 @@ import type { MarginError, Result } from '../../src/errors.js';
 import type { LossSource, LossSpec, ParamDecl } from '../../src/loss/types.js';
 import { parseAssignments } from '../../src/symbolic/point.js';
 
-export const FIELDS = ['m', 'h_w', 'h_l', 'Lambda', 'Lambda_l', 'params'] as const;
+export const FIELDS = ['m', 'h_w', 'h_l', 'Lambda', 'Lambda_l', 'L', 'params'] as const;
 export type Field = (typeof FIELDS)[number];
 export type Fields = Readonly<Record<Field, string>> & { readonly name: string };
 
@@ -17,7 +17,7 @@ export function paramsText(params: Readonly<Record<string, ParamDecl>>): string 
 }
 
 export function fieldsOf(s: LossSource): Fields {
-  return { name: s.name, m: s.m, h_w: s.h_w, h_l: s.h_l, Lambda: s.Lambda, Lambda_l: s.Lambda_l ?? '0', params: paramsText(s.params) };
+  return { name: s.name, m: s.m, h_w: s.h_w, h_l: s.h_l, Lambda: s.Lambda, Lambda_l: s.Lambda_l ?? '0', L: s.L ?? '', params: paramsText(s.params) };
 }
 
 /** Params typed as `beta=0.1, gamma=1`; a declared param keeps its description, range and LaTeX. */
@@ -34,7 +34,7 @@ const sameParams = (a: Readonly<Record<string, ParamDecl>>, b: Readonly<Record<s
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, p]) => b[k]?.default === p.default);
 
 export function isUnchanged(base: LossSource | undefined, f: Fields, params: Readonly<Record<string, ParamDecl>>): boolean {
-  return !!base && base.m === f.m && base.h_w === f.h_w && base.h_l === f.h_l && base.Lambda === f.Lambda && (base.Lambda_l ?? '0') === f.Lambda_l && sameParams(base.params, params);
+  return !!base && base.m === f.m && base.h_w === f.h_w && base.h_l === f.h_l && base.Lambda === f.Lambda && (base.Lambda_l ?? '0') === f.Lambda_l && (base.L ?? '') === f.L && sameParams(base.params, params);
 }
 
 export interface Built {
@@ -50,6 +50,8 @@ export function buildLoss(base: LossSource | undefined, f: Fields): Built {
     name: f.name.trim() || 'playground loss',
     params: params.value, m: f.m, h_w: f.h_w, h_l: f.h_l, Lambda: f.Lambda.trim() === '' ? '0' : f.Lambda,
     Lambda_l: f.Lambda_l.trim() === '' ? '0' : f.Lambda_l,
+    // A non-empty L is the general form; the slots beside it must then be empty or 0 (checkLoss refuses a mixture).
+    ...(f.L.trim() !== '' ? { L: f.L } : {}),
     origin: 'playground',
   };
   return { source, result: checkLoss(source) };

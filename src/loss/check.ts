@@ -1,11 +1,11 @@
 // LossSource (text) → LossSpec (trees): validate the params, parse each slot against the allow-list,
 // and make sure the loss actually depends on the chosen log-probability.
 
-import { dependsOn, type Expr } from '../expr/expr.js';
+import { dependsOn, type Expr, num } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
-import { type MarginError, type Result, ok, shownName } from '../errors.js';
+import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
 import { parseExpression, resultVariableHints } from './parse.js';
-import { ARG, CONSTANTS, CONTEXT_NAMES, LOGP_L, LOGP_W, isSymbolTex } from './symbols.js';
+import { ARG, CONSTANTS, CONTEXT_NAMES, LOGP_L, LOGP_W, isSymbolTex, resultSymbols } from './symbols.js';
 import { applyWhere, expandWhere } from './where.js';
 import { SLOTS, type LossSource, type LossSpec, type ParamDecl, type Slot } from './types.js';
 
@@ -62,15 +62,44 @@ export function parseSlots(
   return errors.length > 0 ? { ok: false, errors } : ok(trees);
 }
 
-/** The spec's where definitions, parsed against the slots' symbols and written out (none: an empty set). */
-export function whereOf(source: Pick<LossSource, 'where' | 'params'>): Result<Record<string, Expr>> {
-  return source.where ? expandWhere(source.where, slotSymbols(source.params), RESERVED) : ok({});
+/** The spec's where definitions, parsed against the symbols its expressions see and written out (none: an empty set). */
+export function whereOf(source: Pick<LossSource, 'where' | 'params'>, symbols: ReadonlySet<string>): Result<Record<string, Expr>> {
+  return source.where ? expandWhere(source.where, symbols, RESERVED) : ok({});
+}
+
+/** The symbols a general L may name: both log-probabilities, the context and the params (no argument a). */
+const generalSymbols = (params: Readonly<Record<string, ParamDecl>>) => resultSymbols(Object.keys(params));
+
+const GENERAL_HINTS: Readonly<Record<string, string>> = {
+  [ARG]: "L is written in logp_w and logp_l themselves; there is no argument 'a' (that is the slots' form: m, h_w, h_l, Lambda, Lambda_l)",
+};
+
+/** A loss written whole as L: no slot beside it (mixing the forms is refused), and it must depend on logp_w. */
+function checkGeneral(source: LossSource & { L: string }): Result<LossSpec> {
+  const mixed = SLOTS.filter((k) => source[k] !== undefined && !['0', ''].includes(String(source[k]).trim()));
+  if (mixed.length) {
+    return fail({ code: 'E_SPEC', message: `a loss is written either whole as L or as m, h_w, h_l, Lambda, Lambda_l; this one gives L and ${mixed.join(', ')}`, at: { slot: 'L' },
+      hint: 'write the slots\' terms into L (in logp_w and logp_l), or drop L' });
+  }
+  const symbols = generalSymbols(source.params);
+  const where = whereOf(source, symbols);
+  if (!where.ok) return where;
+  const r = parseExpression(String(source.L), { slot: 'L', symbols: new Set([...symbols, ...Object.keys(where.value)]), symbolHints: GENERAL_HINTS });
+  if (!r.ok) return r;
+  const L = applyWhere(r.value, 'L', where.value);
+  if (!L.ok) return L;
+  if (!dependsOn(L.value, LOGP_W)) {
+    return fail({ code: 'E_NO_DEPENDENCE', message: 'the loss does not depend on logp_w: L never names it', at: { slot: 'L' }, hint: 'a preference loss moves the chosen log-probability: L needs logp_w' });
+  }
+  const zero = num(0);
+  return ok({ source, m: zero, h_w: zero, h_l: zero, Lambda: zero, Lambda_l: zero, L: L.value });
 }
 
 export function checkLoss(source: LossSource): Result<LossSpec> {
   const errors = checkParams(source.params, 'params', new Set((source.outside ?? []).map((o) => o.name)));
   if (errors.length > 0) return { ok: false, errors };
-  const where = whereOf(source);
+  if (source.L !== undefined) return checkGeneral(source as LossSource & { L: string });
+  const where = whereOf(source, slotSymbols(source.params));
   if (!where.ok) return where;
   const slots = parseSlots(source, source.params, where.value);
   if (!slots.ok) return slots;

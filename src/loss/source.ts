@@ -38,9 +38,12 @@ async function specSchema() {
   citation: z.union([z.string(), z.object({ key: z.string(), authors: z.string().optional(), title: z.string().optional(),
     venue: z.string().optional(), year: z.number().optional(), url: z.string().optional() })]).optional(),
   params: z.record(z.string(), paramSchema).optional(),
-  m: z.union([z.string(), z.number()]),
-  h_w: z.union([z.string(), z.number()]),
-  h_l: z.union([z.string(), z.number()]),
+  // Either the slots (m, h_w, h_l required) or L alone: checked after the schema, with the line of the key.
+  m: z.union([z.string(), z.number()]).optional(),
+  h_w: z.union([z.string(), z.number()]).optional(),
+  h_l: z.union([z.string(), z.number()]).optional(),
+  /** The general form: the whole loss in logp_w, logp_l and the context. */
+  L: z.union([z.string(), z.number()]).optional(),
   Lambda: z.union([z.string(), z.number()]).optional(),
   /** The same slot, named for its side. */
   Lambda_w: z.union([z.string(), z.number()]).optional(),
@@ -155,13 +158,23 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
       hint: 'letters, digits and _, starting with a letter' });
   }
   const parsed = (await specSchema()).safeParse(data.value);
+  const given = raw && typeof raw === 'object' ? raw as Record<string, unknown> : {};
+  // The slots' form needs m, h_w and h_l unless the loss is written whole as L (said with the schema's complaints).
+  const missing = given.L === undefined ? (['m', 'h_w', 'h_l'] as const).filter((k) => given[k] === undefined)
+    .map((k): MarginError => ({ code: 'E_SPEC', message: `${k}: required (or write the whole loss as L)`, at: { file, slot: k } })) : [];
   if (!parsed.success) {
     return fail(...parsed.error.issues.map((i): MarginError => {
       const field = String(i.path[0] ?? '');
       return { code: 'E_SPEC', message: schemaIssue(i as Parameters<typeof schemaIssue>[0]), at: { file, slot: field ? shownName(field) : undefined, line: field ? lineOfKey(text, field) : undefined } };
-    }));
+    }), ...missing);
   }
+  if (missing.length) return fail(...missing);
   const s = parsed.data;
+  const slotKeys = (['m', 'h_w', 'h_l', 'Lambda', 'Lambda_w', 'Lambda_l'] as const).filter((k) => s[k] !== undefined);
+  if (s.L !== undefined && slotKeys.length) {
+    return fail({ code: 'E_SPEC', message: `a loss is written either whole as L or as m, h_w, h_l, Lambda, Lambda_l; this file gives L and ${slotKeys.join(', ')}`,
+      at: { file, slot: slotKeys[0], line: lineOfKey(text, slotKeys[0]) }, hint: "write the slots' terms into L (in logp_w and logp_l), or drop L" });
+  }
   if (s.Lambda !== undefined && s.Lambda_w !== undefined) {
     return fail({ code: 'E_SPEC', message: 'Lambda_w is another name for Lambda; give one of them', at: { file, slot: 'Lambda_w', line: lineOfKey(text, 'Lambda_w') },
       hint: 'Lambda (or Lambda_w) is the chosen-side term Λ_w(logp_w); Lambda_l is the rejected-side term' });
@@ -173,13 +186,16 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
     ? { key: s.citation, authors: '', title: s.citation, venue: '', year: 0 }
     : s.citation ? { authors: '', title: s.citation.key, venue: '', year: 0, ...s.citation } : undefined;
   return ok({ id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
-    m: String(s.m), h_w: String(s.h_w), h_l: String(s.h_l), Lambda: String(s.Lambda ?? s.Lambda_w ?? '0'), Lambda_l: String(s.Lambda_l ?? '0'),
+    m: String(s.m ?? '0'), h_w: String(s.h_w ?? '0'), h_l: String(s.h_l ?? '0'), Lambda: String(s.Lambda ?? s.Lambda_w ?? '0'), Lambda_l: String(s.Lambda_l ?? '0'),
+    ...(s.L !== undefined ? { L: String(s.L) } : {}),
     ...(s.where ? { where: Object.fromEntries(Object.entries(s.where).map(([k, v]) => [k, String(v)])) } : {}),
     notes: s.notes, origin: file, locations: doc.value.starts });
 }
 
 export interface InlineLoss {
-  readonly m: string;
+  /** The slots' form needs m; the general form gives L instead. */
+  readonly m?: string;
+  readonly L?: string;
   readonly hw?: string;
   readonly hl?: string;
   readonly Lambda?: string;
@@ -190,6 +206,11 @@ export interface InlineLoss {
 
 export function inlineLoss(i: InlineLoss): Result<LossSpec> {
   const params: Record<string, ParamDecl> = Object.fromEntries(Object.entries(i.params ?? {}).map(([k, v]) => [k, { default: v, description: k }]));
-  return checkLoss({ id: 'inline', name: i.name ?? 'inline loss', params, m: i.m, h_w: i.hw ?? 'a', h_l: i.hl ?? 'a',
+  if (i.L !== undefined) {
+    // The slots given beside L are kept as given, so that checkLoss refuses the mixture by name.
+    return checkLoss({ id: 'inline', name: i.name ?? 'inline loss', params, L: i.L, m: i.m ?? '0', h_w: i.hw ?? '0', h_l: i.hl ?? '0',
+      Lambda: i.Lambda ?? '0', Lambda_l: i.Lambda_l ?? '0', origin: 'command line' });
+  }
+  return checkLoss({ id: 'inline', name: i.name ?? 'inline loss', params, m: i.m ?? '0', h_w: i.hw ?? 'a', h_l: i.hl ?? 'a',
     Lambda: i.Lambda ?? '0', Lambda_l: i.Lambda_l ?? '0', origin: 'command line' });
 }

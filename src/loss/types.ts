@@ -1,7 +1,8 @@
 // The loss language's data types. A loss is eq. (8) of the paper with a rejected-side term beside the chosen one:
 //   L = −( m(h_w(logp_w) − h_l(logp_l)) + Λ_w(logp_w) + Λ_l(logp_l) ),
 // given as five expressions in the argument `a` (Λ_w is the slot `Lambda`, as the paper names it), plus
-// declared parameters.
+// declared parameters. Or, the general form: one expression L in logp_w, logp_l and the context symbols, from
+// which d_w = −∂L/∂logp_w and d_l = +∂L/∂logp_l (the slots are then '0' and unused).
 
 import type { Expr } from '../expr/expr.js';
 import type { OutsideValue } from './domain.js';
@@ -42,6 +43,8 @@ export interface LossSource {
   readonly Lambda: string;
   /** The rejected-side regulariser Λ_l(a), placed at logp_l ('0' when absent). */
   readonly Lambda_l?: string;
+  /** The general form: the whole loss as an expression in logp_w, logp_l and the context (the slots are then '0'). */
+  readonly L?: string;
   /** Local definitions (`where: {rho: a - beta*c_ref}`), usable in every slot and expanded before differentiation. */
   readonly where?: Readonly<Record<string, string>>;
   /** Prose notes: where this form differs from the paper's Table 2, conventions, caveats. */
@@ -84,4 +87,6 @@ export interface LossSpec {
   readonly h_l: Expr;
   readonly Lambda: Expr;
   readonly Lambda_l: Expr;
+  /** The loss written whole (general form); the slots are then 0 and the derivation differentiates this. */
+  readonly L?: Expr;
 }

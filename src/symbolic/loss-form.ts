@@ -17,6 +17,9 @@ export const SIDE: Readonly<Record<Exclude<Slot, 'm'>, Expr>> = { h_w: lw, Lambd
 /** u = h_w(logp_w) − h_l(logp_l), as built (the caller simplifies). */
 export const marginExpr = (s: Pick<Slots, 'h_w' | 'h_l'>): Expr => sub(substitute(s.h_w, { [ARG]: lw }), substitute(s.h_l, { [ARG]: ll }));
 
+/** The loss as the spec writes it, unsimplified: eq. (8) from the slots, or the general L itself. */
+export const specLoss = (spec: Slots & { readonly L?: Expr }): Expr => spec.L ?? lossExpr(spec);
+
 /** L = −(m(u) + Λ_w(logp_w) + Λ_l(logp_l)), as built, with the margin u given (already placed) or formed from the slots. */
 export const lossExpr = (s: Slots, u: Expr = marginExpr(s)): Expr =>
   neg(add(substitute(s.m, { [ARG]: u }), substitute(s.Lambda, { [ARG]: lw }), substitute(s.Lambda_l, { [ARG]: ll })));

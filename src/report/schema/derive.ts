@@ -27,26 +27,35 @@ export const deriveSchema = z.object({
     origin: z.string(),
     citation: z.object({ key: z.string(), authors: z.string(), title: z.string(), venue: z.string(), year: z.number(), url: z.string().optional() }).strict().nullable(),
     params: z.record(z.string(), z.object({ default: z.number(), description: z.string(), source: z.string().nullable() }).strict()),
+    form: z.enum(['margin', 'general']),
+    /** The slots as written; null for a loss written whole as L. */
     slots: z.object({
       m: rendered.extend({ source: z.string() }), h_w: rendered.extend({ source: z.string() }),
       h_l: rendered.extend({ source: z.string() }), Lambda: rendered.extend({ source: z.string() }),
       /** The rejected-side term Λ_l(a) at logp_l ('0' for most losses). */
       Lambda_l: rendered.extend({ source: z.string() }),
-    }).strict(),
+    }).strict().nullable(),
+    /** The general L as written; null for the slots' form. */
+    general: rendered.extend({ source: z.string() }).nullable(),
     where: z.record(z.string(), z.string()),
     notes: z.array(z.string()),
   }).strict(),
-  u: rendered,
+  u: rendered.nullable(),
   L: rendered,
+  /** Whether the loss is margin-based: written so, recovered from a general L (a proof), or undecided. */
+  marginForm: z.object({
+    status: z.enum(['margin-based', 'undecided']), how: z.enum(['written', 'recovered']).nullable(), reason: z.string().min(1),
+    slots: z.object(Object.fromEntries(SLOTS.map((k) => [k, rendered])) as Record<(typeof SLOTS)[number], typeof rendered>).strict().nullable(),
+  }).strict(),
   dW: piecewise(rendered),
   dL: piecewise(rendered),
   ratio: piecewise(rendered.nullable()),
   regimes: z.array(z.object({
     index: z.number().int().nonnegative(),
     label: z.string().min(1),
-    constraints: z.array(z.object({ text: z.string(), tex: z.string(), hinge: z.string(), slot: z.enum(SLOTS) }).strict()),
+    constraints: z.array(z.object({ text: z.string(), tex: z.string(), hinge: z.string(), slot: z.enum([...SLOTS, 'L']) }).strict()),
     samples: z.number().int().nonnegative().nullable(),
-    u: rendered, mPrime: rendered, dW: rendered, dL: rendered,
+    u: rendered.nullable(), mPrime: rendered.nullable(), dW: rendered, dL: rendered,
     ratio: rendered.nullable(), invRatio: rendered.nullable(),
     conditions: z.array(z.object({
       direction: z.enum(['chosen-up', 'chosen-down', 'rejected-down', 'rejected-up']),

@@ -7,6 +7,7 @@ import { findEntry } from '../../loss/catalogue/index.js';
 import { type Citation, type LossSpec, SLOTS, type Slot } from '../../loss/types.js';
 import { type Analysis, analyse } from '../../symbolic/analyse.js';
 import { conditionsFor, type Direction } from '../../symbolic/conditions.js';
+import { marginForm } from '../../symbolic/margin-form.js';
 import type { Regime } from '../../symbolic/derive.js';
 import { toTex, toText } from '../../symbolic/print.js';
 import { MarginFault } from '../../errors.js';
@@ -120,6 +121,15 @@ function footnoteText(c: PrintedComparison): string {
   return [head, ...c.discrepancies].join(' ');
 }
 
+/** The row's slots: as written, as recovered from a general L, or (undecided) a pointer to L in the m column. */
+function rowSlots(spec: LossSpec, names: Record<string, string>): Record<Slot, Rendered> {
+  const f = marginForm(spec);
+  if (f.slots) return Object.fromEntries(SLOTS.map((k) => [k, cell(f.slots[k], names)])) as Record<Slot, Rendered>;
+  const general = { text: `L = ${toText(spec.L!)}`, tex: `\\ell = ${tidyTex(toTex(spec.L!, names))}` };
+  const none = { text: '0', tex: '0' };
+  return { m: general, h_w: { text: '-', tex: '\\text{---}' }, h_l: { text: '-', tex: '\\text{---}' }, Lambda: none, Lambda_l: none };
+}
+
 export function buildTable2(specs: readonly LossSpec[], o: TableOptions = {}): Table2 {
   const footnotes: Footnote[] = [];
   const rows = specs.map((spec): LossRow => {
@@ -136,7 +146,7 @@ export function buildTable2(specs: readonly LossSpec[], o: TableOptions = {}): T
     }
     return {
       id: s.id, name: s.name, citation: s.citation ?? null,
-      slots: Object.fromEntries(SLOTS.map((k) => [k, cell(spec[k], names)])) as Record<Slot, Rendered>,
+      slots: rowSlots(spec, names),
       regimes: a.derivation.regimes.map((r) => regimeRow(r, spec, a)),
       footnote,
       auditFindings: a.audit.findings,
