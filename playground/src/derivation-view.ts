@@ -2,7 +2,8 @@
 // the branches of conditions (9)/(10). Rendered from derivationJson — the library's own account.
 
 import { h } from './dom.js';
-import { type DerivationJson, shownSlotsOf } from './export.js';
+import type { DerivationJson } from './export.js';
+import { shownSlotsOf } from './loss.js';
 import { math } from './math.js';
 
 const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda', Lambda_l: '\\Lambda_l' } as const;

@@ -4,16 +4,13 @@
 import type { derivationJson } from '../../src/report/derivation.js';
 import type { LossSource } from '../../src/loss/types.js';
 import { specObject } from './share.js';
+import { shownSlotsOf } from './loss.js';
 
 export type DerivationJson = ReturnType<typeof derivationJson>;
 
 const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda', Lambda_l: '\\Lambda_l' } as const;
 
-/** The slots shown with their LaTeX: Λ_l only where the loss has a rejected-side term; none for a loss written whole as L. */
-export const shownSlotsOf = (j: DerivationJson) => {
-  const s = j.loss.slots;
-  return s ? (['m', 'h_w', 'h_l', 'Lambda', 'Lambda_l'] as const).filter((k) => k !== 'Lambda_l' || s.Lambda_l.text !== '0').map((k) => ({ slot: k, tex: s[k].tex })) : [];
-};
+
 
 /** `%` starts a comment in LaTeX: a loss name or origin must not swallow the rest of a line. */
 const texComment = (s: string) => s.replace(/[\r\n]+/g, ' ');

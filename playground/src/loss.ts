@@ -7,6 +7,7 @@ import { checkLoss } from '../../src/loss/check.js';
 import type { MarginError, Result } from '../../src/errors.js';
 import type { LossSource, LossSpec, ParamDecl } from '../../src/loss/types.js';
 import { parseAssignments } from '../../src/symbolic/point.js';
+import type { DerivationJson } from './export.js';
 
 export const FIELDS = ['m', 'h_w', 'h_l', 'Lambda', 'Lambda_l', 'L', 'params'] as const;
 export type Field = (typeof FIELDS)[number];
@@ -69,3 +70,9 @@ export function locateError(e: MarginError, f: Fields): { field: Field | 'form';
   if (slot && (FIELDS as readonly string[]).includes(slot)) return { field: slot as Field, column: e.at?.column };
   return { field: 'form' };
 }
+
+/** The slots shown with their LaTeX: Λ_l only where the loss has a rejected-side term; none for a loss written whole as L. */
+export const shownSlotsOf = (j: DerivationJson) => {
+  const s = j.loss.slots;
+  return s ? (['m', 'h_w', 'h_l', 'Lambda', 'Lambda_l'] as const).filter((k) => k !== 'Lambda_l' || s.Lambda_l.text !== '0').map((k) => ({ slot: k, tex: s[k].tex })) : [];
+};
