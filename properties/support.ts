@@ -15,7 +15,7 @@ const cache = new Map<string, CompiledDerivation | null>();
 
 /** The compiled derivation of a loss, or null when the engine refuses it (e.g. > 64 regimes). */
 export function compiled(spec: LossSpec, cacheKey?: string): CompiledDerivation | null {
-  const k = cacheKey ?? `${spec.source.id}|${spec.source.m}|${spec.source.h_w}|${spec.source.h_l}|${spec.source.Lambda}|${JSON.stringify(spec.source.params)}`;
+  const k = cacheKey ?? `${spec.source.id}|${spec.source.m}|${spec.source.h_w}|${spec.source.h_l}|${spec.source.Lambda}|${spec.source.Lambda_l}|${JSON.stringify(spec.source.params)}`;
   if (cache.has(k)) return cache.get(k)!;
   const d = derive(spec);
   const c = d.ok ? compileDerivation(d.value) : null;

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'E_FORBIDDEN'
   | 'E_UNSUPPORTED'
   | 'E_NO_DEPENDENCE'
+  | 'E_CYCLE'
   | 'E_SPEC'
   | 'E_UNKNOWN_LOSS'
   | 'E_FILE'

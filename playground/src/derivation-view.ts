@@ -1,11 +1,12 @@
-// The derivation as the paper writes it: the four slots, u and ℓ, then per regime d_w, d_l, d_w/d_l and
+// The derivation as the paper writes it: the slots, u and ℓ, then per regime d_w, d_l, d_w/d_l and
 // the branches of conditions (9)/(10). Rendered from derivationJson — the library's own account.
 
 import { h } from './dom.js';
 import type { DerivationJson } from './export.js';
+import { shownSlotsOf } from './loss.js';
 import { math } from './math.js';
 
-const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda' } as const;
+const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda', Lambda_l: '\\Lambda_l' } as const;
 
 function conditions(r: DerivationJson['regimes'][number]): HTMLElement {
   const list = h('div', { class: 'conditions' });
@@ -30,9 +31,10 @@ export function derivationView(j: DerivationJson): HTMLElement {
   root.append(h('p', { class: 'loss-name' }, h('strong', {}, j.loss.name), c ? ` — ${c.authors ? `${c.authors}, ` : ''}${c.title}${c.year ? ` (${c.venue} ${c.year})` : ''}` : '',
     h('span', { class: 'note' }, ` · ${j.loss.origin}`)));
   const slots = h('div', { class: 'slots' });
-  for (const slot of ['m', 'h_w', 'h_l', 'Lambda'] as const) slots.append(h('div', { class: 'slot' }, math(`${SLOT_TEX[slot]}(a) = ${j.loss.slots[slot].tex}`)));
+  for (const { slot, tex } of shownSlotsOf(j)) slots.append(h('div', { class: 'slot' }, math(`${SLOT_TEX[slot]}(a) = ${tex}`)));
   root.append(slots);
-  root.append(math(`u = h_w(\\log\\pi_w) - h_l(\\log\\pi_l) = ${j.u.tex}`, true));
+  if (j.u) root.append(math(`u = h_w(\\log\\pi_w) - h_l(\\log\\pi_l) = ${j.u.tex}`, true));
+  else root.append(h('p', { class: 'note' }, `Written whole as L; margin-based: ${j.marginForm.status === 'margin-based' ? `yes (${j.marginForm.reason})` : `UNDECIDED — ${j.marginForm.reason}`}.`));
   root.append(h('div', { class: 'loss-eq' }, math(`\\ell = ${j.L.tex}`, true)));
   j.regimes.forEach((r, i) => {
     const sec = h('section', { class: 'regime', attrs: { 'data-regime': String(i) } });

@@ -4,18 +4,21 @@
 import type { derivationJson } from '../../src/report/derivation.js';
 import type { LossSource } from '../../src/loss/types.js';
 import { specObject } from './share.js';
+import { shownSlotsOf } from './loss.js';
 
 export type DerivationJson = ReturnType<typeof derivationJson>;
 
-const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda' } as const;
+const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda', Lambda_l: '\\Lambda_l' } as const;
+
+
 
 /** `%` starts a comment in LaTeX: a loss name or origin must not swallow the rest of a line. */
 const texComment = (s: string) => s.replace(/[\r\n]+/g, ' ');
 
 export function derivationLatex(j: DerivationJson): string {
   const rows: string[] = [];
-  for (const slot of ['m', 'h_w', 'h_l', 'Lambda'] as const) rows.push(`${SLOT_TEX[slot]}(a) &= ${j.loss.slots[slot].tex}`);
-  rows.push(`u &= h_w(\\log\\pi_w) - h_l(\\log\\pi_l) = ${j.u.tex}`);
+  for (const { slot, tex } of shownSlotsOf(j)) rows.push(`${SLOT_TEX[slot]}(a) &= ${tex}`);
+  if (j.u) rows.push(`u &= h_w(\\log\\pi_w) - h_l(\\log\\pi_l) = ${j.u.tex}`);
   rows.push(`\\ell &= ${j.L.tex}`);
   for (const r of j.regimes) {
     if (j.regimes.length > 1) rows.push(`&\\text{regime ${r.index + 1}: } ${r.constraints.map((c) => c.tex).join(',\\ ')}`);
@@ -30,7 +33,7 @@ export function derivationLatex(j: DerivationJson): string {
   }
   return [
     `% ${texComment(j.loss.name)} — derived by marginlab (${texComment(j.loss.origin)}); needs amsmath.`,
-    '% Convention of eq. (8): \\ell = -(m(h_w(\\log\\pi_w) - h_l(\\log\\pi_l)) + \\Lambda(\\log\\pi_w)).',
+    `% Convention of eq. (8): \\ell = -(m(h_w(\\log\\pi_w) - h_l(\\log\\pi_l)) + \\Lambda(\\log\\pi_w)${shownSlotsOf(j).some((x) => x.slot === 'Lambda_l') ? ' + \\Lambda_l(\\log\\pi_l)' : ''}).`,
     '\\begin{align*}',
     rows.join(' \\\\\n'),
     '\\end{align*}',

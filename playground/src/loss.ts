@@ -7,8 +7,9 @@ import { checkLoss } from '../../src/loss/check.js';
 import type { MarginError, Result } from '../../src/errors.js';
 import type { LossSource, LossSpec, ParamDecl } from '../../src/loss/types.js';
 import { parseAssignments } from '../../src/symbolic/point.js';
+import type { DerivationJson } from './export.js';
 
-export const FIELDS = ['m', 'h_w', 'h_l', 'Lambda', 'params'] as const;
+export const FIELDS = ['m', 'h_w', 'h_l', 'Lambda', 'Lambda_l', 'L', 'params'] as const;
 export type Field = (typeof FIELDS)[number];
 export type Fields = Readonly<Record<Field, string>> & { readonly name: string };
 
@@ -17,7 +18,7 @@ export function paramsText(params: Readonly<Record<string, ParamDecl>>): string 
 }
 
 export function fieldsOf(s: LossSource): Fields {
-  return { name: s.name, m: s.m, h_w: s.h_w, h_l: s.h_l, Lambda: s.Lambda, params: paramsText(s.params) };
+  return { name: s.name, m: s.m, h_w: s.h_w, h_l: s.h_l, Lambda: s.Lambda, Lambda_l: s.Lambda_l ?? '0', L: s.L ?? '', params: paramsText(s.params) };
 }
 
 /** Params typed as `beta=0.1, gamma=1`; a declared param keeps its description, range and LaTeX. */
@@ -34,7 +35,7 @@ const sameParams = (a: Readonly<Record<string, ParamDecl>>, b: Readonly<Record<s
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, p]) => b[k]?.default === p.default);
 
 export function isUnchanged(base: LossSource | undefined, f: Fields, params: Readonly<Record<string, ParamDecl>>): boolean {
-  return !!base && base.m === f.m && base.h_w === f.h_w && base.h_l === f.h_l && base.Lambda === f.Lambda && sameParams(base.params, params);
+  return !!base && base.m === f.m && base.h_w === f.h_w && base.h_l === f.h_l && base.Lambda === f.Lambda && (base.Lambda_l ?? '0') === f.Lambda_l && (base.L ?? '') === f.L && sameParams(base.params, params);
 }
 
 export interface Built {
@@ -49,6 +50,9 @@ export function buildLoss(base: LossSource | undefined, f: Fields): Built {
     id: f.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'playground',
     name: f.name.trim() || 'playground loss',
     params: params.value, m: f.m, h_w: f.h_w, h_l: f.h_l, Lambda: f.Lambda.trim() === '' ? '0' : f.Lambda,
+    Lambda_l: f.Lambda_l.trim() === '' ? '0' : f.Lambda_l,
+    // A non-empty L is the general form; the slots beside it must then be empty or 0 (checkLoss refuses a mixture).
+    ...(f.L.trim() !== '' ? { L: f.L } : {}),
     origin: 'playground',
   };
   return { source, result: checkLoss(source) };
@@ -66,3 +70,9 @@ export function locateError(e: MarginError, f: Fields): { field: Field | 'form';
   if (slot && (FIELDS as readonly string[]).includes(slot)) return { field: slot as Field, column: e.at?.column };
   return { field: 'form' };
 }
+
+/** The slots shown with their LaTeX: Λ_l only where the loss has a rejected-side term; none for a loss written whole as L. */
+export const shownSlotsOf = (j: DerivationJson) => {
+  const s = j.loss.slots;
+  return s ? (['m', 'h_w', 'h_l', 'Lambda', 'Lambda_l'] as const).filter((k) => k !== 'Lambda_l' || s.Lambda_l.text !== '0').map((k) => ({ slot: k, tex: s[k].tex })) : [];
+};

@@ -31,7 +31,7 @@ const sweepModule = () => import('./sweep-view.js');
 const exportModule = () => import('./export.js');
 
 const CUSTOM = '';
-const BLANK: Fields = { name: 'my loss', m: 'logsigmoid(a)', h_w: 'beta*a', h_l: 'beta*a', Lambda: '0', params: 'beta=0.1' };
+const BLANK: Fields = { name: 'my loss', m: 'logsigmoid(a)', h_w: 'beta*a', h_l: 'beta*a', Lambda: '0', Lambda_l: '0', L: '', params: 'beta=0.1' };
 
 const input = (f: Field | 'name') => byId<HTMLInputElement>(`f-${f}`);
 let base: LossSource | undefined;
@@ -43,7 +43,7 @@ const plane = initialPlaneState();
 let firstRender = true;
 
 function readFields(): Fields {
-  return { name: input('name').value, m: input('m').value, h_w: input('h_w').value, h_l: input('h_l').value, Lambda: input('Lambda').value, params: input('params').value };
+  return { name: input('name').value, m: input('m').value, h_w: input('h_w').value, h_l: input('h_l').value, Lambda: input('Lambda').value, Lambda_l: input('Lambda_l').value, L: input('L').value, params: input('params').value };
 }
 
 function writeFields(f: Fields): void {

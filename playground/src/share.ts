@@ -21,7 +21,10 @@ export function specObject(s: LossSource) {
     ...(p.range ? { range: [...p.range] } : {}),
     ...(p.tex ? { tex: p.tex } : {}),
   }]));
-  return { name: s.name, ...(Object.keys(params).length ? { params } : {}), m: s.m, h_w: s.h_w, h_l: s.h_l, Lambda: s.Lambda };
+  const where = s.where ? { where: { ...s.where } } : {};
+  if (s.L !== undefined) return { name: s.name, ...(Object.keys(params).length ? { params } : {}), L: s.L, ...where };
+  return { name: s.name, ...(Object.keys(params).length ? { params } : {}), m: s.m, h_w: s.h_w, h_l: s.h_l, Lambda: s.Lambda,
+    ...(s.Lambda_l && s.Lambda_l !== '0' ? { Lambda_l: s.Lambda_l } : {}), ...where };
 }
 
 function toBase64Url(text: string): string {

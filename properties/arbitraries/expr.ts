@@ -57,22 +57,25 @@ export const RANDOM_PARAMS: Readonly<Record<string, ParamDecl>> = { beta: { defa
 export interface RandomLoss { readonly spec: LossSpec; readonly text: string }
 
 /**
- * A random loss: m, h_w, h_l, Λ from the expression arbitrary over `a` and β. Half the time h_l = h_w,
- * half the time Λ = 0 (the shapes of the catalogue); the loss always depends on logp_w.
+ * A random loss: m, h_w, h_l, Λ_w, Λ_l from the expression arbitrary over `a` and β. Half the time h_l = h_w,
+ * half the time Λ_w = 0 and half the time Λ_l = 0 (the shapes of the catalogue); the loss always depends on logp_w.
  */
 export function randomLossArb(maxDepth = 3): fc.Arbitrary<RandomLoss> {
   const slot = exprArb({ symbols: [ARG, 'beta'], maxDepth, conditionals: true });
-  return fc.record({ m: slot, h_w: slot, h_l: fc.option(slot, { nil: undefined }), Lambda: fc.option(slot, { nil: undefined }) })
+  return fc.record({ m: slot, h_w: slot, h_l: fc.option(slot, { nil: undefined }), Lambda: fc.option(slot, { nil: undefined }),
+    Lambda_l: fc.option(slot, { nil: undefined }) })
     .map((r) => {
       const h_l = r.h_l ?? r.h_w;
       const Lambda = r.Lambda ?? num(0);
+      const Lambda_l = r.Lambda_l ?? num(0);
       const usesW = (dependsOn(r.m, ARG) && dependsOn(r.h_w, ARG)) || dependsOn(Lambda, ARG);
       const m = usesW ? r.m : add(r.m, sym(ARG));
       const h_w = usesW || dependsOn(r.h_w, ARG) ? r.h_w : add(r.h_w, sym(ARG));
-      const text = `m(a) = ${toText(m)}; h_w(a) = ${toText(h_w)}; h_l(a) = ${toText(h_l)}; Lambda(a) = ${toText(Lambda)}`;
+      const text = `m(a) = ${toText(m)}; h_w(a) = ${toText(h_w)}; h_l(a) = ${toText(h_l)}; Lambda(a) = ${toText(Lambda)}; Lambda_l(a) = ${toText(Lambda_l)}`;
       const spec: LossSpec = {
-        source: { id: 'random', name: 'random loss', params: RANDOM_PARAMS, m: toText(m), h_w: toText(h_w), h_l: toText(h_l), Lambda: toText(Lambda), origin: 'properties' },
-        m, h_w, h_l, Lambda,
+        source: { id: 'random', name: 'random loss', params: RANDOM_PARAMS, m: toText(m), h_w: toText(h_w), h_l: toText(h_l), Lambda: toText(Lambda),
+          Lambda_l: toText(Lambda_l), origin: 'properties' },
+        m, h_w, h_l, Lambda, Lambda_l,
       };
       return { spec, text, [fc.toStringMethod]: () => text };
     });

@@ -13,6 +13,10 @@ export interface LossOptions {
   readonly hw?: string;
   readonly hl?: string;
   readonly Lambda?: string;
+  /** --Lambda-l, as commander names it. */
+  readonly LambdaL?: string;
+  /** --L: the loss written whole. */
+  readonly L?: string;
   readonly param?: readonly string[];
   /** Accept values outside their domain (--outside-domain); every output then says which. */
   readonly outsideDomain?: boolean;
@@ -47,11 +51,12 @@ export function withParams(spec: LossSpec, values: Readonly<Record<string, numbe
 export async function lossFromArgs(ref: string | undefined, o: LossOptions): Promise<Result<LossSpec>> {
   const params = parseParams(o.param);
   if (!params.ok) return params;
-  if (o.m !== undefined || o.hw !== undefined || o.hl !== undefined || o.Lambda !== undefined) {
-    if (ref) return fail({ code: 'E_USAGE', message: 'give either a loss (catalogue id or spec file) or inline --m/--hw/--hl/--Lambda, not both', at: { slot: '<loss>' } });
+  if (o.m !== undefined || o.hw !== undefined || o.hl !== undefined || o.Lambda !== undefined || o.LambdaL !== undefined || o.L !== undefined) {
+    if (ref) return fail({ code: 'E_USAGE', message: 'give either a loss (catalogue id or spec file) or inline --m/--hw/--hl/--Lambda/--Lambda-l or --L, not both', at: { slot: '<loss>' } });
+    if (o.L !== undefined) return inlineLoss({ L: o.L, m: o.m, hw: o.hw, hl: o.hl, Lambda: o.Lambda, Lambda_l: o.LambdaL, params: params.value });
     if (o.m === undefined) return fail({ code: 'E_USAGE', message: 'an inline loss needs --m (h_w and h_l default to a, Lambda to 0)', at: { slot: '--m' } });
     // An inline loss's --param declares its parameters: there is no declared range to check against.
-    return inlineLoss({ m: o.m, hw: o.hw, hl: o.hl, Lambda: o.Lambda, params: params.value });
+    return inlineLoss({ m: o.m, hw: o.hw, hl: o.hl, Lambda: o.Lambda, Lambda_l: o.LambdaL, params: params.value });
   }
   if (!ref) return fail({ code: 'E_USAGE', message: 'name a loss: a catalogue id (see `marginlab catalogue`), a spec file, or --m …', at: { slot: '<loss>' } });
   const spec = await resolveLoss(ref);

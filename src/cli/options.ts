@@ -31,7 +31,9 @@ export function lossOptions(cmd: Command): Command {
     .option('--m <expr>', 'inline loss: m(a)')
     .option('--hw <expr>', 'inline loss: h_w(a) (default a)')
     .option('--hl <expr>', 'inline loss: h_l(a) (default a)')
-    .option('--Lambda <expr>', 'inline loss: Lambda(a) (default 0)')
+    .option('--Lambda <expr>', 'inline loss: Lambda(a), the chosen-side term at logp_w (default 0)')
+    .option('--Lambda-l <expr>', 'inline loss: Lambda_l(a), the rejected-side term at logp_l (default 0)')
+    .option('--L <expr>', 'inline loss written whole: L in logp_w, logp_l and the context symbols (instead of --m/--hw/--hl/--Lambda/--Lambda-l)')
     .option('--param <name=value>', 'set a parameter (repeatable)', collect)
     .option('--outside-domain', 'accept --param and --at values outside their domain (log-probabilities < 0, lengths >= 1, params in range); the output says which');
 }

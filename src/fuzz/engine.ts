@@ -90,7 +90,7 @@ const allSymbols = (d: Derivation): string[] => [ARG, LOGP_W, LOGP_L, ...CONTEXT
 
 /** The derived expressions of every regime that `print` must round-trip. */
 function printed(d: Derivation): Expr[] {
-  return [d.spec.m, d.spec.h_w, d.spec.h_l, d.spec.Lambda, d.u, d.L, ...d.regimes.flatMap((r) => [r.dW, r.dL, ...(r.ratio ? [r.ratio] : []), ...(r.invRatio ? [r.invRatio] : [])])];
+  return [d.spec.m, d.spec.h_w, d.spec.h_l, d.spec.Lambda, d.spec.Lambda_l, ...(d.u ? [d.u] : []), ...(d.spec.L ? [d.spec.L] : []), d.L, ...d.regimes.flatMap((r) => [r.dW, r.dL, ...(r.ratio ? [r.ratio] : []), ...(r.invRatio ? [r.invRatio] : [])])];
 }
 
 /** The laws `fuzz` runs on a loss (the margin identity only where the loss is margin-only). */

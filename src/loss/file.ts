@@ -7,14 +7,23 @@ import { type MarginError, type Result, didYouMean, fail } from '../errors.js';
 import { checkLoss } from './check.js';
 import { readTextFile } from './files.js';
 import { fromCatalogue, lineOfKey, parseSpecText } from './source.js';
-import type { LossSpec } from './types.js';
+import type { LossSource, LossSpec } from './types.js';
 
 export { fromCatalogue, printedSource, parseSpecText, inlineLoss, type InlineLoss } from './source.js';
 
-/** Attach file and line to errors raised while checking a loss read from a file. */
-function locate(errors: readonly MarginError[], file: string, text: string): MarginError[] {
+/**
+ * Attach file, line and column to errors raised while checking a loss read from a file. An expression's
+ * own columns count from its first character; they are moved to the file's, where its value sits on one
+ * line (a value folded over several lines keeps only its line, since its columns do not map one to one).
+ */
+export function locate(errors: readonly MarginError[], file: string, text: string, starts: LossSource['locations'] = {}): MarginError[] {
   return errors.map((e) => {
     const slot = e.at?.slot;
+    const start = slot && Object.hasOwn(starts, slot) ? starts[slot] : undefined;
+    if (start) {
+      const column = start.column !== undefined && e.at?.column !== undefined ? start.column + e.at.column - 1 : undefined;
+      return { ...e, at: { ...e.at, file, line: start.line, column } };
+    }
     const line = slot ? lineOfKey(text, slot) : undefined;
     return { ...e, at: { ...e.at, file, line: line ?? e.at?.line } };
   });
@@ -27,8 +36,7 @@ export async function loadSpecFile(path: string): Promise<Result<LossSpec>> {
   const src = await parseSpecText(text, path);
   if (!src.ok) return src;
   const spec = checkLoss(src.value);
-  // Column numbers inside a file are relative to the expression's own text; the line is the key's.
-  return spec.ok ? spec : { ok: false, errors: locate(spec.errors, path, text) };
+  return spec.ok ? spec : { ok: false, errors: locate(spec.errors, path, text, src.value.locations) };
 }
 
 /** A catalogue id or a path to a spec file. */

@@ -258,8 +258,21 @@ function convert(node: MathNode, text: string, ctx: ParseContext, errors: Margin
   }
 }
 
-/** Hints for the result variables, which a slot must not name (slots are functions of `a`). */
-export const RESULT_VARIABLE_HINTS: Readonly<Record<string, string>> = {
-  [LOGP_W]: "slots are functions of the argument 'a'; marginlab substitutes logp_w itself",
-  [LOGP_L]: "slots are functions of the argument 'a'; marginlab substitutes logp_l itself",
-};
+/**
+ * Why a slot cannot name logp_w or logp_l, and which form can: each slot is a function of its argument `a`,
+ * which marginlab places (h_w and Λ at logp_w, h_l and Λ_l at logp_l, m at the margin u); a term in the
+ * other log-probability belongs to the other side's slot, and a term in both to a loss written whole as L.
+ */
+export function resultVariableHints(slot: string): Record<string, string> {
+  const own = (v: string) => `${slot} receives ${v} as its argument: write 'a'`;
+  const whole = "write the whole loss as L, an expression in logp_w and logp_l";
+  const bySlot: Readonly<Record<string, Record<string, string>>> = {
+    h_w: { [LOGP_W]: own(LOGP_W), [LOGP_L]: `h_w sees only logp_w; use h_l or Lambda_l for a rejected-side term, or ${whole}` },
+    Lambda: { [LOGP_W]: own(LOGP_W), [LOGP_L]: `Lambda (Λ_w) sees only logp_w; use Lambda_l, or ${whole}` },
+    h_l: { [LOGP_L]: own(LOGP_L), [LOGP_W]: `h_l sees only logp_l; use h_w or Lambda for a chosen-side term, or ${whole}` },
+    Lambda_l: { [LOGP_L]: own(LOGP_L), [LOGP_W]: `Lambda_l sees only logp_l; use Lambda, or ${whole}` },
+    m: { [LOGP_W]: `m receives the margin u = h_w(logp_w) - h_l(logp_l) as 'a'; use h_w or Lambda, or ${whole}`,
+      [LOGP_L]: `m receives the margin u = h_w(logp_w) - h_l(logp_l) as 'a'; use h_l or Lambda_l, or ${whole}` },
+  };
+  return bySlot[slot.replace(/^.*\./, '')] ?? { [LOGP_W]: `slots are functions of 'a'; ${whole}`, [LOGP_L]: `slots are functions of 'a'; ${whole}` };
+}

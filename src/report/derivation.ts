@@ -3,16 +3,29 @@
 
 import { ARG } from '../loss/symbols.js';
 import type { LossSpec } from '../loss/types.js';
-import { SLOTS } from '../loss/types.js';
+import { SLOTS, type Slot } from '../loss/types.js';
 import type { DirectionAudit } from '../symbolic/audit.js';
 import type { RegimeProofs } from '../symbolic/interval/direction.js';
 import { CASES, conditionsFor, type DirectionCondition } from '../symbolic/conditions.js';
 import type { Derivation, Regime } from '../symbolic/derive.js';
+import { marginForm } from '../symbolic/margin-form.js';
 import { toTex, toText } from '../symbolic/print.js';
 import { stoppedText } from '../symbolic/interval/prove.js';
 import { type Rendered, SIGN_TEX, SIGN_TEXT, boundTex, boundText, render, texNames } from './notation.js';
 
 export const DERIVE_SCHEMA = 'marginlab/derive@1';
+
+/** The slots a reader is shown: all five, less Λ_l where the loss has no rejected-side term (most losses). */
+export const shownSlots = (spec: LossSpec): readonly Slot[] =>
+  spec.L ? [] : SLOTS.filter((k) => k !== 'Lambda_l' || !(spec.Lambda_l.kind === 'num' && spec.Lambda_l.value === 0));
+
+/** Whether the loss is margin-based (eq. 8), with the slots as written or as recovered from a general L. */
+export function marginFormJson(spec: LossSpec) {
+  const f = marginForm(spec);
+  const names = texNames(spec);
+  return { status: f.status, how: f.status === 'margin-based' ? f.how : null, reason: f.reason,
+    slots: f.slots ? Object.fromEntries(SLOTS.map((k) => [k, render(f.slots[k], names)])) as Record<Slot, Rendered> : null };
+}
 
 export function lossJson(spec: LossSpec) {
   const names = texNames(spec);
@@ -23,7 +36,14 @@ export function lossJson(spec: LossSpec) {
     origin: s.origin,
     citation: s.citation ?? null,
     params: Object.fromEntries(Object.entries(s.params).map(([k, p]) => [k, { default: p.default, description: p.description, source: p.source ?? null }])),
-    slots: Object.fromEntries(SLOTS.map((slot) => [slot, { source: s[slot], ...render(spec[slot], names) }])),
+    /** 'margin' for eq. (8)'s slots, 'general' for a loss written whole as L. */
+    form: spec.L ? 'general' as const : 'margin' as const,
+    /** The slots as written (null for a general L). */
+    slots: spec.L ? null : Object.fromEntries(SLOTS.map((slot) => [slot, { source: s[slot] ?? '0', ...render(spec[slot], names) }])) as Record<Slot, Rendered & { source: string }>,
+    /** The general L as written (null for the slots' form). */
+    general: spec.L ? { source: s.L ?? '', ...render(spec.L, names) } : null,
+    /** The spec's where definitions as written (already expanded in the slots' text and tex). */
+    where: { ...(s.where ?? {}) },
     notes: s.notes ?? [],
   };
 }
@@ -55,8 +75,8 @@ export function regimeJson(r: Regime, spec: LossSpec, audit?: DirectionAudit, pr
     constraints: r.constraints.map((c) => ({ text: `${toText(c.g)} ${c.side === 'above' ? '>' : '<'} 0`,
       tex: `${toTex(c.g, names)} ${c.side === 'above' ? '>' : '<'} 0`, hinge: c.hinge, slot: c.slot })),
     samples: reg?.hits ?? null,
-    u: render(r.u, names),
-    mPrime: render(r.mPrime, names),
+    u: r.u ? render(r.u, names) : null,
+    mPrime: r.mPrime ? render(r.mPrime, names) : null,
     dW: render(r.dW, names),
     dL: render(r.dL, names),
     ratio: r.ratio ? render(r.ratio, names) : null,
@@ -111,8 +131,9 @@ export function derivationJson(d: Derivation, audit?: DirectionAudit, proofs?: r
   return {
     schema: DERIVE_SCHEMA,
     loss: lossJson(d.spec),
-    u: render(d.u, names),
+    u: d.u ? render(d.u, names) : null,
     L: render(d.L, names),
+    marginForm: marginFormJson(d.spec),
     dW: single(d, (r) => render(r.dW, names)),
     dL: single(d, (r) => render(r.dL, names)),
     ratio: single(d, (r) => (r.ratio ? render(r.ratio, names) : null)),
@@ -140,10 +161,21 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
   const out: string[] = [];
   out.push(`${s.name}${s.citation ? ` [${s.citation.key}]` : ''} — ${s.origin}`);
   if (Object.keys(s.params).length) out.push(`params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}`).join(', ')}`);
-  out.push(`  m(a) = ${toText(d.spec.m)}    h_w(a) = ${toText(d.spec.h_w)}    h_l(a) = ${toText(d.spec.h_l)}    Lambda(a) = ${toText(d.spec.Lambda)}`);
+  const slots = shownSlots(d.spec);
+  const sided = slots.includes('Lambda_l');
+  if (d.spec.L) out.push(`  L(logp_w, logp_l) = ${toText(d.spec.L)}`);
+  else out.push(`  ${slots.map((k) => `${k}(a) = ${toText(d.spec[k])}`).join('    ')}`);
+  const form = marginForm(d.spec);
+  if (d.spec.L) {
+    out.push(form.status === 'margin-based'
+      ? `  margin-based: yes (${form.reason}): ${SLOTS.map((k) => `${k}(a) = ${toText(form.slots[k])}`).join('    ')}`
+      : `  margin-based: UNDECIDED — ${form.reason}`);
+  }
   if (explain) {
-    out.push('', 'Step 1 — the loss, eq. (8): L = -( m(h_w(logp_w) - h_l(logp_l)) + Lambda(logp_w) )');
-    out.push(`  u = h_w(logp_w) - h_l(logp_l) = ${toText(d.u)}`);
+    if (d.u) {
+      out.push('', `Step 1 — the loss, eq. (8): L = -( m(h_w(logp_w) - h_l(logp_l)) + Lambda(logp_w)${sided ? ' + Lambda_l(logp_l)' : ''} )`);
+      out.push(`  u = h_w(logp_w) - h_l(logp_l) = ${toText(d.u)}`);
+    } else out.push('', 'Step 1 — the loss, written whole: d_w = -dL/dlogp_w, d_l = +dL/dlogp_l');
     out.push(`  L = ${toText(d.L)}`);
     out.push('', `Step 2 — regimes: ${d.regimes.length === 1 ? 'no hinge; one regime' : `${d.regimes.length} regimes, one per side of each hinge`}`);
     for (const r of d.regimes) for (const c of r.constraints) out.push(`  regime ${r.index + 1}: ${c.hinge} in ${c.slot} -> ${toText(c.g)} ${c.side === 'above' ? '>' : '<'} 0`);
@@ -152,10 +184,11 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
   }
   d.regimes.forEach((r, i) => {
     out.push('', d.regimes.length > 1 ? `Regime ${i + 1}: ${r.label}` : 'Gradient weights:');
-    if (explain) {
-      for (const slot of SLOTS) out.push(`  ${slot}'(${ARG}) = ${toText(r.slotDerivatives[slot])}${toText(r.slots[slot]) !== toText(d.spec[slot]) ? `    (branch: ${slot}(a) = ${toText(r.slots[slot])})` : ''}`);
+    if (explain && r.slots && r.slotDerivatives && r.mPrime) {
+      const [rs, der] = [r.slots, r.slotDerivatives];
+      for (const slot of slots) out.push(`  ${slot}'(${ARG}) = ${toText(der[slot])}${toText(rs[slot]) !== toText(d.spec[slot]) ? `    (branch: ${slot}(a) = ${toText(rs[slot])})` : ''}`);
       out.push(`  m'(u) = ${toText(r.mPrime)}`);
-      out.push("  d_w = m'(u)*h_w'(logp_w) + Lambda'(logp_w)    d_l = m'(u)*h_l'(logp_l)");
+      out.push(`  d_w = m'(u)*h_w'(logp_w) + Lambda'(logp_w)    d_l = m'(u)*h_l'(logp_l)${sided ? " - Lambda_l'(logp_l)" : ''}`);
     }
     out.push(`  d_w = ${toText(r.dW)}`);
     out.push(`  d_l = ${toText(r.dL)}`);

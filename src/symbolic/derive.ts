@@ -1,44 +1,51 @@
 // From a loss to its gradient weights, regime by regime (section 3.2 of the paper):
 //   u   = h_w(logp_w) − h_l(logp_l)
-//   d_w = m′(u)·h_w′(logp_w) + Λ′(logp_w)
-//   d_l = m′(u)·h_l′(logp_l)
+//   d_w = m′(u)·h_w′(logp_w) + Λ_w′(logp_w)
+//   d_l = m′(u)·h_l′(logp_l) − Λ_l′(logp_l)
 // so that ∇L = −(d_w ∇logp_w − d_l ∇logp_l). (The paper prints ∇ℓ = d_w∇log π_w − d_l∇log π_l; with
-// ℓ = −(m + Λ) the sign is the opposite — its Δ formulas come out right only because the descent step
+// ℓ = −(m + Λ_w + Λ_l) the sign is the opposite — its Δ formulas come out right only because the descent step
 // −η∇ℓ is also written without its minus. marginlab derives from ℓ itself.)
+// A loss written whole as L(logp_w, logp_l) (general form) is differentiated directly:
+//   d_w = −∂L/∂logp_w,  d_l = +∂L/∂logp_l
+// with the same regimes, ratios and conditions; it has no slots, no u and no m′(u).
 
-import { type Expr, add, mul, num, substitute, symbolsOf } from '../expr/expr.js';
+import { type Expr, add, mul, neg, num, substitute, symbolsOf } from '../expr/expr.js';
 import { compile } from './evaluate.js';
 import { MarginFault, type MarginError, type Result, fail, ok } from '../errors.js';
-import { ARG } from '../loss/symbols.js';
-import type { LossSpec, Slot } from '../loss/types.js';
+import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
+import { SLOTS, type LossSpec, type Slot } from '../loss/types.js';
 import { type RuleUse, differentiate } from './diff.js';
 import { toText } from './print.js';
 import { hingeParts, innermostHinge, replaceNode } from './regimes.js';
 import { simplify, simplifyRatio } from './simplify.js';
 import { key, size } from '../expr/expr.js';
 import { guard, guardResult, stage, withinBudget } from './budget.js';
-import { ll, lossExpr, lw, marginExpr } from './loss-form.js';
+import { SIDE, ll, lossExpr, lw, marginExpr } from './loss-form.js';
 
+
+/** Where a hinge sits: one of eq. (8)'s slots, or a loss written whole as L. */
+export type Part = Slot | 'L';
 
 /** A constraint placed in the result variables: `g > 0` (above) or `g < 0` (below). */
 export interface RegimeConstraint {
   readonly g: Expr;
   readonly side: 'above' | 'below';
   readonly hinge: string;
-  readonly slot: Slot;
+  readonly slot: Part;
 }
 
 export interface Regime {
   readonly index: number;
   readonly label: string;
   readonly constraints: readonly RegimeConstraint[];
-  /** The four slots with every hinge replaced by this regime's branch (functions of a). */
-  readonly slots: Readonly<Record<Slot, Expr>>;
-  /** Their derivatives in a. */
-  readonly slotDerivatives: Readonly<Record<Slot, Expr>>;
-  readonly u: Expr;
-  /** m′(u), placed. */
-  readonly mPrime: Expr;
+  /** The five slots with every hinge replaced by this regime's branch (functions of a); null for a general L. */
+  readonly slots: Readonly<Record<Slot, Expr>> | null;
+  /** Their derivatives in a (null for a general L). */
+  readonly slotDerivatives: Readonly<Record<Slot, Expr>> | null;
+  /** The margin (null for a general L, which has none). */
+  readonly u: Expr | null;
+  /** m′(u), placed (null for a general L). */
+  readonly mPrime: Expr | null;
   readonly L: Expr;
   readonly dW: Expr;
   readonly dL: Expr;
@@ -50,8 +57,8 @@ export interface Regime {
 
 export interface Derivation {
   readonly spec: LossSpec;
-  /** u and L with their hinges still in place (for evaluation at a point). */
-  readonly u: Expr;
+  /** u and L with their hinges still in place (for evaluation at a point); u is null for a general L. */
+  readonly u: Expr | null;
   readonly L: Expr;
   readonly regimes: readonly Regime[];
   readonly rules: readonly RuleUse[];
@@ -59,27 +66,27 @@ export interface Derivation {
 
 const MAX_REGIMES = 64;
 
-/** Where each slot's argument a is placed: h_w and Λ at logp_w, h_l at logp_l, m at u. */
+/** Where each slot's argument a is placed: h_w and Λ_w at logp_w, h_l and Λ_l at logp_l, m at u. */
 function placement(slot: Slot, slots: Readonly<Record<Slot, Expr>>): Expr {
-  if (slot === 'h_w' || slot === 'Lambda') return lw;
-  if (slot === 'h_l') return ll;
-  return marginOf(slots);
+  return slot === 'm' ? marginOf(slots) : SIDE[slot];
 }
 
 export function marginOf(slots: Readonly<Record<Slot, Expr>>): Expr {
   return simplify(marginExpr(slots));
 }
 
-interface Branch { slots: Record<Slot, Expr>; constraints: RegimeConstraint[] }
+interface Branch<P extends Part> { slots: Record<P, Expr>; constraints: RegimeConstraint[] }
 
-const ORDER: readonly Slot[] = ['h_w', 'h_l', 'Lambda', 'm'];
+const ORDER: readonly Slot[] = ['h_w', 'h_l', 'Lambda', 'Lambda_l', 'm'];
 
-function enumerate(slots: Record<Slot, Expr>, constraints: RegimeConstraint[], out: Branch[]): void {
-  for (const slot of ORDER) {
+/** The hinges of the parts, one side at a time: a regime per combination of sides. A general L needs no placing. */
+function enumerate<P extends Part>(slots: Record<P, Expr>, order: readonly P[], constraints: RegimeConstraint[], out: Branch<P>[]): void {
+  for (const slot of order) {
     const h = innermostHinge(slots[slot]);
     if (!h) continue;
     const parts = hingeParts(h);
-    let g = simplify(substitute(parts.g, { [ARG]: placement(slot, slots) }));
+    const placed = slot === 'L' ? parts.g : substitute(parts.g, { [ARG]: placement(slot as Slot, slots as unknown as Record<Slot, Expr>) });
+    let g = simplify(placed);
     // A boundary free of symbols (sigmoid(1) − log(2)) is decided here: one side only, no constraint.
     if (g.kind !== 'num' && symbolsOf(g).size === 0) g = num(compile(g)({}));
     const k = key(h);
@@ -89,8 +96,8 @@ function enumerate(slots: Record<Slot, Expr>, constraints: RegimeConstraint[], o
     const sides: Array<'above' | 'below'> = g.kind === 'num' ? [g.value > 0 ? 'above' : g.value < 0 ? 'below' : atZero()] : ['below', 'above'];
     for (const side of sides) {
       const next = { ...slots, [slot]: replaceNode(slots[slot], k, parts[side]) };
-      const placed = g.kind === 'num' ? constraints : [...constraints, { g, side, hinge: toText(h), slot }];
-      enumerate(next, placed, out);
+      const placedConstraints = g.kind === 'num' ? constraints : [...constraints, { g, side, hinge: toText(h), slot }];
+      enumerate(next, order, placedConstraints, out);
       if (out.length > MAX_REGIMES) {
         throw new MarginFault({ code: 'E_UNSUPPORTED', message: `the loss has more than ${MAX_REGIMES} regimes; split it into simpler losses`, at: { slot } });
       }
@@ -114,26 +121,27 @@ export function derive(spec: LossSpec): Result<Derivation> {
 }
 
 function deriveUnsafe(spec: LossSpec): Derivation {
+  if (spec.L) return deriveGeneral(spec, spec.L);
   const rules: RuleUse[] = [];
-  const slots0: Record<Slot, Expr> = { m: spec.m, h_w: spec.h_w, h_l: spec.h_l, Lambda: spec.Lambda };
+  const slots0: Record<Slot, Expr> = { m: spec.m, h_w: spec.h_w, h_l: spec.h_l, Lambda: spec.Lambda, Lambda_l: spec.Lambda_l };
   const u = stage('u', 'forming the margin u = h_w(logp_w) - h_l(logp_l)', () => marginOf(slots0));
-  const L = stage('L', 'forming L = -(m(u) + Lambda(logp_w))', () => simplify(guard(lossExpr(slots0, u), 'L')));
-  const branches: Branch[] = [];
-  stage(undefined, 'splitting the hinges into regimes', () => enumerate(slots0, [], branches));
+  const L = stage('L', 'forming L = -(m(u) + Lambda(logp_w) + Lambda_l(logp_l))', () => simplify(guard(lossExpr(slots0, u), 'L')));
+  const branches: Branch<Slot>[] = [];
+  stage(undefined, 'splitting the hinges into regimes', () => enumerate(slots0, ORDER, [], branches));
   const regimes = branches.map((b, index): Regime => {
     const der = {} as Record<Slot, Expr>;
-    for (const s of ['m', 'h_w', 'h_l', 'Lambda'] as const) der[s] = stage(s, `differentiating ${s}`, () => differentiate(b.slots[s], ARG, rules));
+    for (const s of SLOTS) der[s] = stage(s, `differentiating ${s}`, () => differentiate(b.slots[s], ARG, rules));
     const ur = stage('u', 'forming the margin u', () => marginOf(b.slots));
     // A result that grows past the bounds is charged to the slot whose derivative feeds it most.
     const largest = (...ss: Slot[]): Slot => ss.reduce((a, b) => (size(der[b]) > size(der[a]) ? b : a));
     const mPrime = stage('m', "placing m'(u)", () => simplify(guard(substitute(der.m, { [ARG]: ur }), "m'(u)")));
     const dW = stage(largest('m', 'h_w', 'Lambda'), 'simplifying d_w', () =>
       guardResult(simplify(guard(add(mul(mPrime, substitute(der.h_w, { [ARG]: lw })), substitute(der.Lambda, { [ARG]: lw })), 'd_w')), 'd_w'));
-    const dL = stage(largest('m', 'h_l'), 'simplifying d_l', () => guardResult(simplify(guard(mul(mPrime, substitute(der.h_l, { [ARG]: ll })), 'd_l')), 'd_l'));
-    const Lr = stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'forming L in this regime', () =>
+    const dL = stage(largest('m', 'h_l', 'Lambda_l'), 'simplifying d_l', () =>
+      guardResult(simplify(guard(add(mul(mPrime, substitute(der.h_l, { [ARG]: ll })), neg(substitute(der.Lambda_l, { [ARG]: ll }))), 'd_l')), 'd_l'));
+    const Lr = stage(largest(...SLOTS), 'forming L in this regime', () =>
       guardResult(simplify(guard(lossExpr(b.slots, ur), 'L')), 'L'));
     for (const c of b.constraints) stage(c.slot, 'splitting the hinges into regimes', () => guardResult(c.g, `the boundary of ${c.hinge.length > 40 ? `${c.hinge.slice(0, 37)}...` : c.hinge}`));
-    const isZero = (e: Expr) => e.kind === 'num' && e.value === 0;
     return {
       index,
       label: b.constraints.length === 0 ? 'everywhere' : b.constraints.map(constraintText).join(' and '),
@@ -145,13 +153,44 @@ function deriveUnsafe(spec: LossSpec): Derivation {
       L: Lr,
       dW,
       dL,
-      ratio: isZero(dL) ? null : stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'simplifying d_w/d_l', () => guardResult(simplifyRatio(dW, dL), 'd_w/d_l')),
-      invRatio: isZero(dW) ? null : stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'simplifying d_l/d_w', () => guardResult(simplifyRatio(dL, dW), 'd_l/d_w')),
+      ...ratios(dW, dL, largest(...SLOTS)),
     };
   });
+  return { spec, u, L, regimes, rules: distinct(rules) };
+}
+
+const distinct = (rules: readonly RuleUse[]): RuleUse[] => {
   const seen = new Set<string>();
-  const distinctRules = rules.filter((r) => (seen.has(r.rule) ? false : (seen.add(r.rule), true)));
-  return { spec, u, L, regimes, rules: distinctRules };
+  return rules.filter((r) => (seen.has(r.rule) ? false : (seen.add(r.rule), true)));
+};
+const isZero = (e: Expr) => e.kind === 'num' && e.value === 0;
+
+/** d_w/d_l and d_l/d_w of a regime, null where the divisor is identically 0. */
+function ratios(dW: Expr, dL: Expr, slot: Part): Pick<Regime, 'ratio' | 'invRatio'> {
+  return {
+    ratio: isZero(dL) ? null : stage(slot, 'simplifying d_w/d_l', () => guardResult(simplifyRatio(dW, dL), 'd_w/d_l')),
+    invRatio: isZero(dW) ? null : stage(slot, 'simplifying d_l/d_w', () => guardResult(simplifyRatio(dL, dW), 'd_l/d_w')),
+  };
+}
+
+/** A loss written whole as L: its hinges split into regimes, each differentiated in logp_w and logp_l directly. */
+function deriveGeneral(spec: LossSpec, L0: Expr): Derivation {
+  const rules: RuleUse[] = [];
+  const L = stage('L', 'simplifying L', () => simplify(guard(L0, 'L')));
+  const branches: Branch<'L'>[] = [];
+  stage('L', 'splitting the hinges into regimes', () => enumerate({ L: L0 }, ['L'], [], branches));
+  const regimes = branches.map((b, index): Regime => {
+    const Lr = stage('L', 'forming L in this regime', () => guardResult(simplify(guard(b.slots.L, 'L')), 'L'));
+    const dW = stage('L', 'differentiating L in logp_w', () => guardResult(simplify(guard(neg(differentiate(b.slots.L, LOGP_W, rules)), 'd_w')), 'd_w'));
+    const dL = stage('L', 'differentiating L in logp_l', () => guardResult(simplify(guard(differentiate(b.slots.L, LOGP_L, rules), 'd_l')), 'd_l'));
+    for (const c of b.constraints) stage('L', 'splitting the hinges into regimes', () => guardResult(c.g, `the boundary of ${c.hinge.length > 40 ? `${c.hinge.slice(0, 37)}...` : c.hinge}`));
+    return {
+      index,
+      label: b.constraints.length === 0 ? 'everywhere' : b.constraints.map(constraintText).join(' and '),
+      constraints: b.constraints, slots: null, slotDerivatives: null, u: null, mPrime: null, L: Lr, dW, dL, ...ratios(dW, dL, 'L'),
+    };
+  });
+  return { spec, u: null, L, regimes, rules: distinct(rules) };
 }
 
 /** Unwrap a derivation of a loss that is known to be well-formed (the catalogue, tests). */

@@ -14,7 +14,7 @@ import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import type { LossSpec } from '../loss/types.js';
 import { type DirectionCondition, type Gram, conditionsFor, firstOrderChange, holdsAt } from './conditions.js';
 import type { Derivation } from './derive.js';
-import { lossExpr } from './loss-form.js';
+import { specLoss } from './loss-form.js';
 import { differentiate } from './diff.js';
 import { hasHinge } from './regimes.js';
 import { type Compiled, type Env, compile } from './evaluate.js';
@@ -258,8 +258,8 @@ export function marginChange(w: { dW: number; dL: number }, g: Gram): number {
  * everywhere, as m′ = βσ > 0).
  */
 export function isMarginOnly(spec: LossSpec): boolean {
-  if (key(spec.h_w) !== key(spec.h_l)) return false;
-  if (!(spec.Lambda.kind === 'num' && spec.Lambda.value === 0)) return false;
+  if (spec.L || key(spec.h_w) !== key(spec.h_l)) return false;
+  if (![spec.Lambda, spec.Lambda_l].every((t) => t.kind === 'num' && t.value === 0)) return false;
   if (hasHinge(spec.h_w)) return false;
   // affine h: h′ does not depend on a
   return !dependsOn(differentiate(spec.h_w, ARG), ARG);
@@ -283,6 +283,5 @@ export function marginLaw(c: CompiledDerivation, env: Env, g: Gram): LawOutcome 
 
 // ---------- the loss as written vs as derived ----------
 
-/** L assembled from the slots without simplification, for the simplify law on a whole loss. */
 /** The loss as the spec writes it, built without simplification (the derivative law's independent reference). */
-export const rawLoss = (d: Derivation): Expr => lossExpr(d.spec);
+export const rawLoss = (d: Derivation): Expr => specLoss(d.spec);

@@ -41,9 +41,9 @@ describe('errors say what and where', () => {
     expect(errorOf('a + (beta')).toMatchObject({ code: 'E_SYNTAX' });
     expect(errorOf('a + (beta').at?.column).toBeGreaterThan(0);
   });
-  it('a result variable in a slot gets a hint to use a', () => {
+  it('a result variable in a slot gets a hint naming the slot that can take it', () => {
     const r = checkLoss({ id: 'x', name: 'x', params: {}, m: 'logsigmoid(logp_w)', h_w: 'a', h_l: 'a', Lambda: '0', origin: 'test' });
-    expect(!r.ok && r.errors[0].hint).toContain("argument 'a'");
+    expect(!r.ok && r.errors[0].hint).toContain("the margin u = h_w(logp_w) - h_l(logp_l) as 'a'; use h_w or Lambda");
   });
   it('a function name used as a value', () => {
     expect(errorOf('sigmoid + a').code).toBe('E_SYNTAX');

@@ -19,11 +19,11 @@ describe('spec files', () => {
     const p = file('good.json', JSON.stringify({ name: 'j', m: 'logsigmoid(a)', h_w: 'a', h_l: 'a', Lambda: '0.5*a' }));
     expect((await loadSpecFile(p)).ok).toBe(true);
   });
-  it('an unknown symbol is located at the line of its field and the column inside it', async () => {
+  it('an unknown symbol is located at the line and column of the file', async () => {
     const p = file('bad-symbol.yaml', 'name: x\nparams:\n  beta: 0.1\nm: logsigmoid(a)\nh_w: bta*a\nh_l: a\n');
     const r = await loadSpecFile(p);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[0]).toMatchObject({ code: 'E_UNKNOWN_SYMBOL', at: { file: p, slot: 'h_w', line: 5, column: 1, symbol: 'bta' } });
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ code: 'E_UNKNOWN_SYMBOL', at: { file: p, slot: 'h_w', line: 5, column: 6, symbol: 'bta' } });
   });
   it('YAML syntax errors carry line and column', async () => {
     const p = file('bad.yaml', 'name: x\nm: [unclosed\n');

@@ -25,6 +25,13 @@ const everyPrimitive = must(inlineLoss({
   params: { beta: 0.1 },
 }));
 
+// A rejected-side term: the generated L must carry Λ_l(logp_l), so its d_l is m′h_l′ − Λ_l′.
+const rejectedSide = must(inlineLoss({ name: 'rejected side', m: 'logsigmoid(a)', hw: 'beta*(a - c_ref_w)', hl: 'beta*(a - c_ref_l)',
+  Lambda: '-(a - c_ref_w - 1/(2*beta))^2', Lambda_l: '-(a - c_ref_l + 1/(2*beta))^2', params: { beta: 0.1 } }));
+
+// A loss written whole as L (with a hinge): the code is printed from L itself.
+const general = must(inlineLoss({ name: 'general L', L: '-logsigmoid(beta*(logp_w - c_ref_w) - beta*(logp_l - c_ref_l)) + 0.1*max(0, c_ref_w - logp_w)*len_w + 0.01*logp_l^2', params: { beta: 0.1 } }));
+
 const POINT = fc.record({
   logp_w: fc.double({ min: -30, max: -0.05, noNaN: true }),
   logp_l: fc.double({ min: -30, max: -0.05, noNaN: true }),
@@ -42,7 +49,7 @@ describe('PyTorch code generation', () => {
 
   it('agrees with marginlab at random points for every catalogue loss (one Python process)', () => {
     const cases: { id: string; d: Derivation }[] = CATALOGUE.map((e) => ({ id: e.id, d: mustDerive(must(checkLoss(fromCatalogue(e)))) }));
-    cases.push({ id: 'every-primitive', d: mustDerive(everyPrimitive) });
+    cases.push({ id: 'every-primitive', d: mustDerive(everyPrimitive) }, { id: 'rejected-side', d: mustDerive(rejectedSide) }, { id: 'general-L', d: mustDerive(general) });
     const points = fc.sample(POINT, { numRuns: 40, seed: 42 });
     const jobs = cases.map(({ id, d }) => {
       const c = compileDerivation(d);

@@ -2,6 +2,7 @@
 // as a zod schema: the property suite validates every derivation against it, and a program reading
 // the output can parse it with the same schema.
 import { z } from 'zod';
+import { SLOTS } from '../../loss/types.js';
 
 const rendered = z.object({ text: z.string().min(1), tex: z.string().min(1) }).strict();
 const piecewise = <T extends z.ZodType>(v: T) => z.union([v, z.object({ piecewise: z.array(z.object({ when: z.string().min(1), value: v }).strict()).min(2) }).strict()]);
@@ -26,23 +27,35 @@ export const deriveSchema = z.object({
     origin: z.string(),
     citation: z.object({ key: z.string(), authors: z.string(), title: z.string(), venue: z.string(), year: z.number(), url: z.string().optional() }).strict().nullable(),
     params: z.record(z.string(), z.object({ default: z.number(), description: z.string(), source: z.string().nullable() }).strict()),
+    form: z.enum(['margin', 'general']),
+    /** The slots as written; null for a loss written whole as L. */
     slots: z.object({
       m: rendered.extend({ source: z.string() }), h_w: rendered.extend({ source: z.string() }),
       h_l: rendered.extend({ source: z.string() }), Lambda: rendered.extend({ source: z.string() }),
-    }).strict(),
+      /** The rejected-side term Λ_l(a) at logp_l ('0' for most losses). */
+      Lambda_l: rendered.extend({ source: z.string() }),
+    }).strict().nullable(),
+    /** The general L as written; null for the slots' form. */
+    general: rendered.extend({ source: z.string() }).nullable(),
+    where: z.record(z.string(), z.string()),
     notes: z.array(z.string()),
   }).strict(),
-  u: rendered,
+  u: rendered.nullable(),
   L: rendered,
+  /** Whether the loss is margin-based: written so, recovered from a general L (a proof), or undecided. */
+  marginForm: z.object({
+    status: z.enum(['margin-based', 'undecided']), how: z.enum(['written', 'recovered']).nullable(), reason: z.string().min(1),
+    slots: z.object(Object.fromEntries(SLOTS.map((k) => [k, rendered])) as Record<(typeof SLOTS)[number], typeof rendered>).strict().nullable(),
+  }).strict(),
   dW: piecewise(rendered),
   dL: piecewise(rendered),
   ratio: piecewise(rendered.nullable()),
   regimes: z.array(z.object({
     index: z.number().int().nonnegative(),
     label: z.string().min(1),
-    constraints: z.array(z.object({ text: z.string(), tex: z.string(), hinge: z.string(), slot: z.enum(['m', 'h_w', 'h_l', 'Lambda']) }).strict()),
+    constraints: z.array(z.object({ text: z.string(), tex: z.string(), hinge: z.string(), slot: z.enum([...SLOTS, 'L']) }).strict()),
     samples: z.number().int().nonnegative().nullable(),
-    u: rendered, mPrime: rendered, dW: rendered, dL: rendered,
+    u: rendered.nullable(), mPrime: rendered.nullable(), dW: rendered, dL: rendered,
     ratio: rendered.nullable(), invRatio: rendered.nullable(),
     conditions: z.array(z.object({
       direction: z.enum(['chosen-up', 'chosen-down', 'rejected-down', 'rejected-up']),
@@ -58,7 +71,7 @@ export const deriveSchema = z.object({
     cases: z.array(z.object({ id: z.number().int().min(1).max(4), label: z.string(), requires: z.array(z.string()).length(2) }).strict()).length(4),
   }).strict()).min(1),
   audit: z.object({
-    seed: z.number(), samples: z.number().int().positive(), valid: z.number().int().nonnegative(),
+    seed: z.number(), samples: z.number().int().positive(), drawn: z.number().int().nonnegative(), valid: z.number().int().nonnegative(),
     dW: weightAudit, dL: weightAudit, findings: z.array(z.string()).length(2),
     proofs: z.array(z.object({
       regime: z.number().int().nonnegative(), label: z.string(), dW: weightProof, dL: weightProof,

@@ -9,6 +9,7 @@ export const COLUMNS = [
   { id: 'h_w', text: 'h_w(a)', tex: 'h_w(a)' },
   { id: 'h_l', text: 'h_l(a)', tex: 'h_l(a)' },
   { id: 'Lambda', text: 'Lambda(a)', tex: '\\Lambda(a)' },
+  { id: 'Lambda_l', text: 'Lambda_l(a)', tex: '\\Lambda_l(a)' },
   { id: 'regime', text: 'regime', tex: '\\text{regime}' },
   { id: 'dW', text: 'd_w', tex: 'd_w' },
   { id: 'dL', text: 'd_l', tex: 'd_l' },
@@ -20,7 +21,15 @@ export const COLUMNS = [
 export type ColumnId = (typeof COLUMNS)[number]['id'];
 export type Column = (typeof COLUMNS)[number];
 
-export const DEFAULT_COLUMNS: readonly ColumnId[] = COLUMNS.map((c) => c.id);
+/** Every column but Λ_l, which the paper's losses do not have: withSideColumns adds it where a loss does. */
+export const DEFAULT_COLUMNS: readonly ColumnId[] = COLUMNS.map((c) => c.id).filter((c) => c !== 'Lambda_l');
+
+/** The columns asked for, with Λ_l placed after Λ when some row has a rejected-side term (it is never left out silently). */
+export function withSideColumns(cols: readonly ColumnId[], hasLambdaL: boolean): readonly ColumnId[] {
+  if (!hasLambdaL || cols.includes('Lambda_l') || !cols.includes('Lambda')) return cols;
+  const i = cols.indexOf('Lambda');
+  return [...cols.slice(0, i + 1), 'Lambda_l', ...cols.slice(i + 1)];
+}
 
 /** Columns that belong to a regime (one sub-row per regime) rather than to the loss. */
 export const REGIME_COLUMNS: ReadonlySet<ColumnId> = new Set(['regime', 'dW', 'dL', 'ratio', 'chosenUp', 'rejectedDown']);

@@ -3,7 +3,6 @@
 // branch of (9)/(10) that no proved sign rules out, with whether the audit saw it) and the audit's findings.
 
 import { ARG } from '../../loss/symbols.js';
-import { SLOTS } from '../../loss/types.js';
 import type { Analysis } from '../../symbolic/analyse.js';
 import { conditionsFor } from '../../symbolic/conditions.js';
 import { toTex } from '../../symbolic/print.js';
@@ -14,9 +13,9 @@ import { escapeHtml, renderMath } from './katex.js';
 import { htmlProse, page } from './html-page.js';
 import { citationDetails } from './bib.js';
 import { symbolTex } from '../../loss/symbols.js';
-import { excludedByProof } from '../derivation.js';
+import { excludedByProof, marginFormJson, shownSlots } from '../derivation.js';
 
-const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda' } as const;
+const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda', Lambda_l: '\\Lambda_l' } as const;
 
 export function derivationPage(a: Analysis, cssHref: string, backHref: string): string {
   const d = a.derivation, spec = d.spec, s = spec.source, names = texNames(spec);
@@ -37,10 +36,15 @@ export function derivationPage(a: Analysis, cssHref: string, backHref: string): 
   // description only where it says more than the name.
   const about = (k: string, text: string) => (text && text !== k ? ` <span class="note">(${escapeHtml(text)})</span>` : '');
   if (params.length) out.push(`<p>Parameters: ${params.map(([k, p]) => `${m(`${symbolTex(k, Object.hasOwn(names, k) ? names[k] : undefined)} = ${p.default}`)}${about(k, p.description)}`).join(', ')}</p>`);
-  out.push('<h2>Step 1 — the loss, eq. (8)</h2>');
-  out.push(dm('\\ell = -\\Bigl(m\\bigl(h_w(\\log\\pi_w) - h_l(\\log\\pi_l)\\bigr) + \\Lambda(\\log\\pi_w)\\Bigr)'));
-  out.push('<ul>', ...SLOTS.map((k) => `<li>${m(`${SLOT_TEX[k]}(${ARG}) = ${cell(spec[k], names).tex}`)}</li>`), '</ul>');
-  out.push(dm(`u = h_w(\\log\\pi_w) - h_l(\\log\\pi_l) = ${cell(d.u, names).tex}`));
+  const slots = shownSlots(spec);
+  const sided = slots.includes('Lambda_l');
+  if (spec.L) out.push('<h2>Step 1 — the loss, written whole</h2>', `<p>${escapeHtml(marginFormJson(spec).status === 'margin-based' ? `Margin-based: ${marginFormJson(spec).reason}.` : `Margin-based: UNDECIDED — ${marginFormJson(spec).reason}.`)}</p>`);
+  else {
+    out.push('<h2>Step 1 — the loss, eq. (8)</h2>');
+    out.push(dm(`\\ell = -\\Bigl(m\\bigl(h_w(\\log\\pi_w) - h_l(\\log\\pi_l)\\bigr) + \\Lambda(\\log\\pi_w)${sided ? ' + \\Lambda_l(\\log\\pi_l)' : ''}\\Bigr)`));
+  }
+  out.push('<ul>', ...slots.map((k) => `<li>${m(`${SLOT_TEX[k]}(${ARG}) = ${cell(spec[k], names).tex}`)}</li>`), '</ul>');
+  if (d.u) out.push(dm(`u = h_w(\\log\\pi_w) - h_l(\\log\\pi_l) = ${cell(d.u, names).tex}`));
   out.push(dm(`\\ell = ${cell(d.L, names).tex}`));
   out.push(`<h2>Step 2 — regimes</h2><p>${d.regimes.length === 1 ? 'No hinge: one regime.' : `${d.regimes.length} regimes, one per side of each hinge.`}</p>`);
   out.push('<h2>Step 3 — rules used</h2><ul>', ...d.rules.map((r) => `<li><code>${escapeHtml(r.rule)}</code>: <code>${escapeHtml(r.formula)}</code></li>`), '</ul>');
@@ -48,10 +52,16 @@ export function derivationPage(a: Analysis, cssHref: string, backHref: string): 
     const signs = regimeSigns(r, a.audit);
     out.push(`<h2>${d.regimes.length > 1 ? `Regime ${r.index + 1}: ${m(r.constraints.map((c) => `${tidyTex(toTex(c.g, names))} ${c.side === 'above' ? '>' : '<'} 0`).join(',\\ '))}` : 'Gradient weights'}</h2>`);
     out.push(`<p class="note">${signs.samples} audit samples fell here; d_w took signs ${signs.dW.join(', ') || '—'}, d_l took ${signs.dL.join(', ') || '—'}.</p>`);
-    out.push('<ul>', ...SLOTS.map((k) => `<li>${m(`${SLOT_TEX[k]}'(${ARG}) = ${cell(r.slotDerivatives[k], names).tex}`)}</li>`), '</ul>');
-    out.push(dm(`m'(u) = ${cell(r.mPrime, names).tex}`));
-    out.push(dm(`d_w = m'(u)\\,h_w'(\\log\\pi_w) + \\Lambda'(\\log\\pi_w) = ${cell(r.dW, names).tex}`));
-    out.push(dm(`d_l = m'(u)\\,h_l'(\\log\\pi_l) = ${cell(r.dL, names).tex}`));
+    if (r.slotDerivatives && r.mPrime) {
+      const der = r.slotDerivatives;
+      out.push('<ul>', ...slots.map((k) => `<li>${m(`${SLOT_TEX[k]}'(${ARG}) = ${cell(der[k], names).tex}`)}</li>`), '</ul>');
+      out.push(dm(`m'(u) = ${cell(r.mPrime, names).tex}`));
+      out.push(dm(`d_w = m'(u)\\,h_w'(\\log\\pi_w) + \\Lambda'(\\log\\pi_w) = ${cell(r.dW, names).tex}`));
+      out.push(dm(`d_l = m'(u)\\,h_l'(\\log\\pi_l)${sided ? " - \\Lambda_l'(\\log\\pi_l)" : ''} = ${cell(r.dL, names).tex}`));
+    } else {
+      out.push(dm(`d_w = -\\frac{\\partial \\ell}{\\partial \\log\\pi_w} = ${cell(r.dW, names).tex}`));
+      out.push(dm(`d_l = \\frac{\\partial \\ell}{\\partial \\log\\pi_l} = ${cell(r.dL, names).tex}`));
+    }
     out.push(r.ratio ? dm(`\\frac{d_w}{d_l} = ${cell(r.ratio, names).tex}`) : '<p>d_w/d_l is undefined: d_l ≡ 0 in this regime.</p>');
     for (const c of conditionsFor(r).filter((x) => x.direction === 'chosen-up' || x.direction === 'rejected-down')) {
       out.push(`<h3>${c.direction === 'chosen-up' ? 'chosen ↑' : 'rejected ↓'} ${escapeHtml(c.equation)} — ${escapeHtml(c.statement)}</h3><ul>`);

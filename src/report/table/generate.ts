@@ -7,7 +7,7 @@ import { type Result, fail, ok } from '../../errors.js';
 import { MarginFault } from '../../errors.js';
 import { bibtex } from './bib.js';
 import { buildTable1 } from './cases.js';
-import type { ColumnId } from './columns.js';
+import { type ColumnId, withSideColumns } from './columns.js';
 import { derivationPage } from './derivation-page.js';
 import { derivationHref, table1Html, table2Html } from './html.js';
 import { table1Json, table2Json } from './json.js';
@@ -43,11 +43,12 @@ export function renderTable(specs: readonly LossSpec[], r: TableRequest, htmlCss
     }
   }
   const t = buildTable2(specs, o);
+  const columns = withSideColumns(r.columns, t.rows.some((row) => row.slots.Lambda_l.text !== '0'));
   switch (r.format) {
-    case 'latex': return table2Latex(t, r.columns, { standalone: r.standalone, title: r.title });
-    case 'html': return table2Html(t, r.columns, { cssHref: htmlCss, links: true, title: r.title });
-    case 'md': return table2Markdown(t, r.columns);
-    case 'json': return `${JSON.stringify(table2Json(t, r.columns), null, 2)}\n`;
+    case 'latex': return table2Latex(t, columns, { standalone: r.standalone, title: r.title });
+    case 'html': return table2Html(t, columns, { cssHref: htmlCss, links: true, title: r.title });
+    case 'md': return table2Markdown(t, columns);
+    case 'json': return `${JSON.stringify(table2Json(t, columns), null, 2)}\n`;
   }
 }
 

@@ -60,7 +60,7 @@ function regimeCell(cells: Cells, c: ColumnId, r: RegimeRow, where: string | nul
   }
 }
 
-const SLOT_LHS = { m: 'm(a)', h_w: 'h_w(a)', h_l: 'h_l(a)', Lambda: '\\Lambda(a)' } as const;
+const SLOT_LHS = { m: 'm(a)', h_w: 'h_w(a)', h_l: 'h_l(a)', Lambda: '\\Lambda(a)', Lambda_l: '\\Lambda_l(a)' } as const;
 
 function lossCell(cells: Cells, c: ColumnId, row: LossRow, links: boolean): string {
   switch (c) {
@@ -68,7 +68,7 @@ function lossCell(cells: Cells, c: ColumnId, row: LossRow, links: boolean): stri
       const name = links ? `<a href="${derivationHref(row.id)}">${escapeHtml(row.name)}</a>` : escapeHtml(row.name);
       return `${name}${row.footnote ? `<sup><a href="#note-${row.footnote}">${row.footnote}</a></sup>` : ''}${row.citation ? `<br><small>[${escapeHtml(row.citation.key)}]</small>` : ''}`;
     }
-    case 'Lambda': return row.slots.Lambda.text === '0' ? '—' : cells.math(row.slots.Lambda.tex, SLOT_LHS.Lambda, null);
+    case 'Lambda': case 'Lambda_l': return row.slots[c].text === '0' ? '—' : cells.math(row.slots[c].tex, SLOT_LHS[c], null);
     case 'm': case 'h_w': case 'h_l': return cells.math(row.slots[c].tex, SLOT_LHS[c], null);
     default: return '';
   }

@@ -141,6 +141,7 @@ function lossCell(cells: Cells, c: ColumnId, row: LossRow): string {
     case 'h_w': return cells.math(c, row.slots.h_w.tex, 'h_w(a)', null);
     case 'h_l': return cells.math(c, row.slots.h_l.tex, 'h_l(a)', null);
     case 'Lambda': return row.slots.Lambda.text === '0' ? '---' : cells.math(c, row.slots.Lambda.tex, '\\Lambda(a)', null);
+    case 'Lambda_l': return row.slots.Lambda_l.text === '0' ? '---' : cells.math(c, row.slots.Lambda_l.tex, '\\Lambda_l(a)', null);
     default: return '';
   }
 }
@@ -150,7 +151,7 @@ function columnTex(t: Table2, c: ColumnId): string[] {
   return t.rows.flatMap((row) => {
     switch (c) {
       case 'loss': return [];
-      case 'm': case 'h_w': case 'h_l': case 'Lambda': return [row.slots[c].tex];
+      case 'm': case 'h_w': case 'h_l': case 'Lambda': case 'Lambda_l': return [row.slots[c].tex];
       case 'regime': return row.regimes.map((r) => r.label.tex);
       case 'dW': case 'dL': return row.regimes.map((r) => r[c].tex);
       case 'ratio': return row.regimes.map((r) => r.ratio?.tex ?? '\\text{undefined}');

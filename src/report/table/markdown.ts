@@ -29,7 +29,7 @@ function regimeCell(c: ColumnId, r: RegimeRow): string {
 function lossCell(c: ColumnId, row: LossRow): string {
   switch (c) {
     case 'loss': return `**${mdText(row.name)}**${row.footnote ? `[^${row.footnote}]` : ''}${row.citation ? ` \`${row.citation.key}\`` : ''}`;
-    case 'Lambda': return row.slots.Lambda.text === '0' ? '—' : mdMath(row.slots.Lambda.tex);
+    case 'Lambda': case 'Lambda_l': return row.slots[c].text === '0' ? '—' : mdMath(row.slots[c].tex);
     case 'm': case 'h_w': case 'h_l': return mdMath(row.slots[c].tex);
     default: return '';
   }

@@ -4,10 +4,11 @@
 // (LaTeX, HTML, Markdown, JSON) reads this and nothing else, so the formats cannot disagree.
 
 import { findEntry } from '../../loss/catalogue/index.js';
-import type { Citation, LossSpec, Slot } from '../../loss/types.js';
+import { type Citation, type LossSpec, SLOTS, type Slot } from '../../loss/types.js';
 import { type Analysis, analyse } from '../../symbolic/analyse.js';
 import type { CheckBudget } from '../../symbolic/check-budget.js';
 import { conditionsFor, type Direction } from '../../symbolic/conditions.js';
+import { marginForm } from '../../symbolic/margin-form.js';
 import type { Regime } from '../../symbolic/derive.js';
 import { toTex, toText } from '../../symbolic/print.js';
 import { MarginFault } from '../../errors.js';
@@ -128,6 +129,15 @@ function footnoteText(c: PrintedComparison): string {
   return [head, ...c.discrepancies].join(' ');
 }
 
+/** The row's slots: as written, as recovered from a general L, or (undecided) a pointer to L in the m column. */
+function rowSlots(spec: LossSpec, names: Record<string, string>): Record<Slot, Rendered> {
+  const f = marginForm(spec);
+  if (f.slots) return Object.fromEntries(SLOTS.map((k) => [k, cell(f.slots[k], names)])) as Record<Slot, Rendered>;
+  const general = { text: `L = ${toText(spec.L!)}`, tex: `\\ell = ${tidyTex(toTex(spec.L!, names))}` };
+  const none = { text: '0', tex: '0' };
+  return { m: general, h_w: { text: '-', tex: '\\text{---}' }, h_l: { text: '-', tex: '\\text{---}' }, Lambda: none, Lambda_l: none };
+}
+
 export function buildTable2(specs: readonly LossSpec[], o: TableOptions = {}): Table2 {
   const footnotes: Footnote[] = [];
   const rows = specs.map((spec): LossRow => {
@@ -144,7 +154,7 @@ export function buildTable2(specs: readonly LossSpec[], o: TableOptions = {}): T
     }
     return {
       id: s.id, name: s.name, citation: s.citation ?? null,
-      slots: { m: cell(spec.m, names), h_w: cell(spec.h_w, names), h_l: cell(spec.h_l, names), Lambda: cell(spec.Lambda, names) },
+      slots: rowSlots(spec, names),
       regimes: a.derivation.regimes.map((r) => regimeRow(r, spec, a)),
       footnote,
       auditFindings: a.audit.findings,

@@ -17,8 +17,9 @@ export const TaskSchema = z.union([
 export const LossPayloadSchema = z.object({
   id: z.string(),
   name: z.string(),
-  /** eq. (8)'s four slots and the assembled L, as marginlab text (for trainers that evaluate text). */
-  expression: z.object({ m: z.string(), h_w: z.string(), h_l: z.string(), Lambda: z.string(), L: z.string() }),
+  /** eq. (8)'s slots and the assembled L, as marginlab text (for trainers that evaluate text; Λ_l is optional so
+   * that requests from before it existed still parse). */
+  expression: z.object({ m: z.string(), h_w: z.string(), h_l: z.string(), Lambda: z.string(), Lambda_l: z.string().optional(), L: z.string() }),
   params: z.record(z.string(), num),
   python: z.string(),
   entry: z.string(),
