@@ -36,6 +36,10 @@ export interface RunSettings {
   readonly model: TrainerRequest['model'];
 }
 
+/** LoRA rank for a Hugging Face model: the paper's r = 64 (appendix C.2); 0 trains every weight. */
+export const DEFAULT_LORA_RANK = 64;
+
+/** Every run setting's default, once; the reference trainer's own defaults (ml_request.py) are tested equal. */
 export const DEFAULT_SETTINGS: Omit<RunSettings, 'task'> = {
   steps: 40, lr: 0.01, seed: 1, device: 'cpu', dtype: 'float64', batchSize: 8, logEvery: 1, sftSteps: 100, sftLr: 3e-3,
   heartbeatS: 2, tokenCosine: true, predict: 'conditions', variant: 'none', heldoutPairs: 64, evalEvery: 0,

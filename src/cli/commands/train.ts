@@ -5,7 +5,7 @@ import { derive } from '../../symbolic/derive.js';
 import { runTraining } from '../../trainer/client.js';
 import { formatTrainerError } from '../../trainer/errors.js';
 import { VARIANTS, type Variant } from '../../trainer/protocol/schema.js';
-import { DEFAULT_SETTINGS, buildRequest, type RunSettings, type TaskRef } from '../../trainer/request.js';
+import { DEFAULT_LORA_RANK, DEFAULT_SETTINGS, buildRequest, type RunSettings, type TaskRef } from '../../trainer/request.js';
 import { collect, finiteNumber, json, need, out, positiveInt } from '../common.js';
 import { lossFromArgs } from '../load.js';
 
@@ -59,7 +59,7 @@ export function register(program: Command): void {
     .option('--heldout-pairs <n>', 'pairs kept out of training for the preference accuracy (0: none)', nonNegativeInt('--heldout-pairs'), DEFAULT_SETTINGS.heldoutPairs)
     .option('--eval-every <n>', 'evaluate the held-out pairs every n steps too (0: at the start and end only)', nonNegativeInt('--eval-every'), DEFAULT_SETTINGS.evalEvery)
     .option('--model <m>', "tiny (built in), gpt2-config (GPT-2 small, random weights) or a local Hugging Face model folder; the last two need transformers", 'tiny')
-    .option('--lora-rank <r>', 'LoRA rank for a Hugging Face model (peft); 0 trains every weight', nonNegativeInt('--lora-rank'), 64)
+    .option('--lora-rank <r>', 'LoRA rank for a Hugging Face model (peft); 0 trains every weight', nonNegativeInt('--lora-rank'), DEFAULT_LORA_RANK)
     .option('--device <d>', 'cpu or cuda', DEFAULT_SETTINGS.device)
     .option('--dtype <t>', 'float64 (default; exact sign checks) or float32', DEFAULT_SETTINGS.dtype)
     .option('--no-token-cosine', 'skip the token-level cosine matrix (Figure 4b)')

@@ -8,6 +8,8 @@ import os
 import torch
 import torch.nn as nn
 
+from ml_request import model_of
+
 CONFIGS = {"gpt2-config": "gpt2"}
 
 
@@ -51,13 +53,10 @@ class TokenizerCodec:
         return range(len(self.tok))
 
 
-def is_hf(model_req):
-    return model_req.get("kind") == "hf"
-
-
 def codec(model_req):
-    """The local model's own tokenizer (TokenizerCodec), or None where the task's word-level vocabulary is used."""
-    name = model_req["name_or_path"]
+    """The local model's own tokenizer (TokenizerCodec), or None where the task's word-level vocabulary is used.
+    model_req: an ml_request.Model or the request's `model` object."""
+    name = model_of(model_req).name_or_path
     if name in CONFIGS:
         return None
     if not os.path.isdir(name):
@@ -72,7 +71,8 @@ def build(model_req, vocab_size, dtype, device):
     eager implementation: fused attention kernels have no vmap batching rule and would fall back to a loop."""
     from transformers import AutoConfig, AutoModelForCausalLM
 
-    name = model_req["name_or_path"]
+    model_req = model_of(model_req)
+    name = model_req.name_or_path
     if name in CONFIGS:
         config = AutoConfig.for_model(CONFIGS[name])  # GPT-2 small: 12 layers, d 768, vocab 50257
         if vocab_size > config.vocab_size:
@@ -84,7 +84,7 @@ def build(model_req, vocab_size, dtype, device):
     # Padding sits behind the causal mask and outside the response mask. With a pad id set, the model checks
     # the ids for padding on every call, a data-dependent branch that vmap cannot trace.
     lm.config.pad_token_id = None
-    rank = int(model_req.get("lora_rank", 0))
+    rank = int(model_req.lora_rank)
     if rank > 0:
         from peft import LoraConfig, get_peft_model
         lm = get_peft_model(lm, LoraConfig(r=rank, lora_alpha=rank, lora_dropout=0.0, init_lora_weights=True))

@@ -2,11 +2,30 @@
 parameters with vmap (one batched call, not a loop over examples), their Gram entries, the prediction of
 conditions (9)/(10), the observed change after a step on the pair, the token-level gradient cosine matrix
 (Figure 4b) with batched VJPs — and, for the output layer alone, in closed form without any per-token
-gradient — and the CHES score of Razin et al. (2024) from the last hidden states."""
+gradient — and the CHES score of Razin et al. (2024) from the last hidden states. measure_step assembles a
+step event's record from them; token_cosine emits Figure 4b's event."""
 import torch
 
 from ml_func import functional, grad, trained, vjp, vmap
-from ml_model import token_logps
+from ml_model import masked_logps, token_logps
+from ml_protocol import emit, floats
+
+
+def pair_gram(G, n):
+    """Theorem 1's Gram entries per pair from per-example gradients G [2n, P], chosen rows first:
+    (⟨a_i, b_i⟩, ‖a_i‖², ‖b_i‖²), each [n]."""
+    a, b = G[:n], G[n:]
+    return (a * b).sum(1), (a * a).sum(1), (b * b).sum(1)
+
+
+def cosine(inner, nw2, nl2):
+    """The cosine matrix from inner products [T, S] and squared norms [T], [S]."""
+    return inner / (nw2.sqrt()[:, None] * nl2.sqrt()[None, :])
+
+
+def row_cosines(gw, gl):
+    """cos(gw_t, gl_s) for every row t of gw [T, P] and s of gl [S, P]."""
+    return cosine(gw @ gl.T, gw.pow(2).sum(1), gl.pow(2).sum(1))
 
 
 class Functional:
@@ -52,9 +71,9 @@ class Functional:
         gw = self._tok_grads(params, ids_w, mask_w)
         gl = self._tok_grads(params, ids_l, mask_l)
         inner = sum(x.reshape(x.shape[0], -1) @ y.reshape(y.shape[0], -1).T for x, y in zip(gw, gl))
-        nw = sum(x.reshape(x.shape[0], -1).pow(2).sum(1) for x in gw).sqrt()
-        nl = sum(y.reshape(y.shape[0], -1).pow(2).sum(1) for y in gl).sqrt()
-        return inner / (nw[:, None] * nl[None, :]), inner
+        nw = sum(x.reshape(x.shape[0], -1).pow(2).sum(1) for x in gw)
+        nl = sum(y.reshape(y.shape[0], -1).pow(2).sum(1) for y in gl)
+        return cosine(inner, nw, nl), inner
 
     def _tok_grads(self, params, ids, mask):
         """Per-token gradients as a tuple of [T, *shape], one per trained parameter."""
@@ -80,7 +99,7 @@ def head_token_inner(h_w, logp_w, y_w, h_l, logp_l, y_l):
     inner = (h_w @ h_l.T) * (r_w @ r_l.T)
     nw = h_w.pow(2).sum(1) * r_w.pow(2).sum(1)
     nl = h_l.pow(2).sum(1) * r_l.pow(2).sum(1)
-    return inner / (nw.sqrt()[:, None] * nl.sqrt()[None, :]), inner
+    return cosine(inner, nw, nl), inner
 
 
 def residual(logp, y):
@@ -177,3 +196,66 @@ def predict(dw, dl, inner, nw, nl, mode="conditions"):
     else:
         down = dl >= 0
     return (1 if up else -1), (-1 if down else 1)
+
+
+def measure_step(run, bw, bl, ctx, dw, dl, u, G, hidden):
+    """The step's record: per pair the Gram entries of a_i, b_i (G, [2B, P]), the prediction of (9)/(10), the
+    single-pair probe, CHES (from the step's own hidden states), and the first-order change under the batch
+    step u. bw, bl: the batch's chosen and rejected sides (ml_run.Pairs). Returns (record, fa, fg, (full_w,
+    full_l)): fa, fg are the whole responses' per-example gradients (a, b themselves unless a masked variant
+    trains on fewer tokens), full_w, full_l their log π before the step."""
+    fun, lr = run.fun, run.lr
+    theta = fun.params(run.model)
+    B = bw.ids.shape[0]
+    a, g = G[:B], G[B:]
+    inner, nw, nl = pair_gram(G, B)
+    cos = inner / (nw.sqrt() * nl.sqrt())
+    # The probe: one SGD step of size lr on each pair alone (section 3's single-sample setting), applied to a
+    # copy of θ per pair at once: θ_i' = θ − lr∇L_i = θ + lr(d_w a_i − d_l b_i); both responses of every pair in
+    # one vmapped call.
+    flat_theta = torch.cat([p.reshape(-1) for p in theta])
+    step = flat_theta.unsqueeze(0) + lr * (dw[:, None] * a - dl[:, None] * g)
+    stepped = unflatten(torch.cat([step, step]), theta)
+    ids = torch.cat([bw.ids, bl.ids])
+    new = fun.logp_at(stepped, ids, torch.cat([bw.mask, bl.mask]))
+    new_w, new_l = new[:B], new[B:]
+    old_w, old_l = ctx["logp_w"].detach(), ctx["logp_l"].detach()
+    # Case 1 of the step actually taken (the batch step u, after any variant), judged on the whole responses'
+    # log π — what a user wants to rise — whichever tokens the loss counts: Δlog π_i ≈ lr⟨∇log π_i, u⟩.
+    if run.masked:
+        Fg = fun.per_example_grads(theta, ids, torch.cat([bw.full, bl.full]))
+        fa, fg = Fg[:B], Fg[B:]
+        with torch.no_grad():
+            full_w = masked_logps(run.model.head_logits(hidden[0]), bw.ids, bw.full)
+            full_l = masked_logps(run.model.head_logits(hidden[1]), bl.ids, bl.full)
+    else:
+        fa, fg, full_w, full_l = a, g, old_w, old_l
+    step_fo_w, step_fo_l = lr * (fa @ u), lr * (fg @ u)
+    ches, ches_ln = ches_from_hidden(hidden[0].detach(), bw.full, hidden[1].detach(), bl.full)
+    fo_w, fo_l = lr * (dw * nw - dl * inner), lr * (dw * inner - dl * nl)
+    # One transfer per quantity (not one per pair and quantity): on a GPU each float() is a synchronisation.
+    col = {k: floats(v) for k, v in {
+        "logp_w": old_w, "logp_l": old_l, "c_ref_w": ctx["c_ref_w"], "c_ref_l": ctx["c_ref_l"], "len_w": ctx["len_w"],
+        "len_l": ctx["len_l"], "z_ref": ctx["z_ref"], "dW": dw, "dL": dl, "inner_wl": inner, "norm_w2": nw, "norm_l2": nl,
+        "cos_wl": cos, "fo_dlogp_w": fo_w, "fo_dlogp_l": fo_l, "obs_dlogp_w": new_w - old_w, "obs_dlogp_l": new_l - old_l,
+        "full_logp_w": full_w, "full_logp_l": full_l, "step_fo_dlogp_w": step_fo_w, "step_fo_dlogp_l": step_fo_l,
+        "ches": ches, "ches_ln": ches_ln}.items()}
+    pairs = []
+    for i in range(B):
+        pw, pl = predict(col["dW"][i], col["dL"][i], col["inner_wl"][i], col["norm_w2"][i], col["norm_l2"][i], run.predict)
+        row = {k: v[i] for k, v in col.items()}
+        row["pred_dlogp_w_sign"], row["pred_dlogp_l_sign"] = pw, pl
+        pairs.append(row)
+    return {"pairs": pairs}, fa, fg, (full_w, full_l)
+
+
+def token_cosine(run, step):
+    """Figure 4b's event for the first training pair: the cosine matrix over all trained parameters (vjp +
+    vmap), and over the output layer alone in closed form (head_token_inner, no per-token gradient formed)."""
+    fun, model = run.fun, run.model
+    ids_w, mask_w, ids_l, mask_l = run.w.ids[0], run.w.full[0], run.l.ids[0], run.l.full[0]
+    cos, _ = fun.token_cosine(fun.params(model), ids_w, mask_w, ids_l, mask_l)
+    head, _ = head_token_inner(*head_inputs(model, ids_w, mask_w), *head_inputs(model, ids_l, mask_l))
+    words = lambda ids, m: [run.vocab.word(t) for t, k in zip(ids.tolist(), m.tolist()) if k]  # noqa: E731
+    emit("token_cosine", step=step, tokens_w=words(ids_w, mask_w), tokens_l=words(ids_l, mask_l),
+         cos=[floats(r) for r in cos], cos_head=[floats(r) for r in head])

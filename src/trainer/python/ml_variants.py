@@ -7,8 +7,6 @@ import math
 
 import torch
 
-VARIANTS = ("none", "adaptive", "masked-first-diff", "masked-diff-only", "projected")
-
 
 def response_masks(ids_w, mask_w, ids_l, mask_l, variant):
     """The masked variants keep only some response tokens in log π: from the first position where chosen and
