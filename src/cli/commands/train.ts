@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { derive } from '../../symbolic/derive.js';
 import { runTraining } from '../../trainer/client.js';
 import { formatTrainerError } from '../../trainer/errors.js';
-import { VARIANTS, type Variant } from '../../trainer/protocol/schema.js';
+import { GRAM_METHODS, VARIANTS, type GramMethod, type Variant } from '../../trainer/protocol/schema.js';
 import { DEFAULT_LORA_RANK, DEFAULT_SETTINGS, buildRequest, type RunSettings, type TaskRef } from '../../trainer/request.js';
 import { collect, finiteNumber, json, need, out, positiveInt } from '../common.js';
 import { lossFromArgs } from '../load.js';
@@ -40,7 +40,7 @@ interface TrainOptions {
   task: TaskRef; loss: string; steps: number; lr: number; seed: number; out?: string; python?: string; trainer?: string;
   json?: boolean; device: string; batchSize: number; logEvery: number; sftSteps: number; timeout: number;
   predict: 'conditions' | 'no-sign-handling' | 'flipped'; param?: string[]; tokenCosine: boolean; dtype: 'float64' | 'float32'; variant: Variant;
-  heldoutPairs: number; evalEvery: number; model: string; loraRank: number; printRequest?: boolean;
+  heldoutPairs: number; evalEvery: number; model: string; loraRank: number; gram: GramMethod; printRequest?: boolean;
 }
 
 export function register(program: Command): void {
@@ -62,6 +62,7 @@ export function register(program: Command): void {
     .option('--lora-rank <r>', 'LoRA rank for a Hugging Face model (peft); 0 trains every weight', nonNegativeInt('--lora-rank'), DEFAULT_LORA_RANK)
     .option('--device <d>', 'cpu or cuda', DEFAULT_SETTINGS.device)
     .option('--dtype <t>', 'float64 (default; exact sign checks) or float32', DEFAULT_SETTINGS.dtype)
+    .addOption(new Option('--gram <method>', "how each pair's gradient inner products are measured: vmap (per-example gradients), ghost (per-layer factorised products, memory of a plain step) or auto (ghost where every trained layer is covered)").choices([...GRAM_METHODS]).default(DEFAULT_SETTINGS.gram))
     .option('--no-token-cosine', 'skip the token-level cosine matrix (Figure 4b)')
     .option('--out <dir>', 'where metrics.jsonl and summary.json go (default runs/<loss>-<task>-<seed>)')
     .option('--python <path>', 'Python with torch for the reference trainer', '/usr/bin/python3')
@@ -76,7 +77,7 @@ export function register(program: Command): void {
       const d = need(derive(spec));
       const settings: RunSettings = { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
         batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant,
-        heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank) };
+        heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank), gram: o.gram };
       if (o.printRequest) {
         const r = buildRequest(d, settings);
         if (!r.ok) { process.stderr.write(`${formatTrainerError(r.error)}\n`); process.exitCode = 2; return; }
@@ -108,7 +109,7 @@ export function register(program: Command): void {
       if (o.json) json(s);
       else {
         const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
-        out(`${spec.source.name} on ${s.task}: ${s.loggedSteps} logged steps, ${s.pairsMeasured} pairs measured in ${s.seconds.toFixed(1)} s`);
+        out(`${spec.source.name} on ${s.task}: ${s.loggedSteps} logged steps, ${s.pairsMeasured} pairs measured in ${s.seconds.toFixed(1)} s${s.gram ? ` (gram: ${s.gram}${o.gram === 'auto' ? ', by auto' : ''})` : ''}`);
         if (s.first && s.last) out(`logp_w ${s.first.logp_w?.toFixed(4)} → ${s.last.logp_w?.toFixed(4)}, logp_l ${s.first.logp_l?.toFixed(4)} → ${s.last.logp_l?.toFixed(4)}, cos_wl ${s.first.cos_wl?.toFixed(3)} → ${s.last.cos_wl?.toFixed(3)}`);
         out(`predicted vs observed signs agree: ${pct(s.agreement)} (marginlab's conditions: ${pct(s.marginlabAgreement)})`);
         out(`steps in case 1 (batch chosen up, rejected down)${s.variant === 'none' ? '' : ` with ${s.variant}`}: ${pct(s.case1Share)} first order, ${pct(s.case1ObsShare)} observed; pairs: ${pct(s.case1PairShare)}`);

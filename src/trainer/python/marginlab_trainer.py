@@ -7,7 +7,7 @@ the frozen SFT model as reference.
 
 The rooms: ml_protocol (events, errors, signals), ml_request (the request and its defaults), ml_run (setup,
 SFT, the step, held-out evaluation), ml_measure (what a logged step measures), ml_selftest and ml_bench (the
-modes --eval, --selftest and --bench, one process each, for tests and benchmarks)."""
+modes --eval, --selftest, --selftest-ghost, --bench and --bench-gram, one process each, for tests and benchmarks)."""
 import json
 import os
 import sys
@@ -60,12 +60,16 @@ def read_request():
 
 
 def main(argv):
-    if "--eval" in argv or "--selftest" in argv:
+    if "--eval" in argv or "--selftest" in argv or "--selftest-ghost" in argv:
         import ml_selftest
-        return ml_selftest.eval_mode() if "--eval" in argv else ml_selftest.selftest_mode()
+        mode = ml_selftest.eval_mode if "--eval" in argv else ml_selftest.selftest_mode if "--selftest" in argv else ml_selftest.selftest_ghost_mode
+        return mode()
     if "--bench" in argv:
         import ml_bench
         return ml_bench.run(argv)
+    if "--bench-gram" in argv:
+        import ml_bench_gram
+        return ml_bench_gram.run(argv)
     ml_dist.init()
     ml_protocol.catch_signals()
     req = read_request()

@@ -3,16 +3,18 @@ last stdout line). Same model, machine and process for each pair of methods; eac
 repetitions so that a neighbour's burst on the shared cores does not decide a ratio:
 - per-example gradient Gram for a batch of 32 pairs: functorch vmap vs the batch-1 loop (two backward passes
   per pair, as in the paper's code);
-- the token-level cosine matrix of a pair with 32-token responses: one vjp + vmap over one-hot cotangents vs
-  one backward pass per token (full model), and the output layer's matrix in closed form vs one backward per
-  token for that layer's weight;
-- a training step when measuring every 10 steps vs a step that measures nothing."""
+- the token-level cosine matrix of a pair with 32-token responses: one vjp + vmap over one-hot cotangents, and
+  ghost products of the per-token signals (ml_ghost), vs one backward pass per token (full model); the output
+  layer's matrix in closed form vs one backward per token for that layer's weight;
+- a training step when measuring every 10 steps vs a step that measures nothing (with the run's --gram).
+The Gram at GPT-2 scale (ghost, vmap, loop; time and memory) is ml_bench_gram's."""
 import json
 import sys
 import time
 
 import torch
 
+import ml_ghost
 import ml_measure
 import ml_model
 import ml_request
@@ -26,8 +28,9 @@ def sync():
         torch.cuda.synchronize()
 
 
-def best(fn, reps):
-    fn()  # warm-up: allocations and functorch's first-call tracing are not what we compare
+def best(fn, reps, warm=True):
+    if warm:
+        fn()  # warm-up: allocations and functorch's first-call tracing are not what we compare
     ts = []
     for _ in range(reps):
         sync()
@@ -74,8 +77,14 @@ def token_level(model, tokens, reps, dtype, device):
     def slow():
         return row_cosines(fun.token_grads_loop(theta, ids_w, mask), fun.token_grads_loop(theta, ids_l, mask))
 
+    plan = ml_ghost.Plan(big)
+
+    def ghost():  # per-token backprop signals and ghost products, no [T, P] rows
+        return ml_measure.ghost_token_cosine(plan, big, ids_w, mask, ids_l, mask)[0]
+
     err = float((fast() - slow()).abs().max())
-    return {"tokens": tokens, "vmap_s": best(fast, reps), "loop_s": best(slow, reps), "max_abs_err": err}
+    return {"tokens": tokens, "vmap_s": best(fast, reps), "loop_s": best(slow, reps), "max_abs_err": err,
+            "ghost_s": best(ghost, reps), "ghost_max_abs_err": float((ghost() - slow()).abs().max())}
 
 
 def head_level(model, tokens, reps, device):
@@ -165,7 +174,10 @@ def run(argv):
                "token_cosine": token_level(r.model, 32, reps, dtype, r.device),
                "head_cosine": head_level(ml_model.TinyLM(r.model.head_weight().shape[0], max_len=38).to(device=r.device, dtype=dtype),
                                          32, reps, r.device),
-               "logging": overhead(r, int(raw.get("bench_steps", 40)), 10)}
+               "gram": r.gram, "logging": overhead(r, int(raw.get("bench_steps", 40)), 10)}
+        if r.gram != "vmap":  # the same overhead with vmap's per-example gradients, the method before ghost
+            r.gram = "vmap"
+            out["logging_vmap"] = overhead(r, int(raw.get("bench_steps", 40)), 10)
         if raw.get("bench_gpt2_head"):
             big = HeadModel().to(device=r.device, dtype=torch.float32)
             out["head_cosine_gpt2"] = head_level(big, int(raw.get("bench_gpt2_tokens", 8)), 1, r.device)

@@ -10,6 +10,7 @@ from ml_protocol import PROTOCOL
 
 REQUIRED = ("task", "loss", "seed", "steps", "lr")
 VARIANTS = ("none", "adaptive", "masked-first-diff", "masked-diff-only", "projected")
+GRAM_METHODS = ("vmap", "ghost", "auto")
 
 
 class RequestError(Exception):
@@ -43,7 +44,9 @@ class Model:
 
 @dataclass(frozen=True)
 class Measure:
-    gram: object = True  # accepted as sent; the per-example Gram is always measured
+    # How the per-pair Gram is measured: per-example gradients by vmap, ghost products (ml_ghost), or auto (ghost
+    # where it covers every trained parameter, else vmap). A boolean (requests before --gram) means vmap.
+    gram: str = "auto"
     token_cosine: bool = True
 
 
@@ -98,11 +101,15 @@ def parse(obj):
     task = _sub(Task, fields["task"], "task")
     if "kind" not in fields["task"]:
         raise RequestError("E_PROTOCOL", "request field 'task' lacks 'kind'")
-    fields.update(task=task, model=model_of(fields.get("model", {})), measure=_sub(Measure, fields.get("measure", {}), "measure"),
-                  checks=tuple(fields.get("checks", ())))
+    measure = _sub(Measure, fields.get("measure", {}), "measure")
+    if isinstance(measure.gram, bool):
+        measure = dataclasses.replace(measure, gram="vmap")
+    fields.update(task=task, model=model_of(fields.get("model", {})), measure=measure, checks=tuple(fields.get("checks", ())))
     req = Request(**fields)
     if req.variant not in VARIANTS:
         raise RequestError("E_PROTOCOL", f"unknown variant {req.variant!r}; this trainer knows {', '.join(VARIANTS)}")
+    if req.measure.gram not in GRAM_METHODS:
+        raise RequestError("E_PROTOCOL", f"unknown gram method {req.measure.gram!r}; this trainer knows {', '.join(GRAM_METHODS)}")
     return req
 
 

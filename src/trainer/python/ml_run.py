@@ -10,13 +10,15 @@ import torch
 
 import ml_dist
 import ml_func
+import ml_ghost
 import ml_hf
 import ml_loss
 import ml_measure
+import ml_meters
 import ml_model
 import ml_tasks
 import ml_variants
-from ml_model import masked_logps, seq_logps
+from ml_model import seq_logps
 from ml_protocol import check_stop, emit, fail, floats
 
 
@@ -49,6 +51,8 @@ class Run:
     predict: str  # the prediction mode of ml_measure.predict
     gen: torch.Generator
     device: torch.device
+    gram: str  # how a logged step measures the Gram: "ghost" (ml_ghost, with `plan`) or "vmap"
+    plan: object  # ml_ghost.Plan, or None
 
     @property
     def masked(self):
@@ -75,6 +79,19 @@ def hf(fn, *args):
 
 def loss_params(spec, dtype, device):
     return {k: torch.tensor(float(v), dtype=dtype, device=device) for k, v in spec["params"].items()}
+
+
+def gram_method(asked, model, ids, mask):
+    """(method, plan, reason): the request's gram method with auto resolved — ghost where ml_ghost covers every
+    trained parameter of `model` (checked on the sample ids, mask), else vmap, with the reason."""
+    if asked == "vmap":
+        return "vmap", None, None
+    try:
+        return "ghost", ml_ghost.check(model, ids, mask), None
+    except ml_ghost.Unsupported as e:
+        if asked == "ghost":
+            fail("E_GRAM", f"--gram ghost cannot measure this model: {e}", 2, "use --gram vmap, or auto, which falls back to it")
+        return "vmap", None, str(e)
 
 
 def build_model(m, vocab_size, seq_len, dtype, device):
@@ -117,9 +134,12 @@ def setup(req):
         fail("E_TASK", str(e), 2)
     ids_w, full_w, ids_l, full_l = (x[:len(pairs)] for x in every)
     model = build_model(m, len(vocab.itos), ids_w.shape[1], dtype, device)
+    gram, plan, why = gram_method(req.measure.gram, model, torch.stack([ids_w[0], ids_l[0]]), torch.stack([full_w[0], full_l[0]]))
+    layers = {} if plan is None else {k: sum(1 for x in plan.layers if x.kind == k) for k in sorted({x.kind for x in plan.layers})}
     emit("task", pairs=len(pairs), heldout=len(held), vocab=len(vocab.itos), seq_len=int(ids_w.shape[1]),
          params=sum(p.numel() for p in model.parameters()), trained=sum(p.numel() for p in ml_func.trained(model)[1]),
-         model=m.name_or_path or "tiny", variant=req.variant, world=ml_dist.STATE["world"],
+         model=m.name_or_path or "tiny", variant=req.variant, world=ml_dist.STATE["world"], gram=gram,
+         **({"gram_reason": why} if why else {}), **({"gram_layers": layers} if layers else {}),
          example={"prompt": pairs[0]["prompt"], "chosen": pairs[0]["chosen"], "rejected": pairs[0]["rejected"]})
 
     sft(model, ids_w, full_w, req, device, gen)
@@ -143,7 +163,7 @@ def setup(req):
                           Pairs(hl, hfl, hfl, seq_logps(model, hl, hfl), hfl.sum(1).to(dtype)))
     return Run(model=model, fun=ml_measure.Functional(model), vocab=vocab, w=w, l=l, held=held_sides, loss_fn=loss_fn,
                params=params, variant=req.variant, lr=req.lr, batch_size=req.batch_size, predict=req.predict, gen=gen,
-               device=device)
+               device=device, gram=gram, plan=plan)
 
 
 def run_checks(req, loss_fn, params, dtype, device):
@@ -160,29 +180,34 @@ def flat(grads, params):
     return torch.cat([(torch.zeros_like(p) if g is None else g).reshape(-1) for g, p in zip(grads, params)])
 
 
+def apply_step(ps, lr, u):
+    """θ ← θ + lr·u, u flattened over the trained parameters ps."""
+    with torch.no_grad():
+        i = 0
+        for p in ps:
+            p.add_(lr * u[i:i + p.numel()].view_as(p))
+            i += p.numel()
+
+
 def po_step(run, step, logged):
     """One preference-optimisation step (plain SGD, so eq. (5)'s first-order step is the actual update); when
     `logged`, the step event's record (rank 0), else None."""
-    model, lr, fun = run.model, run.lr, run.fun
+    model, lr = run.model, run.lr
     idx = ml_dist.shard(torch.randint(0, run.w.ids.shape[0], (run.batch_size,), generator=run.gen).to(run.device))
     bw, bl = run.w.take(idx), run.l.take(idx)
-    measured = logged and ml_dist.is_main()
-    # A measured step of a single process computes the per-example gradients a_i, b_i anyway; the batch halves
-    # are then their d-weighted means, G_w = mean_i d_w,i a_i (the vector autograd would give), so the step needs
-    # no graph and no backward pass of its own. Under torchrun the halves are all-reduced, so autograd stays.
-    reuse = measured and ml_dist.STATE["world"] == 1
-    hidden = None
-    with torch.set_grad_enabled(not reuse):
-        if measured:  # one forward gives the log-probabilities and the hidden states CHES needs
-            hidden = (model.hidden(bw.ids), model.hidden(bl.ids))
-            lw = masked_logps(model.head_logits(hidden[0]), bw.ids, bw.mask)
-            ll = masked_logps(model.head_logits(hidden[1]), bl.ids, bl.mask)
-        else:
-            lw = seq_logps(model, bw.ids, bw.mask)
-            ll = seq_logps(model, bl.ids, bl.mask)
+    meter = None
+    if logged and ml_dist.is_main():
+        # A measured step has each pair's gradients anyway (as vmap's rows a_i, b_i or as ml_ghost's records);
+        # the batch halves are their d-weighted means, G_w = mean_i d_w,i a_i, with no backward of their own.
+        meter = (ml_meters.GhostStep if run.gram == "ghost" else ml_meters.VmapStep)(run, bw, bl)
+        lw, ll = meter.logp_w, meter.logp_l
+    else:
+        lw = seq_logps(model, bw.ids, bw.mask)
+        ll = seq_logps(model, bl.ids, bl.mask)
     ctx = {"logp_w": lw, "logp_l": ll, "c_ref_w": bw.c_ref, "c_ref_l": bl.c_ref, "len_w": bw.length,
            "len_l": bl.length, "z_ref": torch.zeros_like(lw)}
-    loss = (run.loss_fn(lw, ll, params=run.params, **{k: ctx[k] for k in ml_loss.ARGS[2:]}) + torch.zeros_like(lw)).mean()
+    loss = (run.loss_fn(lw.detach(), ll.detach(), params=run.params, **{k: ctx[k] for k in ml_loss.ARGS[2:]})
+            + torch.zeros_like(lw)).mean()
     if not torch.isfinite(loss):
         fail("E_NON_FINITE", f"the loss is {loss.item()} at step {step}", 4,
              "the loss left its domain (see `marginlab derive` for where it is defined)")
@@ -190,29 +215,16 @@ def po_step(run, step, logged):
     # is the chain rule exactly since L depends on θ only through log π_w and log π_l.
     _, dw, dl = ml_loss.weights(run.loss_fn, run.params, ctx)
     ps = ml_func.trained(model)[1]
-    B = bw.ids.shape[0]
-    G = None
-    if measured:
-        G = fun.per_example_grads(fun.params(model), torch.cat([bw.ids, bl.ids]), torch.cat([bw.mask, bl.mask]))
-    if reuse:
-        gw, gl = (dw[:, None] * G[:B]).mean(0), (dl[:, None] * G[B:]).mean(0)
+    if meter is not None:
+        gw, gl = (ml_dist.mean_(h) for h in meter.halves(dw, dl))
     else:
         gw = ml_dist.mean_(flat(torch.autograd.grad((dw * lw).mean(), ps, allow_unused=True), ps))
         gl = ml_dist.mean_(flat(torch.autograd.grad((dl * ll).mean(), ps, allow_unused=True), ps))
     u, info = ml_variants.combine(run.variant, gw, gl)
     record = None
-    if measured:
-        record, fa, fg, (old_w, old_l) = ml_measure.measure_step(run, bw, bl, ctx, dw, dl, u, G, hidden)
-        # Case 1 of the step as a whole: the batch's chosen log π (weighted by d_w, the aggregate whose gradient
-        # is G_w) rises and its rejected one falls, to first order lr⟨G, u⟩ — on the whole responses, so a
-        # masked variant is judged on what it leaves out too (its whole-response gradients come from measure_step).
-        hw, hl = (dw[:, None] * fa).mean(0), (dl[:, None] * fg).mean(0)
-        record["step_fo_dlogp_w"], record["step_fo_dlogp_l"] = lr * float(hw @ u), lr * float(hl @ u)
-    with torch.no_grad():
-        i = 0
-        for p in ps:
-            p.add_(lr * u[i:i + p.numel()].view_as(p))
-            i += p.numel()
+    if meter is not None:
+        record, (old_w, old_l) = ml_measure.measure_step(run, meter, bw, bl, ctx, dw, dl, u, info)
+    apply_step(ps, lr, u)
     if record is None:
         return None
     with torch.no_grad():

@@ -1,6 +1,7 @@
 """The trainer's modes for tests (one process each): --eval evaluates generated losses at points, --selftest
 computes every batched or closed-form gradient quantity of ml_measure next to the plain autograd loop it
-replaces (and CHES next to its definition), for test/trainer/vmap.test.ts to compare."""
+replaces (and CHES next to its definition), for test/trainer/vmap.test.ts to compare, and --selftest-ghost
+compares ml_ghost's products with vmap's per-example gradients (test/trainer/ghost.test.ts)."""
 import json
 import sys
 
@@ -8,6 +9,7 @@ import torch
 
 import ml_loss
 import ml_measure
+import ml_request
 import ml_model
 import ml_tasks
 from ml_protocol import floats
@@ -84,3 +86,121 @@ def head_confident():
     ref = ml_measure.row_cosines(G, G)
     cos, _ = ml_measure.head_token_inner(h.float(), logp.float(), y, h.float(), logp.float(), y)
     return [float((cos.double() - ref).abs().max()), float(cos.abs().max())]
+
+
+def _small_hf(arch, lora_rank):
+    """GPT-2 and Llama from their transformers configs at a test's width (the code paths are those of the full
+    sizes: Conv1D and a tied head; nn.Linear, RMSNorm, rotary positions, grouped key-value heads), float64."""
+    from transformers import AutoConfig, AutoModelForCausalLM
+    import ml_hf
+    shape = {"gpt2": dict(vocab_size=90, n_positions=32, n_embd=32, n_layer=2, n_head=2),
+             # a pad id gives Llama's embedding a padding_idx, whose row nn.Embedding never trains
+             "llama": dict(vocab_size=90, hidden_size=32, intermediate_size=48, num_hidden_layers=2, num_attention_heads=4,
+                           num_key_value_heads=2, max_position_embeddings=32, pad_token_id=1)}[arch]
+    lm = AutoModelForCausalLM.from_config(AutoConfig.for_model(arch, **shape), attn_implementation="eager")
+    return ml_hf.wrap(lm, lora_rank, torch.float64, "cpu")
+
+
+def _rel(x, y):
+    """max |x − y| relative to max(|y_i|, 1e-6·max|y|): per entry, with a floor for entries near zero."""
+    x, y = x.reshape(-1), y.reshape(-1)
+    return float(((x - y).abs() / y.abs().clamp_min(1e-6 * float(y.abs().max()))).max())
+
+
+def _ghost_vs_vmap(model, n=3, T=12, seed=0):
+    """Every ml_ghost quantity against vmap's per-example gradients on `model`, and what dropping each kind of
+    term does to the per-pair entries."""
+    import ml_ghost
+    from ml_func import trained
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():  # away from initialisation, so that no product vanishes (LoRA's B starts at zero)
+        for p in trained(model)[1]:
+            p.add_(0.05 * torch.randn(p.shape, generator=g, dtype=p.dtype))
+    V = model.head_weight().shape[0]
+    ids = torch.randint(3, V, (2 * n, T), generator=g)
+    ids[n:, :5] = ids[:n, :5]  # each pair shares its prompt
+    ids[n:, 7:] = ids[:n, 7:]  # and a suffix after the differing tokens (Data setup 3)
+    ids[:, 2] = 1  # a token that is Llama's pad id (see _small_hf), inside every prompt
+    mask = torch.zeros_like(ids)
+    mask[:, 5:] = 1
+    mask[0, 10:] = 0  # one shorter response (padding behind the causal mask)
+    fun = ml_measure.Functional(model)
+    G = fun.per_example_grads(fun.params(model), ids, mask)
+    plan = ml_ghost.check(model, ids[:2], mask[:2])
+    with ml_ghost.Tape(plan, 2 * n) as tape:
+        lp = ml_model.masked_logps(model.head_logits(model.hidden(ids)), ids, mask)
+    rec = tape.backprop(lp.sum())
+    want = torch.stack(ml_measure.pair_gram(G, n))
+    c = torch.randn(2 * n, generator=g, dtype=G.dtype)
+    out = {"pairs": _rel(torch.stack(ml_ghost.pair_entries(rec)), want),
+           "pairs_ghost": _rel(torch.stack(ml_ghost.pair_entries(rec, force="ghost")), want),
+           "pairs_explicit": _rel(torch.stack(ml_ghost.pair_entries(rec, force="explicit")), want),
+           "gram": _rel(ml_ghost.gram(rec, rec), G @ G.T), "combine": _rel(rec.combine(c), c @ G)}
+    _, inner_v = fun.token_cosine(fun.params(model), ids[0], mask[0], ids[n], mask[n])
+    cos_g, inner_g = ml_measure.ghost_token_cosine(plan, model, ids[0], mask[0], ids[n], mask[n])
+    out["token_inner"] = _rel(inner_g, inner_v)
+    kinds = sorted({t.kind for terms in rec.terms for t in terms})
+    drops = {k: (lambda u, v, k=k: u.kind == k or v.kind == k) for k in kinds}
+    if "embedding" in kinds and "linear" in kinds and any({t.kind for t in ts} >= {"embedding", "linear"} for ts in rec.terms):
+        drops["tied"] = lambda u, v: {u.kind, v.kind} == {"embedding", "linear"}  # the cross terms alone
+    out["dropped"] = {k: _rel(torch.stack(ml_ghost.pair_entries(rec, skip=s)), want) for k, s in drops.items()}
+    out["layers"] = sorted({f"{type(x.module).__name__}:{x.kind}" for x in plan.layers})
+    return out
+
+
+class _ReadsHeadDirectly(ml_model.TinyLM):
+    """A model that uses a trained weight outside its module's call: the check must refuse it."""
+
+    def head_logits(self, h):
+        return self.head(h) + 0.5 * h @ self.head.weight.T
+
+
+class _OwnsAScale(ml_model.TinyLM):
+    """A model whose top module holds a trained parameter of its own (not a linear layer, embedding or leaf)."""
+
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self.scale = torch.nn.Parameter(torch.ones(()))
+
+    def head_logits(self, h):
+        return self.scale * self.head(h)
+
+
+def selftest_ghost_mode():
+    """ml_ghost against vmap on the built-in model and, where transformers and peft import, on GPT-2 and Llama
+    with and without LoRA; and the two refusals auto falls back on (a weight used outside its module, a module
+    kind it does not cover)."""
+    import ml_ghost
+    import ml_variants
+    torch.manual_seed(0)
+    models = {"tiny": lambda: ml_model.TinyLM(60, max_len=16).double()}
+    try:
+        import peft  # noqa: F401
+        import transformers  # noqa: F401
+        for arch in ("gpt2", "llama"):
+            for rank in (0, 4):
+                models[f"{arch}-{'lora' if rank else 'full'}"] = lambda arch=arch, rank=rank: _small_hf(arch, rank)
+    except ImportError:
+        pass
+    out = {"models": {name: _ghost_vs_vmap(make()) for name, make in models.items()}}
+    refused = {}
+    for name, model in (("reads-head-directly", _ReadsHeadDirectly(60, max_len=16).double()),
+                        ("owns-a-scale", _OwnsAScale(60, max_len=16).double())):
+        ids = torch.randint(3, 60, (2, 8))
+        mask = torch.ones_like(ids)
+        try:
+            ml_ghost.check(model, ids, mask)
+            refused[name] = None
+        except ml_ghost.Unsupported as e:
+            refused[name] = str(e)
+    out["refused"] = refused
+    # u = α G_w − γ G_l (ml_variants.coefficients) for every variant, on halves with ⟨G_w, G_l⟩ > 0.
+    gw, gl = torch.randn(50, dtype=torch.float64), torch.randn(50, dtype=torch.float64)
+    gl = gl + 2 * gw
+    worst = 0.0
+    for v in ml_request.VARIANTS:
+        u, info = ml_variants.combine(v, gw, gl)
+        a, b = ml_variants.coefficients(info)
+        worst = max(worst, _rel(a * gw - b * gl, u))
+    out["coefficients"] = worst
+    json.dump(out, sys.stdout)
