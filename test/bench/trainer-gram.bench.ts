@@ -24,8 +24,10 @@ const from = process.env.MARGINLAB_BENCH_FROM;
 const outPath = process.env.MARGINLAB_BENCH_OUT ?? 'docs/bench/trainer-gram.json';
 const loadBefore = loadavg();
 const stdout = from ? readFileSync(from, 'utf8') : (() => {
-  const r = spawnSync(python, [referenceTrainerPath(), '--bench-gram'], { input: `${JSON.stringify(gramBenchRequest())}\n`, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`the trainer's --bench-gram failed: ${r.stderr}`);
+  // stderr streams through: each model's row is printed there as it finishes.
+  const r = spawnSync(python, [referenceTrainerPath(), '--bench-gram'], { input: `${JSON.stringify(gramBenchRequest())}\n`, encoding: 'utf8',
+    maxBuffer: 64 << 20, stdio: ['pipe', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`the trainer's --bench-gram failed (exit ${r.status}; its stderr is above)`);
   return r.stdout;
 })();
 const loadAfter = loadavg();
@@ -37,6 +39,9 @@ const rows = m.rows.map((r) => ({
   ...r,
   // the named baselines, in the same run: a plain step, and for speed also vmap and the loop against ghost
   ghostStepVsPlain: ratio(r.ghost_s, r.plain_s), vmapStepVsPlain: ratio(r.vmap_s, r.plain_s), loopStepVsPlain: ratio(r.loop_s, r.plain_s),
+  ghostStepVsPlainCpu: ratio(r.ghost_cpu_s, r.plain_cpu_s), vmapStepVsPlainCpu: ratio(r.vmap_cpu_s, r.plain_cpu_s),
+  loopStepVsPlainCpu: ratio(r.loop_cpu_s, r.plain_cpu_s), loggedGhostVsPlainCpu: ratio(r.logged_ghost_cpu_s, r.plain_cpu_s),
+  loggedVmapVsPlainCpu: ratio(r.logged_vmap_cpu_s, r.plain_cpu_s),
   vmapVsGhost: ratio(r.vmap_s, r.ghost_s), loopVsGhost: ratio(r.loop_s, r.ghost_s),
   ghostMemVsPlain: ratio(r.ghost_mb, r.plain_mb), vmapMemVsPlain: ratio(r.vmap_mb, r.plain_mb), loopMemVsPlain: ratio(r.loop_mb, r.plain_mb),
   loggedGhostVsPlain: ratio(r.logged_ghost_s, r.plain_s), loggedVmapVsPlain: ratio(r.logged_vmap_s, r.plain_s),
@@ -47,7 +52,10 @@ const rows = m.rows.map((r) => ({
 const judged = rows.filter((r) => r.model === 'gpt2' && r.width === 768).sort((a, b) => Number(b.depth) - Number(a.depth))[0];
 const targets = judged ? {
   at: judged.name,
+  // wall time (best of the interleaved calls) and the process's CPU time: on shared cores the first also
+  // carries the neighbours' load, so both are judged
   ghostStepVsPlain: { value: judged.ghostStepVsPlain, target: 1.15, met: judged.ghostStepVsPlain !== null && judged.ghostStepVsPlain <= 1.15 },
+  ghostStepVsPlainCpu: { value: judged.ghostStepVsPlainCpu, target: 1.15, met: judged.ghostStepVsPlainCpu !== null && judged.ghostStepVsPlainCpu <= 1.15 },
   ghostMemVsPlain: { value: judged.ghostMemVsPlain, target: 1.3, met: judged.ghostMemVsPlain !== null && judged.ghostMemVsPlain <= 1.3 },
 } : null;
 const result = {
@@ -65,18 +73,22 @@ writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
 
 // The memory curve: each method's peak over the trained parameter count (vmap and the loop grow with it).
 const points = rows.flatMap((r) => ([['plain step', r.plain_mb], ['ghost Gram step', r.ghost_mb], ['vmap Gram step', r.vmap_mb],
-  ['batch-1 loop Gram step', r.loop_mb], ['logged step, ghost', r.logged_ghost_mb], ['logged step, vmap', r.logged_vmap_mb]] as const)
-  .filter(([, mb]) => typeof mb === 'number').map(([method, mb]) => ({ method, params: Number(r.trained), mb: Number(mb), model: String(r.name) })));
+  ['batch-1 loop Gram step', r.loop_mb], ['logged step, ghost', r.logged_ghost_mb], ['logged step, vmap', r.logged_vmap_mb],
+  // computed, not measured: what vmap's [2B, P] rows alone take, also where the budget skipped it
+  ['vmap: its [2B, P] rows alone (computed)', r.rows_need_mb]] as const)
+  .filter(([, mb]) => typeof mb === 'number').map(([method, mb]) => ({ method, params: Number(r.trained), mb: Number(mb), model: String(r.name),
+    kind: method.includes('computed') ? 'computed' : 'measured' })));
 const spec: TopLevelSpec = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   title: { text: `Peak memory of one step, ${m.dtype}, ${rows[0]?.pairs ?? '?'} pairs (${from ? process.env.MARGINLAB_BENCH_MACHINE ?? m.device : `${m.device}, ${cpus().length} cores`})`, fontSize: 13 },
-  width: 520, height: 320, background: 'white',
+  width: 560, height: 340, background: 'white',
   data: { values: points },
   mark: { type: 'line', point: true },
   encoding: {
     x: { field: 'params', type: 'quantitative', scale: { type: 'log' }, title: 'trained parameters' },
     y: { field: 'mb', type: 'quantitative', scale: { type: 'log' }, title: 'peak memory of the step above the loaded model (MB)' },
-    color: { field: 'method', type: 'nominal', title: null },
+    color: { field: 'method', type: 'nominal', title: null, legend: { labelLimit: 320, orient: 'bottom', columns: 2 } },
+    strokeDash: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['measured', 'computed'], range: [[1, 0], [4, 3]] } },
     tooltip: [{ field: 'model' }, { field: 'mb', format: '.0f' }],
   },
 };
@@ -87,8 +99,11 @@ writeFileSync(`${base}.png`, svgToPng(svg));
 
 const f = (x: unknown, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '—');
 console.log(`load average before/after: ${loadBefore.map((x) => x.toFixed(2)).join(' ')} / ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
-console.log('| model | trained | plain s | ghost ×plain | vmap ×plain | loop ×plain | ghost MB ×plain | vmap MB ×plain | logged ghost ×plain | logged vmap ×plain | token: vmap s / ghost s |');
+console.log('| model | trained | plain s (cpu s) | ghost ×plain wall / cpu | vmap ×plain | loop ×plain | ghost MB ×plain | vmap MB ×plain | logged ghost ×plain | logged vmap ×plain | token: vmap s / ghost s |');
 for (const r of rows) {
-  console.log(`| ${r.name}${r.lora_rank ? ` LoRA ${r.lora_rank}` : ''} | ${r.trained} | ${f(r.plain_s)} | ${f(r.ghostStepVsPlain)} | ${f(r.vmapStepVsPlain)} | ${f(r.loopStepVsPlain)} | ${f(r.ghostMemVsPlain)} | ${f(r.vmapMemVsPlain)} | ${f(r.loggedGhostVsPlain)} | ${f(r.loggedVmapVsPlain)} | ${f(r.token_vmap_s)} / ${f(r.token_ghost_s)} |`);
+  console.log(`| ${r.name}${r.lora_rank ? ` LoRA ${r.lora_rank}` : ''} | ${r.trained} | ${f(r.plain_s)} (${f(r.plain_cpu_s)}) | ${f(r.ghostStepVsPlain)} / ${f(r.ghostStepVsPlainCpu)} | ${f(r.vmapStepVsPlain)} / ${f(r.vmapStepVsPlainCpu)} | ${f(r.loopStepVsPlain)} / ${f(r.loopStepVsPlainCpu)} | ${f(r.ghostMemVsPlain)} | ${f(r.vmapMemVsPlain)} | ${f(r.loggedGhostVsPlain)} / ${f(r.loggedGhostVsPlainCpu)} | ${f(r.loggedVmapVsPlain)} / ${f(r.loggedVmapVsPlainCpu)} | ${f(r.token_vmap_s)} / ${f(r.token_ghost_s)} |`);
 }
-if (targets) console.log(`targets at ${targets.at}: ghost Gram step ${f(targets.ghostStepVsPlain.value)}× plain (≤ 1.15: ${targets.ghostStepVsPlain.met ? 'met' : 'NOT met'}), ghost memory ${f(targets.ghostMemVsPlain.value)}× plain (≤ 1.3: ${targets.ghostMemVsPlain.met ? 'met' : 'NOT met'})`);
+if (targets) {
+  const met = (t: { met: boolean }) => (t.met ? 'met' : 'NOT met');
+  console.log(`targets at ${targets.at}: ghost Gram step ${f(targets.ghostStepVsPlain.value)}× plain wall, ${f(targets.ghostStepVsPlainCpu.value)}× CPU (≤ 1.15: ${met(targets.ghostStepVsPlain)} / ${met(targets.ghostStepVsPlainCpu)}), ghost memory ${f(targets.ghostMemVsPlain.value)}× plain (≤ 1.3: ${met(targets.ghostMemVsPlain)})`);
+}

@@ -12,6 +12,7 @@ import ctypes
 import gc
 import json
 import sys
+import time
 
 import torch
 
@@ -23,7 +24,7 @@ import ml_measure
 import ml_meters
 import ml_request
 import ml_run
-from ml_bench import best, sync
+from ml_bench import sync
 from ml_measure import pair_gram
 
 MB = 1 << 20
@@ -46,21 +47,50 @@ def _trim():
         pass
 
 
-def peak(fn, device):
-    """(result, MB the call raised the peak above what was resident when it started)."""
+def timed(fn, device):
+    """(wall seconds, CPU seconds, MB the call raised the peak above what was resident when it started) of one
+    call. The process's CPU time (all its threads) is what the call itself cost; on shared cores the wall time
+    also holds the neighbours' share, so both are reported."""
     _trim()
     if device.type == "cuda":
         sync()
         torch.cuda.reset_peak_memory_stats()
         base = torch.cuda.memory_allocated()
-        out = fn()
-        sync()
-        return out, (torch.cuda.max_memory_allocated() - base) / MB
-    with open("/proc/self/clear_refs", "w") as f:  # resets VmHWM to the current RSS (Linux ≥ 4.0)
-        f.write("5")
-    base = _status("VmRSS")
-    out = fn()
-    return out, (_status("VmHWM") - base) / MB
+    else:
+        with open("/proc/self/clear_refs", "w") as f:  # resets VmHWM to the current RSS (Linux ≥ 4.0)
+            f.write("5")
+        base = _status("VmRSS")
+    t0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    sync()
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    top = torch.cuda.max_memory_allocated() if device.type == "cuda" else _status("VmHWM")
+    return seconds, cpu, (top - base) / MB
+
+
+def guarded(row, key, fn):
+    """fn(), or None with the out-of-memory it ran into said in row[key_failed] (on a GPU the device's limit is a
+    result, not a crash)."""
+    if f"{key}_failed" in row:
+        return None
+    try:
+        return fn()
+    except (torch.cuda.OutOfMemoryError, MemoryError) as e:
+        row[f"{key}_failed"] = f"out of memory: {str(e).splitlines()[0][:160]}"
+        _trim()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        return None
+
+
+def measure(row, key, fn, device):
+    """One call: row[key_s] and row[key_cpu_s] keep the best wall and CPU time over calls, row[key_mb] the
+    largest peak."""
+    got = guarded(row, key, lambda: timed(fn, device))
+    if got is not None:
+        row[f"{key}_s"] = min(got[0], row.get(f"{key}_s", got[0]))
+        row[f"{key}_cpu_s"] = min(got[1], row.get(f"{key}_cpu_s", got[1]))
+        row[f"{key}_mb"] = max(got[2], row.get(f"{key}_mb", got[2]))
 
 
 def resident(device):
@@ -132,17 +162,6 @@ def model_name(spec):
     return name
 
 
-def attempt(row, key, fn):
-    """fn() → row[key…], or the out-of-memory it ran into, said in the row (the device's limit is a result)."""
-    try:
-        fn()
-    except (torch.cuda.OutOfMemoryError, MemoryError) as e:
-        row[f"{key}_failed"] = f"out of memory: {str(e).splitlines()[0][:160]}"
-        _trim()
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-
-
 def size_row(raw, spec, reps, budget_mb):
     name = model_name(spec)
     req = ml_request.parse({**raw, "batch_size": int(spec.get("pairs", raw.get("batch_size", 8))),
@@ -156,49 +175,37 @@ def size_row(raw, spec, reps, budget_mb):
     # vmap and the loop hold [2B, P] per-example gradients; where that alone passes the budget the row says so
     # instead of running them (on a GPU an out-of-memory is caught and said as well).
     row["rows_need_mb"] = 2 * run.batch_size * P * next(run.model.parameters()).element_size() / MB
-    entries = {m: gram_step(run, m, apply=False) for m in ("ghost", "vmap", "loop")
+    entries = {m: guarded(row, m, lambda m=m: gram_step(run, m, apply=False)) for m in ("ghost", "vmap", "loop")
                if m == "ghost" or row["rows_need_mb"] <= budget_mb}
+    entries = {m: e for m, e in entries.items() if e is not None}
     for m, e in entries.items():
         if m != "ghost":
             row[f"{m}_max_rel_err"] = max(float(((a - b).abs() / b.abs().clamp_min(1e-30)).max()) for a, b in zip(e, entries["ghost"]))
     plain = lambda: ml_run.po_step(run, 0, False)  # noqa: E731
-    plain()  # warm-up
-    # Interleaved, best of `reps` each, so that a neighbour's burst on shared cores hits every method alike.
+    plain()  # warm-up (the others were warmed by the agreement check)
+    # Interleaved, one call of each per round, so that a neighbour's burst on shared cores hits every method alike.
     methods = [m for m in ("ghost", "vmap", "loop") if m in entries]
-    times = {k: [] for k in ["plain"] + methods}
     for _ in range(reps):
-        times["plain"].append(best(plain, 1, warm=False))
+        measure(row, "plain", plain, dev)
         for m in methods:
-            attempt(row, m, lambda m=m: times[m].append(best(lambda: gram_step(run, m), 1, warm=False)))
-    for k, ts in times.items():
-        if ts:
-            row[f"{k}_s"] = min(ts)
-    _, row["plain_mb"] = peak(plain, dev)
-    for m in methods:
-        attempt(row, m, lambda m=m: row.__setitem__(f"{m}_mb", peak(lambda: gram_step(run, m), dev)[1]))
+            measure(row, m, lambda m=m: gram_step(run, m), dev)
     for m in ("ghost", "vmap"):
-        if m not in entries:
-            continue
-        key = f"logged_{m}"
-        attempt(row, key, lambda m=m: logged_step(run, m))  # warm-up
-        attempt(row, key, lambda m=m, key=key: row.__setitem__(f"{key}_s", best(lambda: logged_step(run, m), 1, warm=False)))
-        attempt(row, key, lambda m=m, key=key: row.__setitem__(f"{key}_mb", peak(lambda: logged_step(run, m), dev)[1]))
+        if m in entries:
+            guarded(row, f"logged_{m}", lambda m=m: logged_step(run, m))  # warm-up
+            measure(row, f"logged_{m}", lambda m=m: logged_step(run, m), dev)
     # Figure 4b for the run's first pair: ghost products of per-token signals vs today's vjp + vmap, whose [T, P]
     # rows per response are held at once (guarded by the same budget).
     ids_w, mask_w, ids_l, mask_l = run.w.ids[0], run.w.full[0], run.l.ids[0], run.l.full[0]
-    tokens = int(mask_w.sum() + mask_l.sum())
-    row["token_rows_need_mb"] = tokens * P * next(run.model.parameters()).element_size() / MB
+    row["token_rows_need_mb"] = int(mask_w.sum() + mask_l.sum()) * P * next(run.model.parameters()).element_size() / MB
     token = {"ghost": lambda: ml_measure.ghost_token_cosine(run.plan, run.model, ids_w, mask_w, ids_l, mask_l)[0],
              "vmap": lambda: run.fun.token_cosine(run.fun.params(run.model), ids_w, mask_w, ids_l, mask_l)[0]}
     if row["token_rows_need_mb"] > budget_mb:
         row["token_vmap_skipped"] = f"its [T, P] rows need {row['token_rows_need_mb']:.0f} MB, over the {budget_mb:.0f} MB budget"
         del token["vmap"]
-    cos = {}
+    cos = {m: guarded(row, f"token_{m}", f) for m, f in token.items()}  # warm-up and the agreement
     for m, f in token.items():
-        attempt(row, f"token_{m}", lambda m=m, f=f: cos.__setitem__(m, f()))
-        attempt(row, f"token_{m}", lambda m=m, f=f: row.__setitem__(f"token_{m}_s", best(f, 1, warm=False)))
-        attempt(row, f"token_{m}", lambda m=m, f=f: row.__setitem__(f"token_{m}_mb", peak(f, dev)[1]))
-    if len(cos) == 2:
+        measure(row, f"token_{m}", f, dev)
+    if all(c is not None for c in cos.values()) and len(cos) == 2:
         row["token_max_abs_err"] = float((cos["ghost"] - cos["vmap"]).abs().max())
     for m in ("vmap", "loop"):
         if m not in entries:
@@ -208,7 +215,7 @@ def size_row(raw, spec, reps, budget_mb):
     return row
 
 
-DEFAULT_ROWS = [{"model": "gpt2", "width": w, "depth": d} for w, d in ((128, 2), (256, 2), (256, 4), (512, 4), (768, 4), (768, 12))]
+DEFAULT_ROWS = [{"model": "gpt2", "width": w, "depth": d} for w, d in ((128, 2), (256, 4), (512, 4), (768, 4), (768, 12))]
 
 
 def run(argv):
