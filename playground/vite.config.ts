@@ -59,7 +59,7 @@ export default defineConfig({
   base: './',
   plugins: [csp(), katexWoff2Only(), renderBlockingEntry()],
   resolve: {
-    // src/spec/mathjs.ts takes `parse` from mathjs's all-in-one bundle, which is fast to load in Node but
+    // src/loss/mathjs.ts takes `parse` from mathjs's all-in-one bundle, which is fast to load in Node but
     // builds all of mathjs at start-up; in the browser the parser alone is built (see mathjs-parse.ts).
     alias: [{ find: /^mathjs\/lib\/browser\/math\.js$/, replacement: fileURLToPath(new URL('./src/mathjs-parse.ts', import.meta.url)) }],
   },

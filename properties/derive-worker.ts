@@ -2,7 +2,7 @@
 // shared memory so the waiting test thread wakes up.
 import { parentPort } from 'node:worker_threads';
 import { derive } from '../src/symbolic/derive.js';
-import type { LossSpec } from '../src/spec/types.js';
+import type { LossSpec } from '../src/loss/types.js';
 
 parentPort!.on('message', (msg: { spec: LossSpec; flag: SharedArrayBuffer }) => {
   const flag = new Int32Array(msg.flag);

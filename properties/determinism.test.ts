@@ -1,7 +1,7 @@
 // Same seed, same output: the PRNG, the direction audit, the domain arbitraries and `marginlab fuzz`.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzDerivation } from '../src/report/fuzz.js';
+import { fuzzDerivation } from '../src/fuzz/engine.js';
 import { directionAudit } from '../src/symbolic/audit.js';
 import { makeRng } from '../src/util/prng.js';
 import { NAMED_LOSSES } from './arbitraries/catalogue.js';

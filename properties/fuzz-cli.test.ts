@@ -2,7 +2,7 @@
 // no progress bar when stderr is not a TTY; and runLaw shrinks a failing law to a minimal counterexample
 // (the exit-1 path is tested with a law that is false on purpose).
 import { describe, expect, it } from 'vitest';
-import { runLaw, fuzzText, type LawSpec } from '../src/report/fuzz.js';
+import { runLaw, fuzzText, type LawSpec } from '../src/fuzz/engine.js';
 import { runCli } from '../test/helpers/cli.js';
 import { NAMED_LOSSES } from './arbitraries/catalogue.js';
 import { compiled } from './support.js';
@@ -46,7 +46,7 @@ describe('marginlab fuzz', () => {
     expect(run.counterexample!.point.len_w).toBe(1);
     const text = fuzzText({ loss: 'DPO', seed: 3, runs: 200, laws: [run], ok: false, inconclusive: [] });
     expect(text).toContain('FAIL');
-    expect(text).toContain('counterexample (after');
+    expect(text).toContain('counterexample (shrunk in');
     expect(text).toContain('--at logp_w=');
   });
 });

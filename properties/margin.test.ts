@@ -6,7 +6,7 @@
 // shrinks by design — they get the identity, eq. (6) where d_w ≥ 0, and a counterexample otherwise.)
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { marginIdentity } from '../src/report/fuzz.js';
+import { marginIdentity } from '../src/fuzz/engine.js';
 import { isMarginOnly } from '../src/symbolic/laws.js';
 import { NAMED_LOSSES } from './arbitraries/catalogue.js';
 import { gramArb, pointArb } from './arbitraries/domain.js';

@@ -3,7 +3,7 @@
 // and on every expression the engine derives for the named losses.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { ARG, CONTEXT_NAMES, LOGP_L, LOGP_W } from '../src/spec/symbols.js';
+import { ARG, CONTEXT_NAMES, LOGP_L, LOGP_W } from '../src/loss/symbols.js';
 import { NAMED_LOSSES } from './arbitraries/catalogue.js';
 import { pointArb } from './arbitraries/domain.js';
 import { exprArb } from './arbitraries/expr.js';

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { derive } from '../src/symbolic/derive.js';
 import { type CompiledDerivation, compileDerivation } from '../src/symbolic/point.js';
-import type { LossSpec } from '../src/spec/types.js';
+import type { LossSpec } from '../src/loss/types.js';
 import { RANDOM_PARAMS } from './arbitraries/expr.js';
 import { pointArb } from './arbitraries/domain.js';
 import { DERIVE_DEADLINE_MS, deriveTerminates } from './watchdog.js';

@@ -3,7 +3,7 @@
 // a deadline; past it, the worker is terminated and the property FAILS with "derive did not terminate"
 // — fast-check then shrinks the loss to a minimal one that hangs the engine.
 import { Worker } from 'node:worker_threads';
-import type { LossSpec } from '../src/spec/types.js';
+import type { LossSpec } from '../src/loss/types.js';
 
 let worker: Worker | undefined;
 

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { findEntry } from '../dist/spec/catalogue/index.js';
-import { checkLoss } from '../dist/spec/check.js';
-import { fromCatalogue } from '../dist/spec/resolve.js';
+import { findEntry } from '../dist/loss/catalogue/index.js';
+import { checkLoss } from '../dist/loss/check.js';
+import { fromCatalogue } from '../dist/loss/file.js';
 import { mustDerive } from '../dist/symbolic/derive.js';
 import { ingestEvents, readRequest } from '../dist/trainer/ingest.js';
 
@@ -21,7 +21,7 @@ for (const f of readdirSync(join(base, 'events')).sort()) {
   const events = join(work, `${name}.jsonl`);
   writeFileSync(events, gunzipSync(readFileSync(join(base, 'events', f))));
   const req = readRequest(join(base, 'requests', `${name}.json`));
-  if (!req.ok) throw new Error(req.error.message);
+  if (!req.ok) throw new Error(req.errors[0].message);
   const spec = checkLoss(fromCatalogue(findEntry(req.value.loss.id)));
   const r = ingestEvents(events, mustDerive(spec.value), req.value, join(work, name));
   const s = r.summary, h = s.heldout;

@@ -1,6 +1,6 @@
 // `npm run experiment:remedies`: issue 9's experiment. Trains every config × task × seed on the tiny model,
 // one run at a time, through the library's runTraining; keeps each run's summary (not its metrics.jsonl) in
-// docs/experiments/remedies/<config>/<task>-seed<k>.json, the aggregate (src/report/experiment.ts) in
+// docs/experiments/remedies/<config>/<task>-seed<k>.json, the aggregate (src/trainer/experiment.ts) in
 // docs/experiments/remedies/results.json, and prints the Markdown table of docs/findings.md.
 //
 //   npx tsx scripts/remedies-experiment.ts [--steps 200] [--lr 0.05] [--sft-steps 100] [--log-every 10]
@@ -25,10 +25,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { aggregate, EXPERIMENT_RUN_SCHEMA, EXPERIMENT_SCHEMA, type ExperimentConfig, type ExperimentRun, markdownTable,
-  runMeasures, type TimingRun, timingMarkdown, timingTable } from '../src/report/experiment.js';
-import { findEntry } from '../src/spec/catalogue/index.js';
-import { checkLoss } from '../src/spec/check.js';
-import { fromCatalogue } from '../src/spec/resolve.js';
+  runMeasures, type TimingRun, timingMarkdown, timingTable } from '../src/trainer/experiment.js';
+import { findEntry } from '../src/loss/catalogue/index.js';
+import { checkLoss } from '../src/loss/check.js';
+import { fromCatalogue } from '../src/loss/file.js';
 import { mustDerive } from '../src/symbolic/derive.js';
 import { runTraining } from '../src/trainer/client.js';
 import { DEFAULT_PYTHON, referenceTrainerPath } from '../src/trainer/locate.js';

@@ -9,8 +9,8 @@ command -v pdflatex >/dev/null 2>&1 || need_apt+=(texlive-latex-recommended)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 /usr/bin/python3 -c 'import sympy' >/dev/null 2>&1 || need_apt+=(python3-sympy)
 /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need_apt+=(python3-torch libopenblas0-pthread)
-# WebGPU in Node (test/webgpu): Dawn dlopens the unversioned libEGL.so (libegl-dev), Mesa's EGL vendor
-# library and its llvmpipe driver; no GPU needed. test/webgpu/browser.test.ts uses the chromium below.
+# WebGPU in Node (test/numeric/webgpu): Dawn dlopens the unversioned libEGL.so (libegl-dev), Mesa's EGL vendor
+# library and its llvmpipe driver; no GPU needed. test/numeric/webgpu/browser.test.ts uses the chromium below.
 for pkg in libegl-dev libegl-mesa0 libgl1-mesa-dri; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
 # The playground's end-to-end tests drive Debian's Chromium through playwright-core (no browser download).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium fonts-liberation)

@@ -2,7 +2,7 @@
 // `marginlab derive --json`, so the formulas are the library's), the spec as YAML, and the link.
 
 import type { derivationJson } from '../../src/report/derivation.js';
-import type { LossSource } from '../../src/spec/types.js';
+import type { LossSource } from '../../src/loss/types.js';
 import { specObject } from './share.js';
 
 export type DerivationJson = ReturnType<typeof derivationJson>;

@@ -1,7 +1,7 @@
 // Inline errors: under the field that holds the mistake, the field's text again with the offending
 // token marked and a caret at the library's column. Text only (no markup from the user's input).
 
-import { type MarginError, formatError } from '../../src/spec/errors.js';
+import { type MarginError, formatError } from '../../src/errors.js';
 import { h, fill } from './dom.js';
 
 /** The length of the token at a column: the symbol the error names, else one character. */

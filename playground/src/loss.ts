@@ -2,10 +2,10 @@
 // checking are the library's (checkLoss, parseAssignments): the page only decides which source the
 // fields stand for — the base loss itself when nothing was edited, a new "playground" loss otherwise.
 
-import { columnOf } from '../../src/spec/parse.js';
-import { checkLoss } from '../../src/spec/check.js';
-import type { MarginError, Result } from '../../src/spec/errors.js';
-import type { LossSource, LossSpec, ParamDecl } from '../../src/spec/types.js';
+import { columnOf } from '../../src/loss/parse.js';
+import { checkLoss } from '../../src/loss/check.js';
+import type { MarginError, Result } from '../../src/errors.js';
+import type { LossSource, LossSpec, ParamDecl } from '../../src/loss/types.js';
 import { parseAssignments } from '../../src/symbolic/point.js';
 
 export const FIELDS = ['m', 'h_w', 'h_l', 'Lambda', 'params'] as const;
@@ -26,7 +26,7 @@ function parseParams(text: string, base: LossSource | undefined): Result<Record<
   const r = parseAssignments(text, 'params');
   if (!r.ok) return r;
   const out: Record<string, ParamDecl> = {};
-  for (const [k, v] of Object.entries(r.value)) out[k] = { ...(base?.params[k] ?? { description: k }), default: v };
+  for (const [k, v] of Object.entries(r.value)) out[k] = { ...(base && Object.hasOwn(base.params, k) ? base.params[k] : { description: k }), default: v };
   return { ok: true, value: out };
 }
 

@@ -9,12 +9,12 @@
 
 import 'katex/dist/katex.min.css';
 import './style.css';
-import { CATALOGUE, findEntry } from '../../src/spec/catalogue/index.js';
-import { type MarginError, formatError } from '../../src/spec/errors.js';
-import { fromCatalogue, parseSpecText } from '../../src/spec/source.js';
-import type { LossSource, LossSpec } from '../../src/spec/types.js';
+import { CATALOGUE, findEntry } from '../../src/loss/catalogue/index.js';
+import { type MarginError, formatError } from '../../src/errors.js';
+import { fromCatalogue, parseSpecText } from '../../src/loss/source.js';
+import type { LossSource, LossSpec } from '../../src/loss/types.js';
 import { derivationJson } from '../../src/report/derivation.js';
-import { derive } from '../../src/symbolic/derive.js';
+import { type Derivation, derive } from '../../src/symbolic/derive.js';
 import { compileDerivation } from '../../src/symbolic/point.js';
 import { derivationView } from './derivation-view.js';
 import { byId, fill, h } from './dom.js';
@@ -27,6 +27,7 @@ import { readHash, shareHash } from './share.js';
 
 // Loaded on demand (each import() is fetched once; later calls reuse the module).
 const analysisViews = () => import('./analysis-view.js');
+const sweepModule = () => import('./sweep-view.js');
 const exportModule = () => import('./export.js');
 
 const CUSTOM = '';
@@ -96,6 +97,7 @@ function update(): void {
   // times from navigation start (test/playground/e2e.test.ts).
   if (firstRender) { firstRender = false; performance.mark('marginlab:first-derivation'); }
   showExports(spec, json, key);
+  showSweep(d.value, spec.source, key);
   history.replaceState(null, '', shareHash(spec.source));
   byId<HTMLInputElement>('x-link').value = location.href;
   requestAnalysis(spec.source);
@@ -109,6 +111,11 @@ function showExports(spec: LossSpec, json: DerivationJson, key: string): void {
     const yaml = await specYaml(spec.source);
     if (key === lastKey) byId<HTMLTextAreaElement>('x-yaml').value = yaml;
   }).catch((e) => fatal(String(e)));
+}
+
+/** The sweep's controls, once their module has loaded, unless the loss changed meanwhile. */
+function showSweep(d: Derivation, source: LossSource, key: string): void {
+  void sweepModule().then(({ sweepView }) => { if (key === lastKey) fill(byId('sweep'), sweepView(d, source, plane, worker)); }).catch((e) => fatal(String(e)));
 }
 
 function worker(): Worker {

@@ -1,10 +1,10 @@
-// The browser build's stand-in for mathjs's single-file bundle (src/spec/mathjs.ts): the same mathjs
+// The browser build's stand-in for mathjs's single-file bundle (src/loss/mathjs.ts): the same mathjs
 // parser — mathjs's own parse factory and node classes — wired by hand with only what parsing uses.
 //
 // Why by hand: the bundle builds every mathjs function at load (about 2 s of start-up in a browser), and
 // even `create({ parseDependencies })` builds ~50 typed functions (Unit, pow, det, inv, matrices…) that the
 // node classes need only to evaluate or compile, plus typed-function's dispatcher and conversions: together
-// the largest part of the page's cold start. src/spec/parse.ts only reads a tree's plain fields (type, fn,
+// the largest part of the page's cold start. src/loss/parse.ts only reads a tree's plain fields (type, fn,
 // op, args, name, value, content, condition, trueExpr, falseExpr) against its allow-list; nothing here
 // evaluates anything. test/playground/pure.test.ts checks that the trees and the syntax errors equal the
 // bundle's.

@@ -8,9 +8,10 @@
 import type { Derivation } from '../../src/symbolic/derive.js';
 import { CASES, classify } from '../../src/symbolic/conditions.js';
 import { type CompiledDerivation, completePoint, evaluateAt } from '../../src/symbolic/point.js';
+import { inDomain, paramDomain } from '../../src/loss/domain.js';
 import { symbolsOf } from '../../src/expr/expr.js';
-import { formatError } from '../../src/spec/errors.js';
-import { CONTEXT_SYMBOLS } from '../../src/spec/symbols.js';
+import { formatError } from '../../src/errors.js';
+import { CONTEXT_SYMBOLS } from '../../src/loss/symbols.js';
 import { h, svg, fill } from './dom.js';
 
 export interface PlaneState {
@@ -56,7 +57,10 @@ function sliders(d: Derivation, st: PlaneState, values: Record<string, number>, 
   ];
   for (const [name, p] of Object.entries(d.spec.source.params)) {
     const v = values[name];
-    const [lo, hi] = p.range ?? (p.default > 0 ? [p.default / 100, p.default * 100] : [p.default - 10, p.default + 10]);
+    // A slider stays inside the parameter's domain (spec/domain.ts), where a value set by hand is accepted.
+    const around = p.default > 0 ? [p.default / 100, p.default * 100] : [p.default - 10, p.default + 10];
+    const dom = paramDomain(p);
+    const [lo, hi] = p.range ?? (inDomain(dom, p.default) ? [Math.max(around[0], dom.lo), Math.min(around[1], dom.hi)] : around);
     rows.push(sliderRow({ name, label: name, lo, hi, log: lo > 0, value: v }, set(name)));
   }
   const CTX: Record<string, Omit<Slider, 'value' | 'name' | 'label'>> = {

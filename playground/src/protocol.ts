@@ -2,10 +2,11 @@
 // proofs, Table 1's cases, the Table 2 row, and the theorem checks — so typing never waits on them.
 
 import type { CaseGroup } from '../../src/report/table/cases.js';
-import type { MarginError } from '../../src/spec/errors.js';
-import type { LossSource } from '../../src/spec/types.js';
+import type { MarginError } from '../../src/errors.js';
+import type { LossSource } from '../../src/loss/types.js';
 import type { PrecisionReport } from '../../src/numeric/webgpu/index.js';
 import type { Verdict } from '../../src/numeric/verdict.js';
+import type { Sweep, SweepRequest } from '../../src/symbolic/sweep.js';
 import type { DerivationJson } from './export.js';
 
 export type BackendName = 'cpu' | 'webgpu';
@@ -17,9 +18,12 @@ export type Request =
    * that does not compile); the page never sends it — the e2e test adds it to prove a GPU fault ends in
    * the CPU's result with a note.
    */
-  | { readonly type: 'verify'; readonly id: number; readonly backend: BackendName; readonly inject?: string };
+  | { readonly type: 'verify'; readonly id: number; readonly backend: BackendName; readonly inject?: string }
+  /** A sweep of the loss (src/symbolic/sweep.ts): every value from evaluateAt, refusals as gaps. */
+  | { readonly type: 'sweep'; readonly id: number; readonly source: LossSource; readonly request: SweepRequest };
 
 export type Reply =
+  | { readonly type: 'sweep'; readonly id: number; readonly sweep: Sweep; readonly ms: number }
   | { readonly type: 'analysis'; readonly id: number; readonly json: DerivationJson; readonly cases: readonly CaseGroup[]; readonly tableLatex: string; readonly ms: number }
   | { readonly type: 'failed'; readonly id: number; readonly errors: readonly MarginError[] }
   | { readonly type: 'check-start'; readonly id: number; readonly check: string; readonly title: string; readonly index: number; readonly count: number }

@@ -3,11 +3,12 @@
 // file — parseSpecText (YAML/JSON parser, zod schema with no unknown keys) and then checkLoss's
 // allow-list — so a link can carry nothing a file could not.
 
-import { findEntry } from '../../src/spec/catalogue/index.js';
-import { type MarginError, didYouMean } from '../../src/spec/errors.js';
-import { fromCatalogue, parseSpecText } from '../../src/spec/source.js';
-import { CATALOGUE } from '../../src/spec/catalogue/index.js';
-import type { LossSource } from '../../src/spec/types.js';
+import { findEntry } from '../../src/loss/catalogue/index.js';
+import { type MarginError, didYouMean } from '../../src/errors.js';
+import { fromCatalogue, parseSpecText } from '../../src/loss/source.js';
+import { checkParams } from '../../src/loss/check.js';
+import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import type { LossSource } from '../../src/loss/types.js';
 
 /** A link longer than this is refused before decoding (each expression is capped at 4000 characters anyway). */
 const MAX_HASH = 24_000;
@@ -67,5 +68,9 @@ export async function readHash(hash: string): Promise<HashLoss> {
   const text = fromBase64Url(spec);
   if (text === undefined) return urlError("the link's spec is not valid base64url-encoded UTF-8");
   const r = await parseSpecText(text, 'URL');
-  return r.ok ? { kind: 'ok', source: r.value } : { kind: 'error', errors: r.errors };
+  if (!r.ok) return { kind: 'error', errors: r.errors };
+  // Checked here too, so that a link whose params break the rules (a `tex` that is not a symbol, such as
+  // \rule{10000em}{10000em} or -\beta) is refused at the link, before any of it reaches the form.
+  const checked = checkParams(r.value.params);
+  return checked.length ? { kind: 'error', errors: checked.map((e) => ({ ...e, at: { ...e.at, file: 'URL' } })) } : { kind: 'ok', source: r.value };
 }

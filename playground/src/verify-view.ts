@@ -2,7 +2,7 @@
 // get an adapter, else on the CPU in float64; each verdict becomes a row as it arrives. Loaded on the
 // first click, so none of it is on the way to the page's first derivation.
 
-import { formatError } from '../../src/spec/errors.js';
+import { formatError } from '../../src/errors.js';
 import { backendLabel, chooseBackend } from './backends.js';
 import { byId, fill, h } from './dom.js';
 import type { BackendName, Reply, Request } from './protocol.js';

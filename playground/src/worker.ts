@@ -8,9 +8,12 @@ import { casesFor } from '../../src/report/table/cases.js';
 import { DEFAULT_COLUMNS } from '../../src/report/table/columns.js';
 import { table2Latex } from '../../src/report/table/latex.js';
 import { buildTable2 } from '../../src/report/table/model.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { MarginFault } from '../../src/spec/errors.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { MarginFault } from '../../src/errors.js';
 import { analyse } from '../../src/symbolic/analyse.js';
+import { derive } from '../../src/symbolic/derive.js';
+import { compileDerivation } from '../../src/symbolic/point.js';
+import { sweep } from '../../src/symbolic/sweep.js';
 import { GPU_SIZES, gpuSamplesText } from './backends.js';
 import type { BackendName, Reply, Request } from './protocol.js';
 
@@ -26,6 +29,17 @@ function runAnalysis(id: number, source: Request & { type: 'analyse' }): void {
   const cases = casesFor(spec.value);
   const tableLatex = table2Latex(buildTable2([spec.value]), DEFAULT_COLUMNS);
   post({ type: 'analysis', id, json, cases, tableLatex, ms: performance.now() - t0 });
+}
+
+function runSweep(m: Request & { type: 'sweep' }): void {
+  const t0 = performance.now();
+  const spec = checkLoss(m.source);
+  if (!spec.ok) return post({ type: 'failed', id: m.id, errors: spec.errors });
+  const d = derive(spec.value);
+  if (!d.ok) return post({ type: 'failed', id: m.id, errors: d.errors });
+  const s = sweep(compileDerivation(d.value), m.request);
+  if (!s.ok) return post({ type: 'failed', id: m.id, errors: s.errors });
+  post({ type: 'sweep', id: m.id, sweep: s.value, ms: performance.now() - t0 });
 }
 
 /** The worker's own WebGPU backend, or why there is none (the page's adapter does not promise the worker's). */
@@ -90,6 +104,7 @@ self.onmessage = (ev: MessageEvent<Request>) => {
   const m = ev.data;
   try {
     if (m.type === 'analyse') runAnalysis(m.id, m);
+    else if (m.type === 'sweep') runSweep(m);
     else runVerify(m.id, m.backend, m.inject).catch((e: unknown) => post({ type: 'failed', id: m.id, errors: [fault(e)] }));
   } catch (e) {
     post({ type: 'failed', id: m.id, errors: [fault(e)] });

@@ -1,10 +1,10 @@
 // Catalogue losses (and Table 2's rows as printed) with random hyperparameters drawn from each param's
 // declared range; the spec is re-checked with the drawn values as its defaults.
 import fc from 'fast-check';
-import { CATALOGUE, type CatalogueEntry } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue, printedSource } from '../../src/spec/resolve.js';
-import type { LossSource, LossSpec } from '../../src/spec/types.js';
+import { CATALOGUE, type CatalogueEntry } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue, printedSource } from '../../src/loss/file.js';
+import type { LossSource, LossSpec } from '../../src/loss/types.js';
 
 export function mustCheck(source: LossSource): LossSpec {
   const r = checkLoss(source);

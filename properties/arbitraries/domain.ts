@@ -1,3 +1,3 @@
-// Points of a loss's domain and gradient pairs: the library's arbitraries (src/report/arbitraries.ts),
+// Points of a loss's domain and gradient pairs: the library's arbitraries (src/fuzz/arbitraries.ts),
 // shared with `marginlab fuzz`, so the CLI and the suite sample the same space.
-export { type DomainPoint, type GradientPair, type GramKind, GRAM_KINDS, buildPair, gramArb, logpArb, pointArb } from '../../src/report/arbitraries.js';
+export { type DomainPoint, type GradientPair, type GramKind, GRAM_KINDS, buildPair, gramArb, logpArb, pointArb } from '../../src/fuzz/arbitraries.js';

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { type Expr, add, call, cond, dependsOn, div, mul, neg, num, pow, sub, sym } from '../../src/expr/expr.js';
 import { PRIMITIVES } from '../../src/expr/primitives.js';
-import { ARG } from '../../src/spec/symbols.js';
-import type { LossSpec, ParamDecl } from '../../src/spec/types.js';
+import { ARG } from '../../src/loss/symbols.js';
+import type { LossSpec, ParamDecl } from '../../src/loss/types.js';
 import { toText } from '../../src/symbolic/print.js';
 
 export interface ExprArbOptions {

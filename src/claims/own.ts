@@ -1,7 +1,7 @@
 // marginlab's own results, checked like the paper's.
 
 import { makeRng } from '../util/prng.js';
-import { parseExpression } from '../spec/parse.js';
+import { parseExpression } from '../loss/parse.js';
 import { prove } from '../symbolic/interval/prove.js';
 import { interval } from '../expr/interval.js';
 import { admissible } from '../symbolic/remedy.js';

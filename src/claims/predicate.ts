@@ -2,8 +2,8 @@
 // comparisons are only allowed at the top, so the parser's allow-list stays the same.
 
 import type { Expr } from '../expr/expr.js';
-import { type MarginError, type Result, ok } from '../spec/errors.js';
-import { parseExpression } from '../spec/parse.js';
+import { type MarginError, type Result, ok } from '../errors.js';
+import { parseExpression } from '../loss/parse.js';
 import { compile, type Env } from '../symbolic/evaluate.js';
 
 export type Op = '<' | '<=' | '>' | '>=';

@@ -1,11 +1,11 @@
 // Shared machinery for checking claims: catalogue analyses (derived once), samplers for domain points
 // and gradient pairs, and comparisons of two losses' weights.
 
-import { CATALOGUE, findEntry } from '../spec/catalogue/index.js';
-import { checkLoss } from '../spec/check.js';
-import { fromCatalogue, printedSource } from '../spec/resolve.js';
-import type { LossSource, LossSpec } from '../spec/types.js';
-import { MarginFault } from '../spec/errors.js';
+import { CATALOGUE, findEntry } from '../loss/catalogue/index.js';
+import { checkLoss } from '../loss/check.js';
+import { fromCatalogue, printedSource } from '../loss/file.js';
+import type { LossSource, LossSpec } from '../loss/types.js';
+import { MarginFault } from '../errors.js';
 import { mustDerive } from '../symbolic/derive.js';
 import { type CompiledDerivation, compileDerivation, regimeAt } from '../symbolic/point.js';
 import { samplePoint } from '../symbolic/audit.js';

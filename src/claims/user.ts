@@ -12,39 +12,90 @@
 //       direction: chosen-up         # chosen-up | chosen-down | rejected-down | rejected-up
 //       whenever: inner <= normW2    # a predicate that may also use inner, normW2, normL2
 
-import { readFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
-import { type MarginError, type Result, fail, ok } from '../spec/errors.js';
-import { resolveLoss } from '../spec/resolve.js';
-import { parseYamlText } from '../spec/source.js';
-import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../spec/symbols.js';
-import { parseExpression } from '../spec/parse.js';
-import { mustDerive } from '../symbolic/derive.js';
-import { compile, evaluateOrNaN } from '../symbolic/evaluate.js';
-import { classify } from '../symbolic/conditions.js';
-import { compileDerivation } from '../symbolic/point.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
+import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
+import { readTextFile } from '../loss/files.js';
+import { resolveLoss, unknownLoss } from '../loss/file.js';
+import { findEntry } from '../loss/catalogue/index.js';
+import { lineOfKey, parseYamlText, schemaIssue } from '../loss/source.js';
+import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../loss/symbols.js';
+import { parseExpression } from '../loss/parse.js';
+import { derive } from '../symbolic/derive.js';
+import { type Expr, sub, substitute } from '../expr/expr.js';
+import { simplify } from '../symbolic/simplify.js';
+import { samplePoint } from '../symbolic/audit.js';
+import { certified, encloseAt } from '../symbolic/interval/enclose.js';
+import { changeEnclosures } from '../symbolic/step.js';
+import { type CompiledDerivation, compileDerivation } from '../symbolic/point.js';
+import type { Rng } from '../util/prng.js';
 import { makeRng } from '../util/prng.js';
 import type { Claim } from './types.js';
-import { compilePredicate, parsePredicate } from './predicate.js';
+import { type Comparison, parsePredicate } from './predicate.js';
+import { certainRegime, certainlyDifferent, encloseDifference, ratioEnclosure, truthOf, weightBindings, weightEnclosures } from './certain.js';
 import { combine, proveClaim } from '../symbolic/interval/claim.js';
 import { auditBox } from '../symbolic/interval/domain.js';
-import { r4, randomPair, relErr, roundEnv, sampleWeights, verdict } from './tools.js';
+import { randomPair, relErr, verdict } from './tools.js';
 
 const DIRECTIONS = ['chosen-up', 'chosen-down', 'rejected-down', 'rejected-up'] as const;
 
-export interface ClaimsFile { readonly loss: string; readonly samples?: number; readonly claims: readonly Claim[] }
+const isZero = (e: Expr) => e.kind === 'num' && e.value === 0;
+const withoutCref = (env: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'c_ref'));
 
-export async function loadClaimsFile(path: string): Promise<Result<ClaimsFile>> {
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) {
-    return fail({ code: 'E_FILE', message: `cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`, at: { file: path } });
+/** Random points of the loss's audit domain (the sampler the direction audit uses). */
+function* samplePoints(c: CompiledDerivation, rng: Rng, n: number): Generator<Record<string, number>> {
+  for (let i = 0; i < n; i++) yield samplePoint(c.derivation.spec, rng);
+}
+
+export interface ClaimsFile {
+  readonly loss: string;
+  readonly samples?: number;
+  readonly claims: readonly Claim[];
+  /** Claims whose UNDECIDED verdict the file accepts as a pass (`allow-undecided: true`, per claim or for the file). */
+  readonly allowUndecided: ReadonlySet<string>;
+}
+
+export interface ClaimsOptions {
+  /** Let `loss:` name a spec file outside the claims file's folder (the command line's --allow-outside-claims-dir). */
+  readonly allowOutside?: boolean;
+}
+
+/**
+ * `loss:` as a catalogue id, or a spec file resolved against the claims file's folder (never the current
+ * directory), which it may not leave — by `..`, an absolute path or a symlink — unless the user said so on
+ * the command line: a claims file from a pull request, audited in CI, must not open /etc/shadow or
+ * /proc/self/environ and print them into the log.
+ */
+export function claimsLossPath(claimsPath: string, loss: string, o: ClaimsOptions = {}): Result<string> {
+  if (findEntry(loss)) return ok(loss);
+  const at = { file: claimsPath, slot: 'loss', line: undefined as number | undefined };
+  const folder = dirname(resolvePath(claimsPath));
+  const target = resolvePath(folder, loss);
+  // A bare name that is no file beside the claims file is a mistyped catalogue id (never looked up in the cwd).
+  if (!existsSync(target) && !/[\\/]|\.(ya?ml|json)$/i.test(loss)) return fail({ ...unknownLoss(loss, shownName(loss)), at: { ...at, symbol: shownName(loss) } });
+  if (o.allowOutside) return ok(target);
+  const real = (p: string): string | undefined => { try { return realpathSync(p); } catch { return undefined; } };
+  const inside = (p: string, root: string): boolean => { const r = relative(root, p); return r !== '' && !r.startsWith(`..${sep}`) && r !== '..' && !isAbsolute(r); };
+  const root = real(folder) ?? folder;
+  const resolved = real(target);
+  if (!inside(target, folder) || (resolved !== undefined && !inside(resolved, root))) {
+    return fail({ code: 'E_FILE', message: 'the claims file names a loss file outside its own folder', at,
+      hint: 'keep the spec file beside the claims file, or pass --allow-outside-claims-dir if you trust this claims file' });
   }
+  return ok(target);
+}
+
+export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Promise<Result<ClaimsFile>> {
+  const read = readTextFile(path, { what: 'claims file' });
+  if (!read.ok) return read;
+  const text = read.value;
   const yamlData = await parseYamlText(text, path);
   if (!yamlData.ok) return yamlData;
   const { z } = await import('zod');
   const schema = z.object({
     loss: z.string(),
     samples: z.number().int().positive().optional(),
+    'allow-undecided': z.boolean().optional(),
     claims: z.array(z.object({
       id: z.string(),
       says: z.string().optional(),
@@ -53,15 +104,24 @@ export async function loadClaimsFile(path: string): Promise<Result<ClaimsFile>> 
       assuming: z.string().optional(),
       direction: z.enum(DIRECTIONS).optional(),
       whenever: z.string().optional(),
+      'allow-undecided': z.boolean().optional(),
     }).strict()).min(1),
   }).strict();
   const parsed = schema.safeParse(yamlData.value);
-  if (!parsed.success) return fail(...parsed.error.issues.map((i): MarginError => ({ code: 'E_SPEC', message: `${i.path.join('.')}: ${i.message}`, at: { file: path } })));
+  if (!parsed.success) {
+    return fail(...parsed.error.issues.map((i): MarginError => {
+      const field = String(i.path[0] ?? '');
+      return { code: 'E_SPEC', message: schemaIssue(i as Parameters<typeof schemaIssue>[0]), at: { file: path, slot: field ? shownName(field) : undefined, line: field ? lineOfKey(text, field) : undefined } };
+    }));
+  }
   const data = parsed.data;
-  const lossRef = /\.(ya?ml|json)$/i.test(data.loss) ? resolvePath(dirname(path), data.loss) : data.loss;
-  const spec = await resolveLoss(lossRef);
+  const lossRef = claimsLossPath(path, data.loss, opts);
+  if (!lossRef.ok) return fail(...lossRef.errors.map((e) => ({ ...e, at: { ...e.at, line: lineOfKey(text, 'loss') } })));
+  const spec = await resolveLoss(lossRef.value);
   if (!spec.ok) return spec;
-  const c = compileDerivation(mustDerive(spec.value));
+  const derived = derive(spec.value);
+  if (!derived.ok) return derived;
+  const c = compileDerivation(derived.value);
   const base = new Set([LOGP_W, LOGP_L, ...CONTEXT_NAMES, ...Object.keys(spec.value.source.params), 'dW', 'dL', 'ratio']);
   const withGram = new Set([...base, 'inner', 'normW2', 'normL2']);
   const claims: Claim[] = [];
@@ -72,35 +132,54 @@ export async function loadClaimsFile(path: string): Promise<Result<ClaimsFile>> 
     if (kinds !== 1) { errors.push({ code: 'E_SPEC', message: 'a claim needs exactly one of ratio, holds, direction', at: { file: path, slot } }); continue; }
     const assuming = raw.assuming ? parsePredicate(raw.assuming, base, `${slot}.assuming`) : ok([]);
     if (!assuming.ok) { errors.push(...assuming.errors); continue; }
-    const assume = compilePredicate(assuming.value);
     const where = `${path}, ${raw.id}`;
-    const weightsEnv = (w: { env: Record<string, number>; dW: number; dL: number }) => ({ ...w.env, dW: w.dW, dL: w.dL, ratio: w.dW / w.dL });
     if (raw.ratio !== undefined) {
       const e = parseExpression(raw.ratio, { slot: `${slot}.ratio`, symbols: base });
       if (!e.ok) { errors.push(...e.errors); continue; }
-      const f = compile(e.value);
+      const claimed = e.value;
       claims.push({ id: raw.id, where, statement: raw.says ?? `d_w/d_l = ${raw.ratio}`, method: 'symbolic+numeric',
-        how: 'd_w/d_l from the derivation against the claimed expression at sampled points.',
+        how: 'd_w/d_l from the derivation against the claimed expression: symbolically first (their difference simplifies to 0 in every regime), else at sampled points by enclosures.',
         check: ({ seed, samples }) => {
-          const ws = sampleWeights(c, makeRng(seed), samples).filter((w) => w.dL !== 0 && assume(weightsEnv(w)));
-          let worst = 0, at: Record<string, unknown> | undefined;
-          for (const w of ws) {
-            const err = relErr(w.dW / w.dL, evaluateOrNaN(f, weightsEnv(w)));
-            if (!(err <= worst)) { worst = Number.isNaN(err) ? Infinity : err; at = { point: roundEnv(w.env), derived: r4(w.dW / w.dL), claimed: r4(evaluateOrNaN(f, weightsEnv(w))) }; }
+          // Decided symbolically where the simplified difference settles it.
+          const regimes = c.derivation.regimes.filter((r) => r.ratio !== null);
+          if (regimes.length > 0 && regimes.every((r) => isZero(simplify(substitute(sub(r.ratio!, claimed), weightBindings(c, r.index)))))) {
+            return verdict(raw.id, 'proved', `d_w/d_l − (${raw.ratio}) simplifies to 0 in ${regimes.length === 1 ? 'the only regime' : `all ${regimes.length} regimes where d_l ≢ 0`}.`,
+              { samples: 0, seed, notes: ['decided symbolically'] }, { backend: 'symbolic', assumption: raw.assuming });
           }
-          const ok = worst < 1e-9;
-          return verdict(raw.id, ok ? (raw.assuming ? 'needs-assumption' : 'verified') : 'refuted',
-            ok ? `d_w/d_l = ${raw.ratio} at all ${ws.length} samples.` : `d_w/d_l differs from ${raw.ratio} (relative ${r4(worst)}).`,
-            { samples: ws.length, seed, maxRelError: worst, worst: ok ? undefined : at }, { assumption: raw.assuming });
+          let checked = 0, skipped = 0;
+          for (const env of samplePoints(c, makeRng(seed), samples)) {
+            const ri = certainRegime(c, env);
+            if (ri === undefined || c.derivation.regimes[ri].ratio === null) { skipped++; continue; }
+            const bind = weightBindings(c, ri);
+            if (assuming.value.length && !assuming.value.every((a) => truthOf(a.op, encloseDifference(a.left, a.right, bind, env)) === 'true')) {
+              if (assuming.value.some((a) => truthOf(a.op, encloseDifference(a.left, a.right, bind, env)) === 'unknown')) skipped++;
+              continue;
+            }
+            const derived = ratioEnclosure(weightEnclosures(c, ri, env));
+            const claimedIv = encloseAt(substitute(claimed, bind), env);
+            const dc = certified(derived), cc = certified(claimedIv);
+            if (!dc || !cc || dc.digits < 1 || cc.digits < 1) { skipped++; continue; }
+            checked++;
+            if (certainlyDifferent(derived, claimedIv)) {
+              return verdict(raw.id, 'refuted', `d_w/d_l differs from ${raw.ratio} at a sampled point (certified: the enclosures of the two are disjoint).`,
+                { samples: checked, seed, maxRelError: relErr(dc.value, cc.value), worst: { point: withoutCref(env), derived: [dc.lo, dc.hi], claimed: [cc.lo, cc.hi] },
+                  notes: skipped ? [`${skipped} samples skipped: their values had no significant digit in float64`] : undefined },
+                { assumption: raw.assuming });
+            }
+          }
+          const notes = [`certified sampling: ${checked} samples agreed within their enclosures${skipped ? `, ${skipped} skipped (no significant digit in float64, or on a boundary)` : ''}`];
+          if (checked === 0) return verdict(raw.id, 'undecided', `No sample could be checked (${skipped} skipped); nothing was decided.`, { samples: 0, seed, notes });
+          return verdict(raw.id, raw.assuming ? 'needs-assumption' : 'verified', `d_w/d_l = ${raw.ratio} at all ${checked} checked samples.`,
+            { samples: checked, seed, notes }, { assumption: raw.assuming });
         } });
     } else {
       const predText = raw.holds ?? raw.whenever!;
       const pred = parsePredicate(predText, raw.holds ? base : withGram, `${slot}.${raw.holds ? 'holds' : 'whenever'}`);
       if (!pred.ok) { errors.push(...pred.errors); continue; }
-      const p = compilePredicate(pred.value);
       const direction = raw.direction;
-      claims.push({ id: raw.id, where, statement: raw.says ?? (direction ? `${direction} whenever ${predText}` : predText), method: 'numeric',
-        how: direction ? 'Random points and gradient pairs where the condition holds; the first-order step must go the claimed way.' : 'Sampled points of the domain.',
+      claims.push({ id: raw.id, where, statement: raw.says ?? (direction ? `${direction} whenever ${predText}` : predText), method: direction ? 'numeric' : 'symbolic+numeric',
+        how: direction ? 'Random points and gradient pairs where the condition certainly holds; the first-order step must go the claimed way (signs certified by enclosures).'
+          : 'Interval branch and bound on the whole domain; where undecided, sampled points decided by enclosures.',
         check: ({ seed, samples }) => {
           if (!direction) {
             // First try to decide it on the whole domain; sampling is the fallback when undecided.
@@ -110,30 +189,52 @@ export async function loadClaimsFile(path: string): Promise<Result<ClaimsFile>> 
             if (status === 'proved') return verdict(raw.id, 'proved', `${predText} proved on the whole domain${raw.assuming ? ` where ${raw.assuming}` : ''} (interval branch and bound).`, { samples: per.flat().reduce((s, r) => s + r.result.boxes + r.result.probes, 0), seed }, { backend: 'symbolic', assumption: raw.assuming });
             if (status === 'refuted') {
               const w = per.flat().find((r) => r.result.status === 'refuted')!;
-              return verdict(raw.id, 'refuted', `${predText} fails at a point of regime ${w.regime} (a witness the interval enclosure confirms).`, { samples: w.result.boxes + w.result.probes, seed, worst: { point: roundEnv(w.result.witness!), value: w.result.witnessValue } }, { backend: 'symbolic', assumption: raw.assuming });
+              return verdict(raw.id, 'refuted', `${predText} fails at a point of regime ${w.regime} (a witness the interval enclosure confirms).`, { samples: w.result.boxes + w.result.probes, seed, worst: { point: withoutCref(w.result.witness!), value: w.result.witnessValue } }, { backend: 'symbolic', assumption: raw.assuming });
             }
           }
           const rng = makeRng(seed);
-          let n = 0;
-          for (const w of sampleWeights(c, rng, samples)) {
-            const env = weightsEnv(w);
-            if (!assume(env)) continue;
+          let n = 0, skipped = 0;
+          for (const env of samplePoints(c, rng, samples)) {
+            const ri = certainRegime(c, env);
+            if (ri === undefined) { skipped++; continue; }
+            const bind = weightBindings(c, ri);
+            const truths = (cs: readonly Comparison[], extra: Record<string, number> = {}) =>
+              cs.map((a) => truthOf(a.op, encloseDifference(a.left, a.right, bind, { ...env, ...extra })));
+            const premise = truths(assuming.value);
+            if (premise.includes('false')) continue;
+            if (premise.includes('unknown')) { skipped++; continue; }
             if (!direction) {
+              const t = truths(pred.value);
+              if (t.includes('false')) {
+                return verdict(raw.id, 'refuted', `${predText} fails at a sampled point (certified: an enclosure lies on the wrong side).`,
+                  { samples: n + 1, seed, worst: { point: withoutCref(env) } }, { assumption: raw.assuming });
+              }
+              if (t.includes('unknown')) { skipped++; continue; }
               n++;
-              if (!p(env)) return verdict(raw.id, 'refuted', `${predText} fails at a sampled point.`, { samples: n, seed, worst: { point: roundEnv(w.env), dW: r4(w.dW), dL: r4(w.dL) } }, { assumption: raw.assuming });
               continue;
             }
             const { gram } = randomPair(rng);
-            if (!p({ ...env, inner: gram.innerWL, normW2: gram.normW2, normL2: gram.normL2 })) continue;
+            const grams = { inner: gram.innerWL, normW2: gram.normW2, normL2: gram.normL2 };
+            const t = truths(pred.value, grams);
+            if (t.includes('false')) continue;
+            if (t.includes('unknown')) { skipped++; continue; }
+            const ch = changeEnclosures(weightEnclosures(c, ri, env), gram);
+            const moved = direction.startsWith('chosen') ? ch.dLogpW : ch.dLogpL;
+            const wanted = direction === 'chosen-up' || direction === 'rejected-up' ? '>=' : '<=';
+            const okDir = truthOf(wanted, moved);
+            if (okDir === 'unknown') { skipped++; continue; }
             n++;
-            const k = classify(w, gram);
-            const okDir = direction === 'chosen-up' ? k.dLogpW >= 0 : direction === 'chosen-down' ? k.dLogpW <= 0 : direction === 'rejected-down' ? k.dLogpL <= 0 : k.dLogpL >= 0;
-            if (!okDir) return verdict(raw.id, 'refuted', `The step goes the other way at a sampled point where ${predText}.`, { samples: n, seed, worst: { point: roundEnv(w.env), gram, dLogpW: k.dLogpW, dLogpL: k.dLogpL } }, { assumption: raw.assuming });
+            if (okDir === 'false') {
+              return verdict(raw.id, 'refuted', `The step goes the other way at a sampled point where ${predText} (certified: the enclosure of the change has the wrong sign).`,
+                { samples: n, seed, worst: { point: withoutCref(env), gram, change: [moved.lo, moved.hi] } }, { assumption: raw.assuming });
+            }
           }
-          if (n === 0) return verdict(raw.id, 'undecided', `No sampled point met the claim's premises (${raw.assuming ?? ''} ${raw.whenever ?? ''}); nothing was checked.`, { samples: 0, seed });
-          return verdict(raw.id, raw.assuming ? 'needs-assumption' : direction ? 'verified-first-order' : 'verified', `Held at all ${n} sampled cases.`, { samples: n, seed }, { assumption: raw.assuming });
+          const notes = skipped ? [`${skipped} samples skipped: float64 could not certify their values or premises`] : undefined;
+          if (n === 0) return verdict(raw.id, 'undecided', `No sampled point met the claim's premises (${raw.assuming ?? ''} ${raw.whenever ?? ''}) with certainty; nothing was checked.`, { samples: 0, seed, notes });
+          return verdict(raw.id, raw.assuming ? 'needs-assumption' : direction ? 'verified-first-order' : 'verified', `Held at all ${n} sampled cases (certified sampling, not a proof).`, { samples: n, seed, notes }, { assumption: raw.assuming });
         } });
     }
   }
-  return errors.length ? { ok: false, errors } : ok({ loss: data.loss, samples: data.samples, claims });
+  const allowUndecided = new Set(data.claims.filter((c) => c['allow-undecided'] ?? data['allow-undecided'] ?? false).map((c) => c.id));
+  return errors.length ? { ok: false, errors } : ok({ loss: data.loss, samples: data.samples, claims, allowUndecided });
 }

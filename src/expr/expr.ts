@@ -32,18 +32,27 @@ export const ONE = num(1);
 
 export const isNum = (e: Expr, v?: number): boolean => e.kind === 'num' && (v === undefined || e.value === v);
 
-/** A canonical string for structural equality and ordering; two trees with the same key are equal. */
+/** A canonical string for structural equality and ordering; two trees with the same key are equal.
+ * Memoised per node: the simplifier sorts by key, and recomputing it per comparison made the work grow
+ * with the square of a tree's size. */
 export function key(e: Expr): string {
+  const known = keys.get(e);
+  if (known !== undefined) return known;
+  let k: string;
   switch (e.kind) {
     case 'num': return numKey(e.value);
     case 'sym': return e.name;
-    case 'add': return `+(${e.terms.map(key).join(',')})`;
-    case 'mul': return `*(${e.factors.map(key).join(',')})`;
-    case 'pow': return `^(${key(e.base)},${key(e.exp)})`;
-    case 'call': return `${e.fn}(${e.args.map(key).join(',')})`;
-    case 'cond': return `?(${key(e.test.left)}${e.test.op}${key(e.test.right)},${key(e.then)},${key(e.else)})`;
+    case 'add': k = `+(${e.terms.map(key).join(',')})`; break;
+    case 'mul': k = `*(${e.factors.map(key).join(',')})`; break;
+    case 'pow': k = `^(${key(e.base)},${key(e.exp)})`; break;
+    case 'call': k = `${e.fn}(${e.args.map(key).join(',')})`; break;
+    case 'cond': k = `?(${key(e.test.left)}${e.test.op}${key(e.test.right)},${key(e.then)},${key(e.else)})`; break;
   }
+  keys.set(e, k);
+  return k;
 }
+
+const keys = new WeakMap<Expr, string>();
 
 function numKey(v: number): string {
   return Object.is(v, -0) ? '0' : String(v);
@@ -98,16 +107,48 @@ export function mapChildren(e: Expr, f: (c: Expr) => Expr): Expr {
   }
 }
 
-/** Number of nodes; used to shrink and to bound work. */
-export function size(e: Expr): number {
-  let n = 1;
+/** The direct children of a node, in a fixed order. */
+export function children(e: Expr): readonly Expr[] {
   switch (e.kind) {
-    case 'add': e.terms.forEach((t) => (n += size(t))); break;
-    case 'mul': e.factors.forEach((t) => (n += size(t))); break;
-    case 'pow': n += size(e.base) + size(e.exp); break;
-    case 'call': e.args.forEach((t) => (n += size(t))); break;
-    case 'cond': n += size(e.test.left) + size(e.test.right) + size(e.then) + size(e.else); break;
-    default: break;
+    case 'num': case 'sym': return [];
+    case 'add': return e.terms;
+    case 'mul': return e.factors;
+    case 'pow': return [e.base, e.exp];
+    case 'call': return e.args;
+    case 'cond': return [e.test.left, e.test.right, e.then, e.else];
   }
-  return n;
 }
+
+/** Nodes and depth of a tree, counted as a tree (a subtree shared twice counts twice). */
+export interface Extent { readonly size: number; readonly depth: number }
+
+const extents = new WeakMap<Expr, Extent>();
+
+/**
+ * Size and depth of e, memoised per node and computed without recursion, so that it is cheap to call after
+ * every rule application and safe on a tree of any depth. Trees built by substitution share subtrees, so
+ * the size can be exponential in the memory used; it is counted as a float, never by walking the copies.
+ */
+export function extent(e: Expr): Extent {
+  const known = extents.get(e);
+  if (known) return known;
+  const stack: Array<{ e: Expr; visited: boolean }> = [{ e, visited: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (extents.has(top.e)) { stack.pop(); continue; }
+    const cs = children(top.e);
+    if (!top.visited) {
+      top.visited = true;
+      for (const c of cs) if (!extents.has(c)) stack.push({ e: c, visited: false });
+      continue;
+    }
+    let size = 1, depth = 0;
+    for (const c of cs) { const x = extents.get(c)!; size += x.size; depth = Math.max(depth, x.depth); }
+    extents.set(top.e, { size, depth: depth + 1 });
+    stack.pop();
+  }
+  return extents.get(e)!;
+}
+
+/** Number of nodes; used to shrink and to bound work. */
+export const size = (e: Expr): number => extent(e).size;

@@ -101,25 +101,25 @@ export const ineg = (a: Interval): Interval => interval(-a.hi, -a.lo, a.hiOpen, 
 const mulBound = (x: number, y: number): number => (x === 0 || y === 0 ? 0 : x * y);
 
 export function imul(a: Interval, b: Interval): Interval {
-  const cands: { v: number; err: number; open: boolean }[] = [];
-  for (const [x, xo] of [[a.lo, a.loOpen], [a.hi, a.hiOpen]] as const) {
-    for (const [y, yo] of [[b.lo, b.loOpen], [b.hi, b.hiOpen]] as const) {
-      const v = mulBound(x, y);
-      // A product of two nonzero finite numbers that underflows to 0 keeps the sign of the true product.
-      const underflow = v === 0 && x !== 0 && y !== 0 && Number.isFinite(x) && Number.isFinite(y);
-      const err = underflow ? Math.sign(x) * Math.sign(y) : v === 0 || !Number.isFinite(v) ? 0 : twoProduct(x, y)[1];
-      // A product bound is attained when both factors' bounds are, or when a closed factor is exactly 0.
-      // (An underflowed product is never 0 itself, so a 0 bound it gives is not attained.)
-      const open = underflow || ((xo || yo) && !(x === 0 && !xo) && !(y === 0 && !yo));
-      cands.push({ v, err, open });
-    }
+  // The four corner products, without allocating: the extreme values, and for each extreme the
+  // rounding error (to round outward only when inexact) and whether every candidate reaching it is open.
+  let minV = Infinity, maxV = -Infinity, loErr = Infinity, hiErr = -Infinity, minOpen = true, maxOpen = true;
+  for (let k = 0; k < 4; k++) {
+    const x = k < 2 ? a.lo : a.hi, xo = k < 2 ? a.loOpen : a.hiOpen;
+    const y = (k & 1) === 0 ? b.lo : b.hi, yo = (k & 1) === 0 ? b.loOpen : b.hiOpen;
+    const v = mulBound(x, y);
+    if (Number.isNaN(v)) return interval(NaN, NaN, true, true, joinDef(a.def, b.def));
+    // A product of two nonzero finite numbers that underflows to 0 keeps the sign of the true product.
+    const underflow = v === 0 && x !== 0 && y !== 0 && Number.isFinite(x) && Number.isFinite(y);
+    const err = underflow ? Math.sign(x) * Math.sign(y) : v === 0 || !Number.isFinite(v) ? 0 : twoProduct(x, y)[1];
+    // A product bound is attained when both factors' bounds are, or when a closed factor is exactly 0.
+    // (An underflowed product is never 0 itself, so a 0 bound it gives is not attained.)
+    const open = underflow || ((xo || yo) && !(x === 0 && !xo) && !(y === 0 && !yo));
+    if (v < minV) { minV = v; loErr = err; minOpen = open; } else if (v === minV) { loErr = Math.min(loErr, err); minOpen = minOpen && open; }
+    if (v > maxV) { maxV = v; hiErr = err; maxOpen = open; } else if (v === maxV) { hiErr = Math.max(hiErr, err); maxOpen = maxOpen && open; }
   }
-  const minV = Math.min(...cands.map((c) => c.v));
-  const maxV = Math.max(...cands.map((c) => c.v));
-  const atMin = cands.filter((c) => c.v === minV), atMax = cands.filter((c) => c.v === maxV);
-  const loErr = Math.min(...atMin.map((c) => c.err)), hiErr = Math.max(...atMax.map((c) => c.err));
   const lo = lower(minV, loErr), hi = upper(maxV, hiErr);
-  return interval(lo, hi, atMin.every((c) => c.open) || lo !== minV, atMax.every((c) => c.open) || hi !== maxV, joinDef(a.def, b.def));
+  return interval(lo, hi, minOpen || lo !== minV, maxOpen || hi !== maxV, joinDef(a.def, b.def));
 }
 
 /** 1/x; a box that straddles 0 gives the entire line and 'maybe' defined. */

@@ -1,6 +1,6 @@
 // `marginlab catalogue`: the losses, their citations and defaults.
 
-import type { CatalogueEntry } from '../spec/catalogue/index.js';
+import type { CatalogueEntry } from '../loss/catalogue/index.js';
 
 export function catalogueJson(entries: readonly CatalogueEntry[]) {
   return {

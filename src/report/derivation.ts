@@ -1,9 +1,9 @@
 // A derivation as data for people and programs: the stable JSON of `marginlab derive --json`, the text
 // of `marginlab derive`, and the step-by-step account of `--explain`.
 
-import { ARG } from '../spec/symbols.js';
-import type { LossSpec } from '../spec/types.js';
-import { SLOTS } from '../spec/types.js';
+import { ARG } from '../loss/symbols.js';
+import type { LossSpec } from '../loss/types.js';
+import { SLOTS } from '../loss/types.js';
 import type { DirectionAudit } from '../symbolic/audit.js';
 import type { RegimeProofs } from '../symbolic/interval/direction.js';
 import { CASES, conditionsFor, type DirectionCondition } from '../symbolic/conditions.js';
@@ -27,7 +27,7 @@ export function lossJson(spec: LossSpec) {
   };
 }
 
-function conditionJson(c: DirectionCondition, r: Regime, audit: DirectionAudit | undefined, names: ReturnType<typeof texNames>) {
+function conditionJson(c: DirectionCondition, r: Regime, audit: DirectionAudit | undefined, names: ReturnType<typeof texNames>, proof?: RegimeProofs) {
   const reg = audit?.regimes.find((x) => x.index === r.index);
   return {
     direction: c.direction,
@@ -37,6 +37,7 @@ function conditionJson(c: DirectionCondition, r: Regime, audit: DirectionAudit |
       when: `${b.divisor === 'dW' ? 'd_w' : 'd_l'} ${SIGN_TEXT[b.sign]}`,
       whenTex: `${b.divisor === 'dW' ? 'd_w' : 'd_l'} ${SIGN_TEX[b.sign]}`,
       observed: reg ? (b.divisor === 'dW' ? reg.dWSigns : reg.dLSigns).includes(b.sign) : null,
+      excludedByProof: excludedByProof(b, proof),
       text: boundText(b.bound),
       tex: boundTex(b.bound, names),
     })),
@@ -59,7 +60,7 @@ export function regimeJson(r: Regime, spec: LossSpec, audit?: DirectionAudit, pr
     dL: render(r.dL, names),
     ratio: r.ratio ? render(r.ratio, names) : null,
     invRatio: r.invRatio ? render(r.invRatio, names) : null,
-    conditions: conds.map((c) => conditionJson(c, r, audit, names)),
+    conditions: conds.map((c) => conditionJson(c, r, audit, names, proofs?.find((p) => p.index === r.index))),
     cases: CASES.map((k) => ({ id: k.id, label: k.label, requires: [...k.parts] })),
     unconditional: proofs ? unconditional(r, proofs.find((p) => p.index === r.index)) : [],
   };
@@ -84,8 +85,22 @@ export function unconditional(r: Regime, p: RegimeProofs | undefined): string[] 
   return out;
 }
 
+/** A branch whose sign condition contradicts a proved fact (d_l > 0 proved rules out "if d_l < 0" and "if d_l = 0"). */
+export function excludedByProof(b: { divisor: 'dW' | 'dL'; sign: string }, p: RegimeProofs | undefined): boolean {
+  if (!p || p.dW.result.vacuous || p.dL.result.vacuous) return false;
+  const w = b.divisor === 'dW' ? p.dW : p.dL;
+  return w.result.status === 'proved' && b.sign !== 'positive';
+}
+
+/** The value a refuting point gives, from its certified enclosure (the float64 value may have underflowed). */
+export function witnessValueOf(r: RegimeProofs['dW']['result']): number | undefined {
+  if (r.witnessEnclosure) { const [lo, hi] = r.witnessEnclosure; return lo === hi ? lo : lo + (hi - lo) / 2; }
+  return r.witnessValue;
+}
+
 function proofJson(p: RegimeProofs) {
-  const one = (w: RegimeProofs['dW']) => ({ claim: w.claim, status: w.result.status, witness: w.result.witness ?? null, witnessValue: w.result.witnessValue ?? null,
+  const one = (w: RegimeProofs['dW']) => ({ claim: w.claim, status: w.result.status, witness: w.result.witness ?? null, witnessValue: witnessValueOf(w.result) ?? null,
+    witnessEnclosure: w.result.witnessEnclosure ?? null,
     boxes: w.result.boxes, remainingShare: w.result.remainingShare });
   return { regime: p.index, label: p.label, dW: one(p.dW), dL: one(p.dL) };
 }
@@ -103,14 +118,16 @@ export function derivationJson(d: Derivation, audit?: DirectionAudit, proofs?: r
     regimes: d.regimes.map((r) => regimeJson(r, d.spec, audit, proofs)),
     audit: audit ? {
       seed: audit.seed, samples: audit.samples, valid: audit.valid,
-      dW: { negative: audit.dW.negative, zero: audit.dW.zero, positive: audit.dW.positive, min: audit.dW.min, witness: audit.dW.witness ?? null },
-      dL: { negative: audit.dL.negative, zero: audit.dL.zero, positive: audit.dL.positive, min: audit.dL.min, witness: audit.dL.witness ?? null },
+      dW: { negative: audit.dW.negative, zero: audit.dW.zero, positive: audit.dW.positive, underflow: audit.dW.underflow, uncertain: audit.dW.uncertain, min: audit.dW.min, witness: audit.dW.witness ?? null },
+      dL: { negative: audit.dL.negative, zero: audit.dL.zero, positive: audit.dL.positive, underflow: audit.dL.underflow, uncertain: audit.dL.uncertain, min: audit.dL.min, witness: audit.dL.witness ?? null },
       findings: audit.findings,
       proofs: proofs ? proofs.map(proofJson) : null,
     } : null,
     rules: d.rules,
   };
 }
+
+const percent = (share: number) => `${+(100 * share).toPrecision(3)}%`;
 
 /** The human-readable account; with `explain`, every step from eq. (8) to the simplified weights. */
 export function derivationText(d: Derivation, audit: DirectionAudit | undefined, explain: boolean, proofs?: readonly RegimeProofs[]): string {
@@ -140,9 +157,11 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
     out.push(`  d_w/d_l = ${r.ratio ? toText(r.ratio) : 'undefined (d_l = 0 in this regime)'}`);
     const reg = audit?.regimes.find((x) => x.index === r.index);
     for (const u of unconditional(r, proofs?.find((p) => p.index === r.index))) out.push(`  ${u}`);
+    const proof = proofs?.find((p) => p.index === r.index);
     for (const c of conditionsFor(r).filter((x) => x.direction === 'chosen-up' || x.direction === 'rejected-down')) {
       out.push(`  ${c.direction === 'chosen-up' ? 'chosen ↑' : 'rejected ↓'} ${c.equation} (${c.statement}):`);
       for (const b of c.branches) {
+        if (excludedByProof(b, proof)) continue;
         const observed = !reg || (b.divisor === 'dW' ? reg.dWSigns : reg.dLSigns).includes(b.sign);
         if (!observed && !explain) continue;
         const seen = observed ? '' : '  [not seen in the audit samples]';
@@ -160,8 +179,8 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
       for (const w of [p.dW, p.dL]) {
         const r = w.result;
         const where = d.regimes.length > 1 ? ` in regime ${p.index + 1}` : '';
-        const detail = r.vacuous ? ' (vacuously: the regime is empty on the domain)' : r.status === 'refuted' ? ` — witness ${Object.entries(r.witness!).map(([k, v]) => `${k}=${+v.toPrecision(4)}`).join(', ')} gives ${+r.witnessValue!.toPrecision(4)}`
-          : r.status === 'undecided' ? ` — ${(100 * r.remainingShare).toPrecision(2)}% of the domain left after ${r.boxes} boxes` : '';
+        const detail = r.vacuous ? ' (vacuously: the regime is empty on the domain)' : r.status === 'refuted' ? ` — witness ${Object.entries(r.witness!).map(([k, v]) => `${k}=${v}`).join(', ')} gives ${w.claim.slice(0, 3)} = ${+witnessValueOf(r)!.toPrecision(4)} (certified)`
+          : r.status === 'undecided' ? ` — ${percent(r.remainingShare)} of the domain left after ${r.boxes} boxes` : '';
         out.push(`  ${w.claim}${where}: ${r.status.toUpperCase()}${detail}`);
       }
     }

@@ -1,7 +1,7 @@
 // How the quantities of the theory are written, in text and in LaTeX, in every output format.
 
 import type { Expr } from '../expr/expr.js';
-import type { LossSpec } from '../spec/types.js';
+import type { LossSpec } from '../loss/types.js';
 import { toTex, toText, type TexNames } from '../symbolic/print.js';
 import type { Bound } from '../symbolic/conditions.js';
 
@@ -25,10 +25,28 @@ export const TEX_SHORT = {
 
 export type TexNotation = { readonly [K in keyof typeof TEX]: string };
 
-/** The LaTeX names of a loss's declared params. */
+/**
+ * Greek letters by the short or less common names people give params (`eps` for ε), which the symbol
+ * printer does not know; the names it knows (alpha, beta, …, epsilon, lambda_w) it sets itself.
+ */
+const GREEK_ALIAS: Readonly<Record<string, string>> = {
+  eps: '\\varepsilon', sigma: '\\sigma', phi: '\\phi', psi: '\\psi', chi: '\\chi', iota: '\\iota', upsilon: '\\upsilon', lam: '\\lambda', lamda: '\\lambda',
+};
+
+/** A param's LaTeX name from a Greek alias (`eps` → \\varepsilon, `eps_w` → \\varepsilon_{w}), if it is one. */
+export function greekAlias(name: string): string | undefined {
+  const m = /^([A-Za-z]+)(?:_([A-Za-z0-9]+))?$/.exec(name);
+  const g = m ? GREEK_ALIAS[m[1]] : undefined;
+  return g && m ? (m[2] ? `${g}_{${m[2]}}` : g) : undefined;
+}
+
+/** The LaTeX names of a loss's declared params: each param's own `tex`, else a Greek alias it is. */
 export function texNames(spec: LossSpec): TexNames {
   const names: Record<string, string> = {};
-  for (const [k, d] of Object.entries(spec.source.params)) if (d.tex) names[k] = d.tex;
+  for (const [k, d] of Object.entries(spec.source.params)) {
+    const tex = d.tex ?? greekAlias(k);
+    if (tex) names[k] = tex;
+  }
   return names;
 }
 

@@ -1,7 +1,9 @@
 // `marginlab remedy` as text, JSON and LaTeX.
 
 import type { RemedyReport } from '../symbolic/remedy.js';
-import type { Gram } from '../symbolic/conditions.js';
+import { CASES, type Gram } from '../symbolic/conditions.js';
+import type { OutsideValue } from '../loss/domain.js';
+import { outsideLines } from './evaluation.js';
 
 export const REMEDY_SCHEMA = 'marginlab/remedy@1';
 
@@ -18,21 +20,30 @@ export function remedyTex(g: Gram): string {
   ].join(' \\\\\n');
 }
 
-export function remedyJson(r: RemedyReport, g: Gram) {
-  return { schema: REMEDY_SCHEMA, gram: g, ...r, interval: { ...r.interval, hi: Number.isFinite(r.interval.hi) ? r.interval.hi : null }, tex: remedyTex(g) };
+export function remedyJson(r: RemedyReport, g: Gram, outside: readonly OutsideValue[] = []) {
+  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  return { schema: REMEDY_SCHEMA, gram: g, outsideDomain: outside, ...r, interval: { ...r.interval, hi: finite(r.interval.hi) },
+    admissible: { ...r.admissible, lo: finite(r.admissible.lo), hi: finite(r.admissible.hi) }, tex: remedyTex(g) };
 }
 
-export function remedyText(r: RemedyReport): string {
+export function remedyText(r: RemedyReport, outside: readonly OutsideValue[] = []): string {
+  const a = r.admissible;
+  const set = a.empty ? '∅' : a.given === 'dL = 0' ? 'undefined (d_l = 0)' : `${Number.isFinite(a.lo) ? '[' : '('}${f(a.lo)}, ${f(a.hi)}${Number.isFinite(a.hi) ? ']' : ')'}`;
+  const caseText = r.caseId === 0 ? 'no first-order change' : `case ${r.caseId} (${CASES[r.caseId - 1].label})`;
   const lines = [
     `regime: ${r.regime}`,
     `d_w = ${f(r.dW)}, d_l = ${f(r.dL)}, d_w/d_l = ${r.ratio === null ? 'undefined' : f(r.ratio)}`,
-    `admissible d_w/d_l for chosen ↑ and rejected ↓: [${f(r.interval.lo)}, ${f(r.interval.hi)}] (geometric mean ${f(r.interval.target)})`,
-    `the loss's ratio is ${r.position === 'inside' ? 'inside: this step is already case 1' : r.position === 'below' ? 'below it: the chosen response goes down' : r.position === 'above' ? 'above it: the rejected response goes up' : 'undefined here'}`,
+    `this step: ${caseText}`,
+    `admissible d_w/d_l for chosen ↑ and rejected ↓, given ${a.given.replace('dL', 'd_l')}: ${set} — ${a.reason}`,
+    r.caseId === 1 ? 'the step is already case 1'
+      : a.empty ? 'no ratio of these weights gives case 1: a knob must change the sign of a weight'
+        : `the loss's ratio is ${r.position === 'below' ? 'below the admissible set: the chosen response goes down' : r.position === 'above' ? 'above the admissible set: the rejected response goes up' : 'undefined here'}`,
   ];
   for (const k of r.knobs) {
-    if (k.status === 'impossible') lines.push(`  ${k.knob}: no value can — ${k.reason}`);
-    else if (k.status === 'already') lines.push(`  ${k.knob}: already inside at ${f(k.current)}`);
-    else lines.push(`  ${k.knob}: ${f(k.current)} → ${f(k.value!)} gives d_w/d_l = ${f(k.ratio!)}, Δlogp_w = ${f(k.dLogpW!)}, Δlogp_l = ${f(k.dLogpL!)} (η = 1)`);
+    if (k.status === 'impossible') lines.push(`  ${k.knob}: no value can${k.proved ? ' (proved)' : ''} — ${k.reason}`);
+    else if (k.status === 'already') lines.push(`  ${k.knob}: already case 1 at ${f(k.current)}`);
+    else lines.push(`  ${k.knob}: ${f(k.current)} → ${f(k.value!)} gives d_w = ${f(k.dW!)}, d_l = ${f(k.dL!)}, Δlogp_w = ${f(k.dLogpW!)}, Δlogp_l = ${f(k.dLogpL!)} (η = 1): case 1`);
   }
+  lines.push(...outsideLines(outside));
   return lines.join('\n');
 }

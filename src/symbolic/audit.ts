@@ -6,10 +6,12 @@
 // A sampled "never" is evidence, not proof; it says how many points it rests on.
 
 import { type Rng, logUniform, makeRng } from '../util/prng.js';
-import type { LossSpec } from '../spec/types.js';
+import type { LossSpec } from '../loss/types.js';
 import { type CompiledDerivation, regimeAt } from './point.js';
-import { MarginFault } from '../spec/errors.js';
+import { MarginFault } from '../errors.js';
 import type { Sign } from './conditions.js';
+import type { Expr } from '../expr/expr.js';
+import { encloseAt, signOf } from './interval/enclose.js';
 
 export interface Witness {
   readonly values: Readonly<Record<string, number>>;
@@ -22,12 +24,14 @@ export interface WeightVerdict {
   readonly negative: number;
   /** Samples in a regime where the weight is identically 0 (e.g. SLiC-HF past its margin). */
   readonly zero: number;
-  /** Samples where a weight that is not identically 0 evaluated to 0 in float64 (σ of a huge negative number). */
+  /** Samples where a weight that is not identically 0 evaluated to ≤ 0 in float64 but its enclosure is positive (σ of a huge negative number underflows). */
   readonly underflow: number;
+  /** Samples where float64 gave ≤ 0 and the enclosure could not certify a sign: counted, never taken as a witness. */
+  readonly uncertain: number;
   readonly positive: number;
   readonly min: number;
   readonly max: number;
-  /** The most negative sample, or a zero one when nothing was negative. */
+  /** The most negative sample (its sign certified by an enclosure), or a zero one when nothing was negative. */
   readonly witness?: Witness;
 }
 
@@ -64,8 +68,8 @@ export function samplePoint(spec: LossSpec, rng: Rng): Record<string, number> {
   return v;
 }
 
-function verdict(weight: 'dW' | 'dL'): { weight: 'dW' | 'dL'; negative: number; zero: number; underflow: number; positive: number; min: number; max: number; witness?: Witness } {
-  return { weight, negative: 0, zero: 0, underflow: 0, positive: 0, min: Infinity, max: -Infinity };
+function verdict(weight: 'dW' | 'dL'): { weight: 'dW' | 'dL'; negative: number; zero: number; underflow: number; uncertain: number; positive: number; min: number; max: number; witness?: Witness } {
+  return { weight, negative: 0, zero: 0, underflow: 0, uncertain: 0, positive: 0, min: Infinity, max: -Infinity };
 }
 
 const identicallyZero = (e: { kind: string; value?: number }) => e.kind === 'num' && e.value === 0;
@@ -78,14 +82,19 @@ export function directionAudit(c: CompiledDerivation, opts: { samples?: number; 
   const w = verdict('dW'), l = verdict('dL');
   const perRegime = c.regimes.map((r) => ({ index: r.regime.index, label: r.regime.label, hits: 0, dW: new Set<Sign>(), dL: new Set<Sign>() }));
   let valid = 0;
-  const record = (v: ReturnType<typeof verdict>, value: number, env: Record<string, number>, regime: string, symbolicZero: boolean) => {
+  // A float64 value ≤ 0 is a finding only when its enclosure certifies the sign; an underflowed
+  // positive weight (σ(−800) = 0) is counted apart, and an undecidable one is never a witness.
+  const record = (v: ReturnType<typeof verdict>, value: number, env: Record<string, number>, regime: string, symbolicZero: boolean, e: Expr): Sign | undefined => {
     v.min = Math.min(v.min, value);
     v.max = Math.max(v.max, value);
-    if (value > 0) { v.positive++; return; }
-    if (value === 0 && !symbolicZero) { v.underflow++; return; }
-    if (value < 0) v.negative++; else v.zero++;
+    if (value > 0) { v.positive++; return 'positive'; }
+    const s = symbolicZero ? 'zero' : signOf(encloseAt(e, env));
+    if (s === 'positive') { v.underflow++; return 'positive'; }
+    if (s !== 'negative' && s !== 'zero') { v.uncertain++; return undefined; }
+    if (s === 'negative') v.negative++; else v.zero++;
     const better = !v.witness || value < v.witness.value;
     if (better) v.witness = { values: { ...env }, value, regime };
+    return s;
   };
   for (let i = 0; i < samples; i++) {
     const env = samplePoint(spec, rng);
@@ -97,23 +106,26 @@ export function directionAudit(c: CompiledDerivation, opts: { samples?: number; 
       const reg = perRegime[ri];
       reg.hits++;
       const r = c.regimes[ri].regime;
-      reg.dW.add(dW > 0 ? 'positive' : dW < 0 ? 'negative' : 'zero');
-      reg.dL.add(dL > 0 ? 'positive' : dL < 0 ? 'negative' : 'zero');
-      record(w, dW, env, reg.label, identicallyZero(r.dW));
-      record(l, dL, env, reg.label, identicallyZero(r.dL));
+      const sw = record(w, dW, env, reg.label, identicallyZero(r.dW), r.dW);
+      const sl = record(l, dL, env, reg.label, identicallyZero(r.dL), r.dL);
+      if (sw) reg.dW.add(sw);
+      if (sl) reg.dL.add(sl);
     } catch (e) {
       if (e instanceof MarginFault) continue;
       throw e;
     }
   }
-  const findings: string[] = [];
   const fmt = (x: Witness) => Object.entries(x.values).filter(([k]) => k !== 'c_ref').map(([k, v]) => `${k}=${+v.toPrecision(4)}`).join(', ');
-  if (w.negative > 0) findings.push(`d_w < 0 at ${w.negative}/${valid} samples (e.g. ${fmt(w.witness!)}: d_w = ${w.witness!.value.toPrecision(4)}) — the loss on its own pushes the chosen response down there.`);
-  else if (w.zero > 0) findings.push(`d_w = 0 at ${w.zero}/${valid} samples (regime ${w.witness!.regime}) — no push on the chosen response there.`);
-  else findings.push(w.underflow ? `d_w > 0 at ${w.positive}/${valid} samples; at the other ${w.underflow} it evaluates to 0 through float64 underflow (d_w is not identically 0 there).` : `d_w > 0 at all ${valid} samples.`);
-  if (l.negative > 0) findings.push(`d_l < 0 at ${l.negative}/${valid} samples (e.g. ${fmt(l.witness!)}: d_l = ${l.witness!.value.toPrecision(4)}) — the loss on its own pushes the rejected response up there.`);
-  else if (l.zero > 0) findings.push(`d_l = 0 at ${l.zero}/${valid} samples (regime ${l.witness!.regime}) — no push on the rejected response there; it moves only through ⟨a,b⟩.`);
-  else findings.push(l.underflow ? `d_l > 0 at ${l.positive}/${valid} samples; at the other ${l.underflow} it evaluates to 0 through float64 underflow (d_l is not identically 0 there).` : `d_l > 0 at all ${valid} samples.`);
+  const finding = (v: ReturnType<typeof verdict>, name: 'd_w' | 'd_l', down: string, none: string): string => {
+    const uncertain = v.uncertain ? ` At ${v.uncertain} samples float64 gave ≤ 0 but could not certify the sign; they are not counted as witnesses.` : '';
+    if (v.negative > 0) return `${name} < 0 at ${v.negative}/${valid} samples, each certified by an enclosure (e.g. ${fmt(v.witness!)}: ${name} = ${v.witness!.value.toPrecision(4)}) — ${down}.${uncertain}`;
+    if (v.zero > 0) return `${name} = 0 at ${v.zero}/${valid} samples (regime ${v.witness!.regime}) — ${none}.${uncertain}`;
+    return (v.underflow ? `${name} > 0 at ${v.positive}/${valid} samples; at the other ${v.underflow} it evaluates to 0 through float64 underflow (its enclosure is positive: ${name} is not 0 there).` : `${name} > 0 at all ${valid} samples.`) + uncertain;
+  };
+  const findings = [
+    finding(w, 'd_w', 'the loss on its own pushes the chosen response down there', 'no push on the chosen response there'),
+    finding(l, 'd_l', 'the loss on its own pushes the rejected response up there', 'no push on the rejected response there; it moves only through ⟨a,b⟩'),
+  ];
   return {
     seed, samples, valid, dW: w, dL: l,
     regimes: perRegime.map((r) => ({ index: r.index, label: r.label, hits: r.hits, dWSigns: [...r.dW].sort(), dLSigns: [...r.dL].sort() })),

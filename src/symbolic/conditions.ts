@@ -116,10 +116,18 @@ export interface Classification {
   readonly marginChange: number;
 }
 
+type Move = 'up' | 'down' | 'unchanged';
+
+/** Table 1's case from the two directions; 0 when neither moves, and the lower-numbered case on a tie. */
+export function caseOf(chosen: Move, rejected: Move): CaseId | 0 {
+  if (chosen === 'unchanged' && rejected === 'unchanged') return 0;
+  const up = chosen !== 'down', down = rejected !== 'up';
+  return up && down ? 1 : !up && down ? 2 : up && !down ? 3 : 4;
+}
+
 export function classify(w: { dW: number; dL: number }, g: Gram, eta = 1): Classification {
   const { dLogpW, dLogpL } = firstOrderChange(w, g, eta);
-  const dir = (v: number): 'up' | 'down' | 'unchanged' => (v > 0 ? 'up' : v < 0 ? 'down' : 'unchanged');
-  const up = dLogpW >= 0, down = dLogpL <= 0;
-  const caseId: CaseId | 0 = dLogpW === 0 && dLogpL === 0 ? 0 : up && down ? 1 : !up && down ? 2 : up && !down ? 3 : 4;
-  return { dLogpW, dLogpL, chosen: dir(dLogpW), rejected: dir(dLogpL), caseId, marginChange: dLogpW - dLogpL };
+  const dir = (v: number): Move => (v > 0 ? 'up' : v < 0 ? 'down' : 'unchanged');
+  const chosen = dir(dLogpW), rejected = dir(dLogpL);
+  return { dLogpW, dLogpL, chosen, rejected, caseId: caseOf(chosen, rejected), marginChange: dLogpW - dLogpL };
 }

@@ -8,14 +8,15 @@
 
 import { type Expr, add, mul, neg, num, substitute, sym, sub, symbolsOf } from '../expr/expr.js';
 import { compile } from './evaluate.js';
-import { MarginFault, type MarginError, type Result, fail, ok } from '../spec/errors.js';
-import { ARG, LOGP_L, LOGP_W } from '../spec/symbols.js';
-import type { LossSpec, Slot } from '../spec/types.js';
+import { MarginFault, type MarginError, type Result, fail, ok } from '../errors.js';
+import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
+import type { LossSpec, Slot } from '../loss/types.js';
 import { type RuleUse, differentiate } from './diff.js';
 import { toText } from './print.js';
 import { hingeParts, innermostHinge, replaceNode } from './regimes.js';
 import { simplify, simplifyRatio } from './simplify.js';
-import { key } from '../expr/expr.js';
+import { key, size } from '../expr/expr.js';
+import { guard, guardResult, stage, withinBudget } from './budget.js';
 
 export const lw = sym(LOGP_W);
 export const ll = sym(LOGP_L);
@@ -106,7 +107,7 @@ export function constraintText(c: RegimeConstraint): string {
 
 export function derive(spec: LossSpec): Result<Derivation> {
   try {
-    return ok(deriveUnsafe(spec));
+    return ok(withinBudget(() => deriveUnsafe(spec)));
   } catch (e) {
     if (e instanceof MarginFault) return fail(e.error);
     throw e;
@@ -116,18 +117,24 @@ export function derive(spec: LossSpec): Result<Derivation> {
 function deriveUnsafe(spec: LossSpec): Derivation {
   const rules: RuleUse[] = [];
   const slots0: Record<Slot, Expr> = { m: spec.m, h_w: spec.h_w, h_l: spec.h_l, Lambda: spec.Lambda };
-  const u = marginOf(slots0);
-  const L = simplify(neg(add(substitute(spec.m, { [ARG]: u }), substitute(spec.Lambda, { [ARG]: lw }))));
+  const u = stage('u', 'forming the margin u = h_w(logp_w) - h_l(logp_l)', () => marginOf(slots0));
+  const L = stage('L', 'forming L = -(m(u) + Lambda(logp_w))', () =>
+    simplify(guard(neg(add(substitute(spec.m, { [ARG]: u }), substitute(spec.Lambda, { [ARG]: lw }))), 'L')));
   const branches: Branch[] = [];
-  enumerate(slots0, [], branches);
+  stage(undefined, 'splitting the hinges into regimes', () => enumerate(slots0, [], branches));
   const regimes = branches.map((b, index): Regime => {
     const der = {} as Record<Slot, Expr>;
-    for (const s of ['m', 'h_w', 'h_l', 'Lambda'] as const) der[s] = differentiate(b.slots[s], ARG, rules);
-    const ur = marginOf(b.slots);
-    const mPrime = simplify(substitute(der.m, { [ARG]: ur }));
-    const dW = simplify(add(mul(mPrime, substitute(der.h_w, { [ARG]: lw })), substitute(der.Lambda, { [ARG]: lw })));
-    const dL = simplify(mul(mPrime, substitute(der.h_l, { [ARG]: ll })));
-    const Lr = simplify(neg(add(substitute(b.slots.m, { [ARG]: ur }), substitute(b.slots.Lambda, { [ARG]: lw }))));
+    for (const s of ['m', 'h_w', 'h_l', 'Lambda'] as const) der[s] = stage(s, `differentiating ${s}`, () => differentiate(b.slots[s], ARG, rules));
+    const ur = stage('u', 'forming the margin u', () => marginOf(b.slots));
+    // A result that grows past the bounds is charged to the slot whose derivative feeds it most.
+    const largest = (...ss: Slot[]): Slot => ss.reduce((a, b) => (size(der[b]) > size(der[a]) ? b : a));
+    const mPrime = stage('m', "placing m'(u)", () => simplify(guard(substitute(der.m, { [ARG]: ur }), "m'(u)")));
+    const dW = stage(largest('m', 'h_w', 'Lambda'), 'simplifying d_w', () =>
+      guardResult(simplify(guard(add(mul(mPrime, substitute(der.h_w, { [ARG]: lw })), substitute(der.Lambda, { [ARG]: lw })), 'd_w')), 'd_w'));
+    const dL = stage(largest('m', 'h_l'), 'simplifying d_l', () => guardResult(simplify(guard(mul(mPrime, substitute(der.h_l, { [ARG]: ll })), 'd_l')), 'd_l'));
+    const Lr = stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'forming L in this regime', () =>
+      guardResult(simplify(guard(neg(add(substitute(b.slots.m, { [ARG]: ur }), substitute(b.slots.Lambda, { [ARG]: lw }))), 'L')), 'L'));
+    for (const c of b.constraints) stage(c.slot, 'splitting the hinges into regimes', () => guardResult(c.g, `the boundary of ${c.hinge.length > 40 ? `${c.hinge.slice(0, 37)}...` : c.hinge}`));
     const isZero = (e: Expr) => e.kind === 'num' && e.value === 0;
     return {
       index,
@@ -140,8 +147,8 @@ function deriveUnsafe(spec: LossSpec): Derivation {
       L: Lr,
       dW,
       dL,
-      ratio: isZero(dL) ? null : simplifyRatio(dW, dL),
-      invRatio: isZero(dW) ? null : simplifyRatio(dL, dW),
+      ratio: isZero(dL) ? null : stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'simplifying d_w/d_l', () => guardResult(simplifyRatio(dW, dL), 'd_w/d_l')),
+      invRatio: isZero(dW) ? null : stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'simplifying d_l/d_w', () => guardResult(simplifyRatio(dL, dW), 'd_l/d_w')),
     };
   });
   const seen = new Set<string>();

@@ -5,9 +5,10 @@
 
 import { type Expr, add, dependsOn, mul, num, pow, call, substitute } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
-import { parseExpression } from '../spec/parse.js';
+import { parseExpression } from '../loss/parse.js';
 import { simplify } from './simplify.js';
 import { toText } from './print.js';
+import { guard } from './budget.js';
 
 /** One use of a rule, for `derive --explain`. */
 export interface RuleUse {
@@ -33,7 +34,9 @@ export function derivativeTemplates(fn: string): readonly Expr[] {
 }
 
 export function differentiate(e: Expr, x: string, trace?: RuleUse[]): Expr {
-  return simplify(d(e, x, trace));
+  // The raw derivative shares subtrees (the general power rule repeats f^g), so it is measured as a tree
+  // before the simplifier walks it: a^a^…^a is refused here, not after minutes of simplification.
+  return simplify(guard(d(e, x, trace), 'the derivative'));
 }
 
 function d(e: Expr, x: string, trace?: RuleUse[]): Expr {

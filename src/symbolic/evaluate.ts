@@ -5,14 +5,16 @@
 
 import type { Expr } from '../expr/expr.js';
 import { primitive } from '../expr/primitives.js';
-import { MarginFault, type MarginError } from '../spec/errors.js';
+import { MarginFault, type MarginError } from '../errors.js';
 import { toText } from './print.js';
 
 export type Env = Readonly<Record<string, number>>;
 export type Compiled = (env: Env) => number;
 
+/** A value the point makes undefined: located at the point (`--at`), the expression named in the message. */
 function fault(code: MarginError['code'], message: string, e: Expr): never {
-  throw new MarginFault({ code, message: `${message} in ${toText(e)}` });
+  const text = toText(e);
+  throw new MarginFault({ code, message: `${message} in ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`, at: { slot: '--at' } });
 }
 
 export function compile(e: Expr): Compiled {
@@ -21,7 +23,8 @@ export function compile(e: Expr): Compiled {
     case 'sym': {
       const name = e.name;
       return (env) => {
-        const v = env[name];
+        // An own-property test: a symbol named `valueOf` must not find Object.prototype.valueOf.
+        const v = Object.hasOwn(env, name) ? env[name] : undefined;
         if (v === undefined) throw new MarginFault({ code: 'E_POINT', message: `no value for '${name}'`, at: { symbol: name } });
         return v;
       };

@@ -9,10 +9,10 @@
 
 import { type Expr, add, dependsOn, key, neg, substitute } from '../expr/expr.js';
 import { primitive } from '../expr/primitives.js';
-import { MarginFault } from '../spec/errors.js';
-import { parseExpression } from '../spec/parse.js';
-import { ARG, LOGP_L, LOGP_W } from '../spec/symbols.js';
-import type { LossSpec } from '../spec/types.js';
+import { MarginFault } from '../errors.js';
+import { parseExpression } from '../loss/parse.js';
+import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
+import type { LossSpec } from '../loss/types.js';
 import { type DirectionCondition, type Gram, conditionsFor, firstOrderChange, holdsAt } from './conditions.js';
 import { type Derivation, ll, lw } from './derive.js';
 import { differentiate } from './diff.js';

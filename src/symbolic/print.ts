@@ -4,7 +4,7 @@
 
 import type { Expr, Test } from '../expr/expr.js';
 import { primitive } from '../expr/primitives.js';
-import { symbolTex } from '../spec/symbols.js';
+import { symbolTex } from '../loss/symbols.js';
 
 /** p/q with small q when v is exactly that double, else undefined. */
 export function asRational(v: number): [number, number] | undefined {
@@ -137,7 +137,7 @@ function formatFloat(v: number): string {
 function texTerm(e: Expr, names: TexNames): { s: string; prec: number } {
   switch (e.kind) {
     case 'num': return { s: texNumber(e.value), prec: e.value < 0 ? P_NEG : P_ATOM };
-    case 'sym': return { s: symbolTex(e.name, names[e.name]), prec: P_ATOM };
+    case 'sym': return { s: symbolTex(e.name, Object.hasOwn(names, e.name) ? names[e.name] : undefined), prec: P_ATOM };
     case 'call': {
       const p = primitive(e.fn);
       return { s: p.tex(e.args.map((a) => toTex(a, names))), prec: P_ATOM };

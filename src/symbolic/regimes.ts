@@ -5,7 +5,7 @@
 
 import { type Expr, type Cond, type Call, key, mapChildren, substitute, sub } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
-import { parseExpression } from '../spec/parse.js';
+import { parseExpression } from '../loss/parse.js';
 import { simplify } from './simplify.js';
 
 /** One side of one hinge: g > 0 (`above`) or g < 0 (`below`). */

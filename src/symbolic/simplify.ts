@@ -11,11 +11,20 @@
 
 import { type Expr, type Num, add, call, cond, isNum, key, mul, num, pow, size } from '../expr/expr.js';
 import { primitive } from '../expr/primitives.js';
+import { guard, tick } from './budget.js';
 
 const ONE = num(1);
 const ZERO = num(0);
 
 export function simplify(e: Expr): Expr {
+  // Every input and every result is measured against the engine's bounds (budget.ts); both are memoised,
+  // so the check costs a constant per node.
+  guard(e);
+  tick();
+  return guard(simplifyNode(e));
+}
+
+function simplifyNode(e: Expr): Expr {
   switch (e.kind) {
     case 'num': return Object.is(e.value, -0) ? ZERO : e;
     case 'sym': return e;
@@ -50,6 +59,7 @@ function coefficient(t: Expr): [number, Expr] {
 const byKey = (a: Expr, b: Expr): number => { const ka = key(a), kb = key(b); return ka < kb ? -1 : ka > kb ? 1 : 0; };
 
 export function simplifyAdd(input: readonly Expr[]): Expr {
+  tick();
   const flat: Expr[] = [];
   const push = (t: Expr): void => {
     if (t.kind === 'add') t.terms.forEach(push);
@@ -138,6 +148,7 @@ const hasNegativePower = (e: Expr): boolean =>
   e.kind === 'mul' ? e.factors.some(hasNegativePower) : e.kind === 'pow' && e.exp.kind === 'num' && e.exp.value < 0;
 
 export function simplifyMul(input: readonly Expr[]): Expr {
+  tick();
   let k = 1;
   const quotient = input.some(hasNegativePower);
   const groups = new Map<string, { base: Expr; exps: Expr[] }>();
@@ -221,6 +232,7 @@ function foldable(v: number): boolean {
 }
 
 export function simplifyPow(base: Expr, exp: Expr): Expr {
+  tick();
   if (isNum(exp, 0)) return ONE;
   if (isNum(exp, 1)) return base;
   if (isNum(base, 1)) return ONE;
@@ -236,6 +248,7 @@ export function simplifyPow(base: Expr, exp: Expr): Expr {
 }
 
 export function simplifyCall(fn: string, args: readonly Expr[]): Expr {
+  tick();
   if (args.every((a) => a.kind === 'num')) {
     const v = primitive(fn).evaluate(...args.map((a) => (a as Num).value));
     if (foldable(v)) return num(v);

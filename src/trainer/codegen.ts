@@ -9,8 +9,9 @@
 import { type Expr, type Test, symbolsOf } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
 import type { Derivation } from '../symbolic/derive.js';
-import { LOGP_L, LOGP_W } from '../spec/symbols.js';
+import { LOGP_L, LOGP_W } from '../loss/symbols.js';
 import type { TrainerError } from './errors.js';
+import type { Result } from '../errors.js';
 
 export const ENTRY = 'loss_fn';
 export const ARGS = ['logp_w', 'logp_l', 'c_ref_w', 'c_ref_l', 'len_w', 'len_l', 'z_ref'] as const;
@@ -94,16 +95,16 @@ export interface GeneratedLoss {
 }
 
 /** `def loss_fn(logp_w, …, z_ref, params)` returning the per-example L of eq. (8) (hinges in place). */
-export function generateTorch(d: Derivation): { ok: true; value: GeneratedLoss } | { ok: false; error: TrainerError } {
+export function generateTorch(d: Derivation): Result<GeneratedLoss, TrainerError> {
   const params = new Set(Object.keys(d.spec.source.params));
   for (const s of symbolsOf(d.L)) {
-    if (!params.has(s) && !INPUTS.has(s)) return { ok: false, error: { code: 'E_CODEGEN', message: `the loss uses '${s}', which is neither a param nor a trainer input` } };
+    if (!params.has(s) && !INPUTS.has(s)) return { ok: false, errors: [{ code: 'E_CODEGEN', message: `the loss uses '${s}', which is neither a param nor a trainer input` }] };
   }
   let body: string;
   try {
     body = new Printer(params).print(d.L);
   } catch (e) {
-    if (e instanceof CodegenFault) return { ok: false, error: { code: 'E_CODEGEN', message: e.message } };
+    if (e instanceof CodegenFault) return { ok: false, errors: [{ code: 'E_CODEGEN', message: e.message }] };
     throw e;
   }
   const lines = [

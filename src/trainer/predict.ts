@@ -28,7 +28,7 @@ export class Predictor {
   at(p: PairMetrics): Prediction | null {
     const d = this.c.derivation;
     const pt = completePoint(d, { logp_w: p.logp_w, logp_l: p.logp_l, c_ref_w: p.c_ref_w, c_ref_l: p.c_ref_l,
-      len_w: p.len_w, len_l: p.len_l, z_ref: p.z_ref });
+      len_w: p.len_w, len_l: p.len_l, z_ref: p.z_ref }, { outsideDomain: true }); // measured values, not a user's claim
     if (!pt.ok) return null;
     const e = evaluateAt(this.c, pt.value);
     if (!e.ok) return null;

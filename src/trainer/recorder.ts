@@ -25,6 +25,10 @@ export class Recorder {
   readonly files: RunFiles;
   hello: Record<string, unknown> | null = null;
   done = false;
+  /** Whether any protocol event came at all (an events file of stray lines only is no run). */
+  sawEvent = false;
+  /** Lines on the trainer's stdout that were not protocol events: how many, and the first few. */
+  readonly stray: { count: number; first: { line: number; text: string }[] } = { count: 0, first: [] };
   private stepSeconds: number | null = null;
   private checksum: { probes: number; probeMaxRelErr: number } | null = null;
   private firstBatch: { n: number; maxRelErr: number } | null = null;
@@ -39,23 +43,44 @@ export class Recorder {
     this.predictor = new Predictor(compileDerivation(derivation));
   }
 
-  /** Takes one event; a checksum failure comes back as the error that must end the run. */
-  handle(ev: TrainerEvent): TrainerError | null {
+  /** A line that is not a protocol event: counted (the summary reports it), never fatal. */
+  strayLine(lineNo: number, text: string): void {
+    this.stray.count++;
+    if (this.stray.first.length < 3) this.stray.first.push({ line: lineNo, text });
+  }
+
+  /** Takes one event (line `lineNo` of the trainer's stdout); a checksum failure, a step repeated or out of
+   * order, or an event after `done` comes back as the error that must end the run. */
+  handle(ev: TrainerEvent, lineNo: number): TrainerError | null {
+    this.sawEvent = true;
+    const e = this.take(ev, lineNo);
+    return e && !e.at ? { ...e, at: { slot: 'trainer stdout', line: lineNo } } : e;
+  }
+
+  private take(ev: TrainerEvent, lineNo: number): TrainerError | null {
+    // A heartbeat may race the `done` line out of the trainer's heartbeat thread; it carries nothing.
+    if (this.done && ev.event !== 'heartbeat') {
+      return { code: 'E_PROTOCOL', message: `trainer line ${lineNo}: event '${ev.event}' after 'done'`, hint: 'a trainer prints nothing after done' };
+    }
     switch (ev.event) {
       case 'hello': this.hello = ev; break;
       case 'check': {
         if (!this.checks) break;
         const c = checkProbes(this.checks, ev.results, this.tol);
-        if (!c.ok) return c.error;
-        this.checksum = { probes: ev.results.length, probeMaxRelErr: c.maxRelErr };
+        if (!c.ok) return c.errors[0];
+        this.checksum = { probes: ev.results.length, probeMaxRelErr: c.value.maxRelErr };
         break;
       }
       case 'step': {
+        const last = this.rows[this.rows.length - 1];
+        if (last && ev.step <= last.step) {
+          return { code: 'E_PROTOCOL', message: `trainer line ${lineNo}: step ${ev.step} comes after step ${last.step} (${ev.step === last.step ? 'repeated' : 'out of order'}); each step is counted once` };
+        }
         const row = metricsRow(ev, this.predictor);
         if (this.rows.length === 0) {
           const c = checkFirstBatch(row.pairs, this.tol);
-          if (!c.ok) return c.error;
-          this.firstBatch = { n: c.n, maxRelErr: c.maxRelErr };
+          if (!c.ok) return c.errors[0];
+          this.firstBatch = c.value;
         }
         this.rows.push(row);
         appendFileSync(this.files.metricsPath, `${JSON.stringify(row)}\n`);
@@ -83,7 +108,7 @@ export class Recorder {
       ? { ...this.checksum, firstBatchPairs: this.firstBatch?.n ?? 0, firstBatchMaxRelErr: this.firstBatch?.maxRelErr ?? NaN }
       : null;
     const summary = summarise(this.rows, { loss: this.derivation.spec.source.id, task, error, checksum: ck, seconds,
-      trainer: this.hello, stepSeconds: this.stepSeconds }, this.evals);
+      trainer: this.hello, stepSeconds: this.stepSeconds, strayLines: this.stray, completed: this.done }, this.evals);
     writeFileSync(this.files.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   }

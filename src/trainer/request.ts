@@ -6,6 +6,7 @@ import { compileDerivation, completePoint, evaluateAt } from '../symbolic/point.
 import { toText } from '../symbolic/print.js';
 import { generateTorch } from './codegen.js';
 import type { TrainerError } from './errors.js';
+import type { Result } from '../errors.js';
 import type { GramMethod, ProbePoint, TrainerRequest } from './protocol/schema.js';
 import { PROTOCOL_VERSION } from './protocol/version.js';
 
@@ -68,7 +69,7 @@ export function probeChecks(d: Derivation): TrainerRequest['checks'] {
   return out;
 }
 
-export function buildRequest(d: Derivation, s: RunSettings): { ok: true; value: TrainerRequest } | { ok: false; error: TrainerError } {
+export function buildRequest(d: Derivation, s: RunSettings): Result<TrainerRequest, TrainerError> {
   const code = generateTorch(d);
   if (!code.ok) return code;
   const src = d.spec.source;

@@ -32,8 +32,12 @@ export interface RunSummary {
   readonly case1Share: number | null;
   readonly case1ObsShare: number | null;
   readonly case1PairShare: number | null;
-  /** Preference accuracy on held-out pairs after SFT (step 0) and at the end (eval.jsonl has every one). */
-  readonly heldout: { readonly pairs: number; readonly start: HeldoutRow; readonly end: HeldoutRow } | null;
+  /** Preference accuracy on held-out pairs after SFT (step 0) and at the last evaluation after it (eval.jsonl
+   * has every one): `end` is null when the run stopped before any later evaluation, and `final` says whether
+   * `end` is the end-of-training evaluation (false when the run stopped early: then it is a periodic one). */
+  readonly heldout: { readonly pairs: number; readonly start: HeldoutRow; readonly end: HeldoutRow | null; readonly final: boolean } | null;
+  /** Lines on the trainer's stdout that were not protocol events (a library's warning): counted, the first three kept. */
+  readonly strayLines: { readonly count: number; readonly first: readonly { readonly line: number; readonly text: string }[] };
   /** CHES (one forward pass) against the exact condition (9) as predictors of the chosen falling (ches.ts). */
   readonly ches: ChesComparison | null;
   readonly first: Partial<MetricsRow> | null;
@@ -57,20 +61,31 @@ export interface HeldoutRow {
 const heldoutRow = (e: EvalEvent): HeldoutRow => ({ step: e.step, pref_acc: e.pref_acc, reward_acc: e.reward_acc,
   logp_w: e.logp_w, logp_l: e.logp_l, reward_margin: e.reward_margin });
 
+/** Start and end of the held-out evaluation. After a SIGKILL the last evaluation may be the step-0 one: that is
+ * no end, and saying "65.6% → 65.6%" would claim the run changed nothing. */
+function heldoutOf(evals: readonly EvalEvent[], completed: boolean): RunSummary['heldout'] {
+  if (!evals.length) return null;
+  const later = evals.slice(1);
+  const end = later.length ? heldoutRow(later[later.length - 1]) : null;
+  return { pairs: evals[0].pairs, start: heldoutRow(evals[0]), end, final: completed && end !== null };
+}
+
 const headline = (r: MetricsRow): Partial<MetricsRow> => {
   const { pairs: _pairs, ...rest } = r;
   return rest;
 };
 
-export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'loss' | 'task' | 'error' | 'checksum' | 'seconds' | 'trainer'> & { stepSeconds?: number | null },
-  evals: readonly EvalEvent[] = []): RunSummary {
+export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'loss' | 'task' | 'error' | 'checksum' | 'seconds' | 'trainer'>
+  & { stepSeconds?: number | null; strayLines?: RunSummary['strayLines']; completed?: boolean }, evals: readonly EvalEvent[] = []): RunSummary {
+  const { completed, strayLines, ...fields } = base;
   const pairs = rows.flatMap((r) => r.pairs);
   const rate = (f: (p: (typeof pairs)[number]) => boolean | null): number | null => {
     const known = pairs.map(f).filter((x): x is boolean => x !== null);
     return known.length ? known.filter(Boolean).length / known.length : null;
   };
   return {
-    schema: 'marginlab/train-summary@1', ...base, stepSeconds: base.stepSeconds ?? null, status: base.error ? 'error' : 'ok',
+    schema: 'marginlab/train-summary@1', ...fields, stepSeconds: base.stepSeconds ?? null, status: base.error ? 'error' : 'ok',
+    strayLines: { count: strayLines?.count ?? 0, first: [...(strayLines?.first ?? [])] },
     loggedSteps: rows.length, pairsMeasured: pairs.length,
     agreement: rate((p) => p.agree),
     agreementChosen: rate((p) => agrees(p.pred_dlogp_w_sign as number, p.obs_dlogp_w as number)),
@@ -80,9 +95,28 @@ export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'l
     gram: rows[0]?.gram ?? null,
     case1Share: share(rows.map((r) => r.case1_fo)), case1ObsShare: share(rows.map((r) => r.case1_obs)),
     case1PairShare: share(pairs.map((p) => case1Of(p, 'fo'))),
-    heldout: evals.length ? { pairs: evals[0].pairs, start: heldoutRow(evals[0]), end: heldoutRow(evals[evals.length - 1]) } : null,
+    heldout: heldoutOf(evals, completed ?? base.error === null),
     ches: compareChes(pairs),
     first: rows.length ? headline(rows[0]) : null,
     last: rows.length ? headline(rows[rows.length - 1]) : null,
   };
+}
+
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+
+/** The held-out line of `train`'s report: an end only where there is one, and "final" only where it is. */
+export function heldoutText(h: NonNullable<RunSummary['heldout']>): string {
+  const head = `held-out preference accuracy (${h.pairs} pairs, log π_w > log π_l): `;
+  if (!h.end) return `${head}${pct(h.start.pref_acc)} at step ${h.start.step}; no final evaluation (the run stopped before one)`;
+  if (!h.final) {
+    return `${head}${pct(h.start.pref_acc)} (step ${h.start.step}) → ${pct(h.end.pref_acc)} (step ${h.end.step}, the last evaluation before the run stopped; no final evaluation); implicit-reward accuracy ${pct(h.end.reward_acc)}`;
+  }
+  return `${head}${pct(h.start.pref_acc)} → ${pct(h.end.pref_acc)}; implicit-reward accuracy ${pct(h.end.reward_acc)}`;
+}
+
+/** The stray-line note: how many lines of the trainer's stdout were not protocol events, and the first. */
+export function strayText(st: RunSummary['strayLines']): string | undefined {
+  if (st.count === 0) return undefined;
+  const first = st.first[0];
+  return `${st.count} line${st.count === 1 ? '' : 's'} of the trainer's stdout ${st.count === 1 ? 'was' : 'were'} not protocol events and ${st.count === 1 ? 'was' : 'were'} skipped${first ? ` (first, line ${first.line}: '${first.text}')` : ''}; diagnostics belong on stderr`;
 }

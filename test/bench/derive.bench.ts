@@ -3,9 +3,9 @@
 // Writes docs/bench/derive.json. Run: npm run bench:derive
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { CATALOGUE } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue } from '../../src/spec/resolve.js';
+import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue } from '../../src/loss/file.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { compileDerivation, completePoint, evaluateAt } from '../../src/symbolic/point.js';
 

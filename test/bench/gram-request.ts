@@ -2,9 +2,9 @@
 // growing in width and depth, CPU) and the lent GPU's (a ≈1B Llama-config model, LoRA r = 64 and full, 8 and 16
 // pairs, CUDA), both DPO on the long-suffix task in float32 with no SFT. scripts/gpu-ghost-check.sh sends the
 // committed copy of the GPU one (test/bench/gpu-ghost.request.json), which a test keeps equal to this.
-import { findEntry } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue } from '../../src/spec/resolve.js';
+import { findEntry } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue } from '../../src/loss/file.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { DEFAULT_SETTINGS, buildRequest } from '../../src/trainer/request.js';
 
@@ -16,7 +16,7 @@ export function gramBenchRequest(device: 'cpu' | 'cuda' = 'cpu'): Record<string,
   // 64 pairs: batches are drawn from them, and every pair's reference log π is one forward at setup.
   const req = buildRequest(mustDerive(spec.value), { ...DEFAULT_SETTINGS, task: { kind: 'long', pairs: 64 }, sftSteps: 0, heldoutPairs: 0,
     batchSize: 8, dtype: 'float32', device, tokenCosine: false });
-  if (!req.ok) throw new Error(req.error.message);
+  if (!req.ok) throw new Error(req.errors.map((e) => e.message).join('; '));
   if (device === 'cpu') return { ...req.value, bench_reps: 3, bench_budget_mb: 4000 };
   const llama = (lora: number, pairs: number) => ({ model: 'llama-1b-config', lora_rank: lora, pairs });
   return { ...req.value, bench_reps: 3, bench_budget_mb: 110_000,

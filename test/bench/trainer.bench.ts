@@ -10,9 +10,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { findEntry } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue } from '../../src/spec/resolve.js';
+import { findEntry } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue } from '../../src/loss/file.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { referenceTrainerPath } from '../../src/trainer/locate.js';
 import { DEFAULT_SETTINGS, buildRequest } from '../../src/trainer/request.js';
@@ -21,7 +21,7 @@ const python = process.env.MARGINLAB_PYTHON ?? '/usr/bin/python3';
 const spec = checkLoss(fromCatalogue(findEntry('dpo')!));
 if (!spec.ok) throw new Error('dpo');
 const req = buildRequest(mustDerive(spec.value), { ...DEFAULT_SETTINGS, task: { kind: 'long' }, sftSteps: 20, batchSize: 8 });
-if (!req.ok) throw new Error(req.error.message);
+if (!req.ok) throw new Error(req.errors[0].message);
 const input = `${JSON.stringify({ ...req.value, bench_reps: 3, bench_steps: 40, bench_gpt2_head: true, bench_gpt2_tokens: 8 })}\n`;
 const from = process.env.MARGINLAB_BENCH_FROM;
 const stdout = from ? readFileSync(from, 'utf8') : (() => {

@@ -1,9 +1,9 @@
 // Test helpers: catalogue losses as checked specs, and derivations compiled once per file.
-import { CATALOGUE, type CatalogueEntry } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue, printedSource } from '../../src/spec/resolve.js';
-import type { LossSpec } from '../../src/spec/types.js';
-import { parseExpression } from '../../src/spec/parse.js';
+import { CATALOGUE, type CatalogueEntry } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue, printedSource } from '../../src/loss/file.js';
+import type { LossSpec } from '../../src/loss/types.js';
+import { parseExpression } from '../../src/loss/parse.js';
 import type { Expr } from '../../src/expr/expr.js';
 
 export function specOf(id: string): LossSpec {

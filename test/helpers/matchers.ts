@@ -1,15 +1,15 @@
 // Matchers that speak the domain: expect('simpo').toHaveRatio('len_l/len_w'),
 // expect(result).toFailWith('E_UNKNOWN_SYMBOL', { column: 12 }).
 import { expect } from 'vitest';
-import { CATALOGUE } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue } from '../../src/spec/resolve.js';
-import { parseExpression } from '../../src/spec/parse.js';
+import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue } from '../../src/loss/file.js';
+import { parseExpression } from '../../src/loss/parse.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { simplify } from '../../src/symbolic/simplify.js';
 import { key } from '../../src/expr/expr.js';
 import { toText } from '../../src/symbolic/print.js';
-import type { Location, MarginError } from '../../src/spec/errors.js';
+import type { Location, MarginError } from '../../src/errors.js';
 
 interface DomainMatchers<R = unknown> {
   /** The loss (catalogue id) has, in every regime with a ratio, d_w/d_l structurally equal to `ratio`. */

@@ -7,6 +7,14 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ARTIFACTS, SITE, type Served, buildSite, launch, serve, settled } from './site.js';
+import { derive } from '../../src/symbolic/derive.js';
+import { compileDerivation, completePoint, evaluateAt } from '../../src/symbolic/point.js';
+import { type SweepRequest, sweep } from '../../src/symbolic/sweep.js';
+import { specOf } from '../helpers/catalogue.js';
+import { type Panel, axisMap, readPanels } from '../helpers/svg-plot.js';
+
+const compiledOf = (id: string) => { const d = derive(specOf(id)); if (!d.ok) throw new Error(id); return compileDerivation(d.value); };
+const need = <T>(r: { ok: true; value: T } | { ok: false }): T => { if (!r.ok) throw new Error('not ok'); return r.value; };
 
 let served: Served;
 let browser: Browser;
@@ -256,6 +264,77 @@ describe('playground', () => {
   });
 });
 
+describe('playground sweep', () => {
+  /** The figure's SVG, read as data, and the request the page says it drew. */
+  async function drawn(page: Page): Promise<{ panels: Panel[]; request: SweepRequest; status: string }> {
+    await expect.poll(() => page.locator('#sweep-figure').getAttribute('data-state'), { timeout: 60_000 }).toBe('drawn');
+    const svgText = await page.locator('#sweep-figure svg').evaluate((el) => new XMLSerializer().serializeToString(el));
+    return { panels: readPanels(svgText), request: JSON.parse((await page.locator('#sweep-figure').getAttribute('data-request'))!), status: await page.locator('#sweep-status').innerText() };
+  }
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-14 * Math.abs(b);
+
+  test('a sweep over one variable is drawn with the library\'s values, and its refusals as gaps', async () => {
+    const ctx = await context();
+    const page = await open(ctx);
+    await page.selectOption('#catalogue', 'slic-hf');
+    await page.locator('#sweep-draw').waitFor();
+    // From −41 to −1 in 201 samples hits the hinge of SLiC-HF (logp_w = δ + logp_l = −11) exactly.
+    await page.fill('.sweep-axis [aria-label="from (variable 1)"]', '-41');
+    await page.fill('.sweep-axis [aria-label="to (variable 1)"]', '-1');
+    await page.click('#sweep-draw');
+    const { panels, request, status } = await drawn(page);
+    expect(status).toContain('1 of 201 points refused (E_ON_BOUNDARY: 1): drawn as gaps');
+    const c = compiledOf('slic-hf');
+    const s = sweep(c, request);
+    expect(s.ok).toBe(true);
+    const p = panels.find((x) => x.y?.title === 'd_w')!;
+    const points = p.marks.filter((m) => m.role === 'point');
+    expect(points).toHaveLength(200);
+    const X = axisMap(p.x!), Y = axisMap(p.y!);
+    for (const m of points.filter((_, i) => i % 17 === 0)) {
+      const x = Number(/logp_w = (\S+);/.exec(m.label)![1]);
+      const e = evaluateAt(c, need(completePoint(c.derivation, { ...request.at, logp_w: x })));
+      expect(e.ok).toBe(true);
+      if (!e.ok) continue;
+      expect(close(Number(/d_w = (\S+)$/.exec(m.label)![1]), e.value.dW)).toBe(true);
+      expect(Math.abs(m.x - X(x))).toBeLessThan(1);
+      expect(Math.abs(m.y - Y(e.value.dW))).toBeLessThan(1);
+    }
+    expect(p.marks.filter((m) => m.role === 'rule mark' && /refused: E_ON_BOUNDARY/.test(m.label))).toHaveLength(1);
+    await shot(page, 'sweep-1d');
+    await ctx.close();
+  }, 90_000);
+
+  test('a sweep over two variables is a heatmap with the regime boundaries and the case-1 region', async () => {
+    const ctx = await context();
+    const page = await open(ctx);
+    await page.selectOption('#catalogue', 'simpo');
+    await page.locator('#sweep-draw').waitFor();
+    await page.selectOption('.sweep-axis [aria-label="variable 2"]', 'len_w');
+    await page.check('.sweep-of [data-quantity="case"]');
+    await page.click('#sweep-draw');
+    const { panels, request } = await drawn(page);
+    expect(request.gram).toBeDefined();
+    const c = compiledOf('simpo');
+    const s = sweep(c, request);
+    if (!s.ok) throw new Error('sweep');
+    const cases = panels.find((x) => x.marks.some((m) => m.label.includes("Table 1's case = ")))!;
+    const cells = cases.marks.filter((m) => m.role === 'rect mark');
+    expect(cells.length).toBe(s.value.samples.filter((x) => x.values.case !== null).length);
+    for (const m of cells.filter((_, i) => i % 97 === 0)) {
+      const [x, y] = [Number(/logp_w = ([^,]+),/.exec(m.label)![1]), Number(/len_w = ([^;]+);/.exec(m.label)![1])];
+      // The nearest sample: the browser's exp and log may differ from Node's in the last bit.
+      const k = s.value.samples.reduce((a, p) => (Math.hypot(p.at[0] - x, Math.log(p.at[1] / y)) < Math.hypot(a.at[0] - x, Math.log(a.at[1] / y)) ? p : a));
+      expect(close(k.at[0], x) || k.at[0] === x).toBe(true);
+      expect(Number(/case = (\d)/.exec(m.label)![1])).toBe(k.values.case);
+    }
+    expect(cases.marks.filter((m) => m.label === 'edge of the case-1 region').length).toBe(s.value.case1Edges.length);
+    expect(s.value.case1Edges.length).toBeGreaterThan(0);
+    await shot(page, 'sweep-2d');
+    await ctx.close();
+  }, 120_000);
+});
+
 describe('playground security', () => {
   const PAYLOADS = [
     '<img src=x onerror=alert(1)>',
@@ -288,7 +367,19 @@ describe('playground security', () => {
       await assertInert(page);
       await page.close();
     }
-    const spec = { name: PAYLOADS[0], params: { beta: { default: 0.1, tex: texPayload, description: PAYLOADS[1] } }, m: 'logsigmoid(beta*a)', h_w: 'a', h_l: 'a', Lambda: '0' };
+    // A param's tex must be a symbol: \href, \rule and -\beta are refused at the link.
+    for (const tex of [texPayload, '\\rule{10000em}{10000em}', '-\\beta']) {
+      const bad = { name: 'x', params: { beta: { default: 0.1, tex } }, m: 'logsigmoid(beta*a)', h_w: 'a', h_l: 'a', Lambda: '0' };
+      const p = await ctx.newPage();
+      await p.goto(`${served.origin}/index.html#spec=${toB64Url(JSON.stringify(bad))}`);
+      await p.locator('#url-error').waitFor({ state: 'visible' });
+      expect(await p.locator('#url-error').innerText()).toContain("E_PARAM URL, in params: the LaTeX of parameter 'beta' is not a symbol");
+      await p.locator('#derivation .katex').first().waitFor();
+      expect(await p.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(20_000);
+      await assertInert(p);
+      await p.close();
+    }
+    const spec = { name: PAYLOADS[0], params: { beta: { default: 0.1, tex: '\\beta', description: PAYLOADS[1] } }, m: 'logsigmoid(beta*a)', h_w: 'a', h_l: 'a', Lambda: '0' };
     const page = await ctx.newPage();
     await page.goto(`${served.origin}/index.html#spec=${toB64Url(JSON.stringify(spec))}`);
     await page.locator('#derivation .katex').first().waitFor();
@@ -319,6 +410,12 @@ describe('playground security', () => {
     await page.fill('#spec-text', yaml);
     await page.click('#spec-load');
     await expect.poll(() => page.inputValue('#f-m')).toBe('logsigmoid(beta*a)');
+    // The pasted spec's tex is no symbol: refused at the params field, as `derive file.yaml` refuses it.
+    await page.locator('#e-params').waitFor({ state: 'visible' });
+    expect(await page.locator('#e-params').innerText()).toContain('is not a symbol');
+    await page.fill('#spec-text', yaml.replace(`tex: '${texPayload}'`, "tex: '\\beta'"));
+    await page.click('#spec-load');
+    await page.locator('#e-params').waitFor({ state: 'hidden' });
     await page.locator('#derivation .katex').first().waitFor();
     await page.fill('#spec-text', `name: x\nm: '${PAYLOADS[2]}'\nh_w: a\nh_l: a\n`);
     await page.click('#spec-load');
@@ -328,6 +425,27 @@ describe('playground security', () => {
     await page.locator('#e-spec').waitFor({ state: 'visible' });
     await assertInert(page);
     await shot(page, 'xss');
+    await ctx.close();
+  });
+
+  test('a load asks for nothing the build does not ship: no 4xx response, an empty console', async () => {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    const failed: string[] = [];
+    const messages: string[] = [];
+    page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+    page.on('requestfailed', (r) => failed.push(`failed ${r.url()}`));
+    page.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
+    await page.goto(`${served.origin}/index.html`);
+    await page.locator('#derivation .katex').first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(1500);
+    expect(failed).toEqual([]);
+    expect(messages.filter((m) => m.startsWith('error') || m.startsWith('warning'))).toEqual([]);
+    // Headless Chromium skips the favicon a headed browser asks for (/favicon.ico when the page names none, a
+    // 404 here): ask for the icon the page declares, as a browser with a tab strip does.
+    const href = await page.evaluate(() => document.querySelector('link[rel~="icon"]')?.getAttribute('href') ?? '/favicon.ico');
+    const iconOk = href.startsWith('data:') || (await fetch(new URL(href, served.origin))).ok;
+    expect({ href, iconOk }).toEqual({ href: 'data:,', iconOk: true });
     await ctx.close();
   });
 

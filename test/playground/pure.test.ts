@@ -9,12 +9,12 @@ import { buildLoss, fieldsOf, locateError } from '../../playground/src/loss.js';
 import { readHash, shareHash } from '../../playground/src/share.js';
 import { parseMetrics } from '../../playground/src/metrics.js';
 import { derivationLatex } from '../../playground/src/export.js';
-import { findEntry } from '../../src/spec/catalogue/index.js';
-import { fromCatalogue } from '../../src/spec/source.js';
+import { findEntry } from '../../src/loss/catalogue/index.js';
+import { fromCatalogue } from '../../src/loss/source.js';
 import { derivationJson } from '../../src/report/derivation.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
-import { CATALOGUE } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
+import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
 
 const full = (bundle as { parse: (s: string) => unknown }).parse;
 

@@ -42,7 +42,7 @@ export async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/test-all.sh (apt-get install chromium)`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    // WebGPU on SwiftShader (no GPU needed), as test/webgpu/browser.test.ts runs it.
+    // WebGPU on SwiftShader (no GPU needed), as test/numeric/webgpu/browser.test.ts runs it.
     args: ['--no-sandbox', '--headless=new', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
       '--enable-unsafe-webgpu', '--use-angle=swiftshader'],
   });

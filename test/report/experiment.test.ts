@@ -2,7 +2,7 @@
 // sd over seeds, failed runs left out, the cost ratio to the baseline, and the table's formatting.
 
 import { describe, expect, it } from 'vitest';
-import { aggregate, type ExperimentRun, formatStat, markdownTable, meanSd, runMeasures, timingMarkdown, timingTable } from '../../src/report/experiment.js';
+import { aggregate, type ExperimentRun, formatStat, markdownTable, meanSd, runMeasures, timingMarkdown, timingTable } from '../../src/trainer/experiment.js';
 
 const row = (step: number, logpW: number, logpL: number, margin: number, acc: number) =>
   ({ step, pref_acc: acc, reward_acc: acc, logp_w: logpW, logp_l: logpL, reward_margin: margin });

@@ -4,9 +4,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { CATALOGUE } from '../../src/spec/catalogue/index.js';
-import { parseExpression } from '../../src/spec/parse.js';
-import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../../src/spec/symbols.js';
+import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { parseExpression } from '../../src/loss/parse.js';
+import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../../src/loss/symbols.js';
 import { samplePoint } from '../../src/symbolic/audit.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { compile } from '../../src/symbolic/evaluate.js';

@@ -3,9 +3,9 @@
 // table carries a footnote quoting the catalogue's discrepancy notes instead of the printed row.
 
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, findEntry } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { printedSource } from '../../src/spec/resolve.js';
+import { CATALOGUE, findEntry } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { printedSource } from '../../src/loss/file.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { compileDerivation, completePoint, evaluateAt } from '../../src/symbolic/point.js';
 import { DEFAULT_COLUMNS } from '../../src/report/table/columns.js';

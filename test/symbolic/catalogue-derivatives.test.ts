@@ -6,7 +6,7 @@ import { mustDerive } from '../../src/symbolic/derive.js';
 import { compileDerivation, regimeAt } from '../../src/symbolic/point.js';
 import { samplePoint } from '../../src/symbolic/audit.js';
 import { makeRng } from '../../src/util/prng.js';
-import { MarginFault } from '../../src/spec/errors.js';
+import { MarginFault } from '../../src/errors.js';
 
 function centralDifference(f: (x: number) => number, x: number): number {
   const h = 1e-5 * Math.max(1, Math.abs(x));

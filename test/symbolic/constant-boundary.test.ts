@@ -1,7 +1,7 @@
 // A conditional whose boundary is the constant 0 is decided by its own test, for all four comparisons
 // (found by mutation testing: `1 >= 1 ? a : -a` once took the 'else' branch).
 import { describe, expect, it } from 'vitest';
-import { inlineLoss } from '../../src/spec/resolve.js';
+import { inlineLoss } from '../../src/loss/file.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { compileDerivation, completePoint, evaluateAt } from '../../src/symbolic/point.js';
 

@@ -1,7 +1,7 @@
 // Example tests for derive.ts: where each slot's hinge boundary is placed, regime labels, the null
 // ratio / invRatio of zero weights, deduplicated rules, and the 64-regime refusal.
 import { describe, expect, it } from 'vitest';
-import { inlineLoss } from '../../src/spec/resolve.js';
+import { inlineLoss } from '../../src/loss/file.js';
 import { constraintText, derive, mustDerive } from '../../src/symbolic/derive.js';
 import { compile } from '../../src/symbolic/evaluate.js';
 import { toText } from '../../src/symbolic/print.js';

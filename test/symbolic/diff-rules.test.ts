@@ -2,7 +2,7 @@
 // base-independent power a^x, the rule trace, and the internal errors for hinges and conditionals.
 import { describe, expect, it } from 'vitest';
 import { call, cond, mul, num, pow, sym } from '../../src/expr/expr.js';
-import { parseExpression } from '../../src/spec/parse.js';
+import { parseExpression } from '../../src/loss/parse.js';
 import { compile } from '../../src/symbolic/evaluate.js';
 import { type RuleUse, derivativeTemplates, differentiate } from '../../src/symbolic/diff.js';
 import { toText } from '../../src/symbolic/print.js';

@@ -1,10 +1,10 @@
 // Evaluation at a point: defaults are reported, and every way of leaving the reals is a located error.
 import { describe, expect, it } from 'vitest';
 import { specOf } from '../helpers/catalogue.js';
-import { inlineLoss } from '../../src/spec/resolve.js';
+import { inlineLoss } from '../../src/loss/file.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { compileDerivation, completePoint, evaluateAt } from '../../src/symbolic/point.js';
-import type { LossSpec } from '../../src/spec/types.js';
+import type { LossSpec } from '../../src/loss/types.js';
 
 function at(spec: LossSpec, values: Record<string, number>) {
   const d = mustDerive(spec);

@@ -2,10 +2,10 @@
 // `test ? x : y` for all four comparison operators, nested hinges and constant boundaries.
 import { describe, expect, it } from 'vitest';
 import { call, sym } from '../../src/expr/expr.js';
-import { parseExpression } from '../../src/spec/parse.js';
+import { parseExpression } from '../../src/loss/parse.js';
 import { compile } from '../../src/symbolic/evaluate.js';
 import { hasHinge, hingeParts, innermostHinge, replaceNode } from '../../src/symbolic/regimes.js';
-import { inlineLoss } from '../../src/spec/resolve.js';
+import { inlineLoss } from '../../src/loss/file.js';
 import { derive } from '../../src/symbolic/derive.js';
 import { toText } from '../../src/symbolic/print.js';
 import { key } from '../../src/expr/expr.js';

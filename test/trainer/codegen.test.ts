@@ -2,9 +2,9 @@
 // loss and for a loss that uses every primitive; all evaluated in one Python process.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CATALOGUE } from '../../src/spec/catalogue/index.js';
-import { fromCatalogue, inlineLoss } from '../../src/spec/resolve.js';
-import { checkLoss } from '../../src/spec/check.js';
+import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { fromCatalogue, inlineLoss } from '../../src/loss/file.js';
+import { checkLoss } from '../../src/loss/check.js';
 import { mustDerive, type Derivation } from '../../src/symbolic/derive.js';
 import { compileDerivation, completePoint, evaluateAt } from '../../src/symbolic/point.js';
 import { generateTorch, missingPrimitives } from '../../src/trainer/codegen.js';
@@ -52,7 +52,7 @@ describe('PyTorch code generation', () => {
         if (e.ok) kept.push({ point: p, L: e.value.L, dW: e.value.dW, dL: e.value.dL });
       }
       const code = generateTorch(d);
-      if (!code.ok) throw new Error(code.error.message);
+      if (!code.ok) throw new Error(code.errors[0].message);
       const params = Object.fromEntries(Object.entries(d.spec.source.params).map(([k, v]) => [k, v.default]));
       return { id, kept, item: { python: code.value.python, entry: code.value.entry, params, points: kept.map((k) => k.point) } };
     });

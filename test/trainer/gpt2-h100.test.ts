@@ -26,7 +26,7 @@ describe('GPT-2 small on an H100 (committed events)', () => {
     const events = join(work, `${name}.jsonl`);
     writeFileSync(events, gunzipSync(readFileSync(join(base, 'events', `${name}.jsonl.gz`))));
     const req = readRequest(join(base, 'requests', `${name}.json`));
-    if (!req.ok) throw new Error(req.error.message);
+    if (!req.ok) throw new Error(req.errors[0].message);
     const r = ingestEvents(events, mustDerive(catalogueSpec(req.value.loss.id)), req.value, join(work, name));
     expect(r.error).toBeNull();
     expect(r.summary.checksum!.probeMaxRelErr).toBeLessThan(1e-3);

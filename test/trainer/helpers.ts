@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findEntry } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue, inlineLoss } from '../../src/spec/resolve.js';
-import type { LossSpec } from '../../src/spec/types.js';
+import { findEntry } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue, inlineLoss } from '../../src/loss/file.js';
+import type { LossSpec } from '../../src/loss/types.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { runTraining, type RunOptions } from '../../src/trainer/client.js';
 import { DEFAULT_SETTINGS, type RunSettings } from '../../src/trainer/request.js';

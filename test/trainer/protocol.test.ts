@@ -1,8 +1,9 @@
-// Every line a trainer sends is validated: JSON, version, schema — each failure a located error value.
+// Every protocol line a trainer sends is validated: version, schema — each failure a located error value; a
+// line that is no protocol event at all (a library's warning) is stray: counted, not fatal.
 import { describe, expect, it } from 'vitest';
-import { findEntry } from '../../src/spec/catalogue/index.js';
-import { checkLoss } from '../../src/spec/check.js';
-import { fromCatalogue } from '../../src/spec/resolve.js';
+import { findEntry } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue } from '../../src/loss/file.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
 import { parseEventLine } from '../../src/trainer/protocol/parse.js';
 import { RequestSchema } from '../../src/trainer/protocol/schema.js';
@@ -20,18 +21,30 @@ describe('trainer protocol: event lines', () => {
     if (r.ok && r.event.event === 'step') expect((r.event.pairs[0] as Record<string, unknown>).extra).toBe(7);
   });
   it.each([
-    ['garbage', 'Traceback (most recent call last):', 'E_PROTOCOL', /line 4 is not JSON/],
-    ['an array', '[1,2]', 'E_PROTOCOL', /not a JSON object/],
     ['another version', line({ v: 2, event: 'heartbeat', t: 1 }), 'E_PROTOCOL_VERSION', /version 2; marginlab speaks 1/],
     ['no version', line({ event: 'heartbeat', t: 1 }), 'E_PROTOCOL_VERSION', /version undefined/],
     ['an unknown event', line({ v: 1, event: 'teleport' }), 'E_PROTOCOL', /event/],
     ['a step without pairs', line({ v: 1, event: 'step', step: 1, loss: 0.5, pairs: [] }), 'E_PROTOCOL', /pairs/],
+    ['an event that is not JSON (a NaN)', '{"v": 1, "event": "step", "step": 1, "loss": NaN, "pairs": []}', 'E_PROTOCOL', /line 4 is an event but not JSON/],
     ['a pair with a string where a number goes', line({ v: 1, event: 'step', step: 1, loss: 0.5, pairs: [{ ...pair, dW: 'x' }] }), 'E_PROTOCOL', /pairs\.0\.dW/],
     ['a prediction that is not a sign', line({ v: 1, event: 'step', step: 1, loss: 0.5, pairs: [{ ...pair, pred_dlogp_w_sign: 2 }] }), 'E_PROTOCOL', /pred_dlogp_w_sign/],
   ])('rejects %s', (_what, text, code, msg) => {
     const r = parseEventLine(text, 4);
     expect(r.ok).toBe(false);
-    if (!r.ok) { expect(r.error.code).toBe(code); expect(r.error.message).toMatch(msg); }
+    if (!r.ok) { expect(r.errors[0].code).toBe(code); expect(r.errors[0].message).toMatch(msg); expect(r.errors[0].at).toEqual({ slot: 'trainer stdout', line: 4 }); }
+  });
+  it.each([
+    ['a warning a library printed', 'UserWarning: TypedStorage is deprecated'],
+    ['a traceback line', 'Traceback (most recent call last):'],
+    ['an array', '[1,2]'],
+    ['a number', '42'],
+    ['an object that is no event', line({ progress: 0.5 })],
+  ])('passes %s through as stray, not fatal', (_what, text) => {
+    expect(parseEventLine(text, 4)).toEqual({ ok: true, stray: text });
+  });
+  it('clips a long stray line', () => {
+    const r = parseEventLine('x'.repeat(500), 1);
+    expect(r.ok && 'stray' in r && r.stray.length).toBe(120);
   });
 });
 

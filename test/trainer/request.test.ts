@@ -34,7 +34,7 @@ const TRAINER_ONLY = ['sft_batch'];
 describe('the trainer request defaults', () => {
   const py = pythonDefaults();
   const built = buildRequest(mustDerive(catalogueSpec('dpo')), { ...DEFAULT_SETTINGS, task: { kind: 'long' } });
-  if (!built.ok) throw new Error(built.error.message);
+  if (!built.ok) throw new Error(built.errors.map((e) => e.message).join('; '));
   const req = built.value as unknown as Record<string, unknown>;
 
   it('every request field is either required by the trainer or has a trainer default equal to marginlab\'s', () => {
@@ -62,7 +62,7 @@ describe('the trainer request defaults', () => {
 describe('a request written by hand', () => {
   beforeAll(requireTorch);
   const built = buildRequest(mustDerive(catalogueSpec('dpo')), { ...DEFAULT_SETTINGS, task: { kind: 'single' } });
-  if (!built.ok) throw new Error(built.error.message);
+  if (!built.ok) throw new Error(built.errors.map((e) => e.message).join('; '));
   const loss = built.value.loss;
   const send = (req: unknown) => {
     const r = spawnSync(PYTHON, [TRAINER], { input: `${JSON.stringify(req)}\n`, encoding: 'utf8', timeout: 120_000 });

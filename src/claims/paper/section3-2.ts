@@ -2,14 +2,14 @@
 // CPO, SimPO) — each read off the engine's derivation, then checked at sampled points.
 
 import { makeRng } from '../../util/prng.js';
-import { parseExpression } from '../../spec/parse.js';
+import { parseExpression } from '../../loss/parse.js';
 import { compile, evaluateOrNaN } from '../../symbolic/evaluate.js';
 import { differentiate } from '../../symbolic/diff.js';
 import { simplify } from '../../symbolic/simplify.js';
 import { toText } from '../../symbolic/print.js';
 import { classify, conditionsFor, holdsAt } from '../../symbolic/conditions.js';
 import type { Expr } from '../../expr/expr.js';
-import { CATALOGUE } from '../../spec/catalogue/index.js';
+import { CATALOGUE } from '../../loss/catalogue/index.js';
 import type { Claim } from '../types.js';
 import { dot, lossOf, r4, randomPair, relErr, roundEnv, sampleWeights, verdict } from '../tools.js';
 

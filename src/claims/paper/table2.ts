@@ -2,7 +2,7 @@
 // weights compared with those of the loss as its authors define it (the catalogue entry).
 
 import { makeRng } from '../../util/prng.js';
-import { findEntry } from '../../spec/catalogue/index.js';
+import { findEntry } from '../../loss/catalogue/index.js';
 import { toText } from '../../symbolic/print.js';
 import { directionAudit } from '../../symbolic/audit.js';
 import type { Claim } from '../types.js';

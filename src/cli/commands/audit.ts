@@ -5,24 +5,27 @@ import { runClaims } from '../../claims/run.js';
 import { loadClaimsFile } from '../../claims/user.js';
 import { auditJson, auditMarkdown, auditText } from '../../report/audit.js';
 import { writeAllAtomic } from '../../report/table/write.js';
-import { UsageError, finiteNumber, json, need, out, positiveInt } from '../common.js';
+import { UsageError, json, need, out } from '../common.js';
+import { finiteNumber, positiveInt } from '../options.js';
+import { EXIT } from '../exit-codes.js';
+import { progressBar } from '../progress.js';
 
 export function register(program: Command): void {
   program.command('audit')
     .description("check every claim of the paper (or of a claims file) and give each a verdict")
     .option('--claims <file>', 'a YAML claims file about your own loss, instead of the paper')
+    .option('--allow-outside-claims-dir', "let the claims file's loss: name a spec file outside the claims file's folder (only for claims files you trust)")
     .option('--json', 'machine-readable output (schema marginlab/audit@1)')
     .option('--out <file>', 'write the Markdown report here (docs/audit.md)')
     .option('--samples <n>', 'samples per sampled check', positiveInt('--samples'), 2000)
     .option('--seed <s>', 'seed', finiteNumber('--seed'), 1)
-    .action(async (o: { claims?: string; json?: boolean; out?: string; samples: number; seed: number }) => {
-      const file = o.claims ? need(await loadClaimsFile(o.claims)) : undefined;
+    .action(async (o: { claims?: string; allowOutsideClaimsDir?: boolean; json?: boolean; out?: string; samples: number; seed: number }) => {
+      const file = o.claims ? need(await loadClaimsFile(o.claims, { allowOutside: o.allowOutsideClaimsDir })) : undefined;
       const claims = file ? file.claims : PAPER_CLAIMS;
       const samples = file?.samples ?? o.samples;
-      const results = await runClaims(claims, { seed: o.seed, samples }, (done, total, id) => {
-        if (process.stderr.isTTY) process.stderr.write(`\r[${done}/${total}] ${id}`.padEnd(60));
-      });
-      if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(61) + '\r');
+      const bar = await progressBar('audit [{bar}] {value}/{total} {id}', { json: o.json });
+      const results = await runClaims(claims, { seed: o.seed, samples }, (done, total, id) => bar.update(done, total, { id }));
+      bar.stop();
       const meta = { source: file ? `claims file ${o.claims} (loss ${file.loss})` : 'Common Pitfalls of Margin-Based Preference Optimization in Language Model Alignment (../shared/paper/margin-pitfalls.txt)',
         seed: o.seed, samples, unchecked: file ? [] : UNCHECKED };
       if (o.out) {
@@ -31,7 +34,9 @@ export function register(program: Command): void {
         }
       }
       if (o.json) json(auditJson(results, meta)); else out(auditText(results) + (o.out ? `\nwritten: ${o.out}` : ''));
-      // A refuted claim of the user's own is a failed check (exit 1); the paper's refutations are findings.
-      if (file && results.some((r) => r.verdict.status === 'refuted')) process.exitCode = 1;
+      // A refuted claim of the user's own is a failed check (exit 1); an undecided one is not a pass
+      // (exit 4) unless the file allows it. The paper's refutations are findings (exit 0).
+      if (file && results.some((r) => r.verdict.status === 'refuted')) process.exitCode = EXIT.refuted;
+      else if (file && results.some((r) => r.verdict.status === 'undecided' && !file.allowUndecided.has(r.id))) process.exitCode = EXIT.undecided;
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CATALOGUE } from '../../spec/catalogue/index.js';
+import { CATALOGUE } from '../../loss/catalogue/index.js';
 import { catalogueJson, catalogueText } from '../../report/catalogue.js';
 import { json, out } from '../common.js';
 

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { derive } from '../../symbolic/derive.js';
-import { classify } from '../../symbolic/conditions.js';
+import { classifyCertified } from '../../symbolic/step.js';
 import { compileDerivation, completePoint, evaluateAt, parseAssignments } from '../../symbolic/point.js';
 import { classificationJson, classificationText } from '../../report/evaluation.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
-import { finiteNumber, gramFrom, gramOptions, json, lossOptions, need, out } from '../common.js';
+import { json, need, out } from '../common.js';
+import { finiteNumber, gramFrom, gramOptions, lossOptions } from '../options.js';
 
 export function register(program: Command): void {
   gramOptions(lossOptions(program.command('classify [loss]')))
@@ -15,8 +16,8 @@ export function register(program: Command): void {
     .action(async (loss: string | undefined, o: LossOptions & { at: string; inner: number; normW2: number; normL2: number; eta: number; json?: boolean }) => {
       const g = gramFrom(o);
       const d = need(derive(need(await lossFromArgs(loss, o))));
-      const e = need(evaluateAt(compileDerivation(d), need(completePoint(d, need(parseAssignments(o.at))))));
-      const c = classify(e, g, o.eta);
+      const e = need(evaluateAt(compileDerivation(d), need(completePoint(d, need(parseAssignments(o.at)), { outsideDomain: o.outsideDomain })), ['dW', 'dL']), { slot: '--at' });
+      const c = need(classifyCertified(e, g, o.eta));
       if (o.json) json(classificationJson(e, g, o.eta, c)); else out(classificationText(e, g, o.eta, c));
     });
 }

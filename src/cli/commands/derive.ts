@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { analyse } from '../../symbolic/analyse.js';
 import { derivationJson, derivationText } from '../../report/derivation.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
-import { finiteNumber, json, lossOptions, need, out, positiveInt } from '../common.js';
+import { json, need, out } from '../common.js';
+import { finiteNumber, lossOptions, positiveInt } from '../options.js';
 
 export function register(program: Command): void {
   lossOptions(program.command('derive [loss]'))

@@ -3,7 +3,8 @@ import { derive } from '../../symbolic/derive.js';
 import { compileDerivation, completePoint, evaluateAt, parseAssignments } from '../../symbolic/point.js';
 import { evaluationJson, evaluationText } from '../../report/evaluation.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
-import { json, lossOptions, need, out } from '../common.js';
+import { json, need, out } from '../common.js';
+import { lossOptions } from '../options.js';
 
 export function register(program: Command): void {
   lossOptions(program.command('eval [loss]'))
@@ -12,7 +13,7 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output (schema marginlab/eval@1)')
     .action(async (loss: string | undefined, o: LossOptions & { at: string; json?: boolean }) => {
       const d = need(derive(need(await lossFromArgs(loss, o))));
-      const e = need(evaluateAt(compileDerivation(d), need(completePoint(d, need(parseAssignments(o.at))))));
+      const e = need(evaluateAt(compileDerivation(d), need(completePoint(d, need(parseAssignments(o.at)), { outsideDomain: o.outsideDomain }))), { slot: '--at' });
       if (o.json) json(evaluationJson(e)); else out(evaluationText(e));
     });
 }

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { derive } from '../../symbolic/derive.js';
-import { fuzzDerivation, fuzzText } from '../../report/fuzz.js';
+import { fuzzDerivation, fuzzText } from '../../fuzz/engine.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
-import { finiteNumber, json, lossOptions, need, out, positiveInt } from '../common.js';
+import { progressBar } from '../progress.js';
+import { json, need, out } from '../common.js';
+import { finiteNumber, lossOptions, positiveInt } from '../options.js';
 
 export function register(program: Command): void {
   lossOptions(program.command('fuzz [loss]'))
@@ -13,18 +15,9 @@ export function register(program: Command): void {
     .action(async (loss: string | undefined, o: LossOptions & { runs: number; seed?: number; json?: boolean }) => {
       const d = need(derive(need(await lossFromArgs(loss, o))));
       const seed = Math.trunc(o.seed ?? Date.now() % 2 ** 31);
-      // A progress bar only for a person watching: never in pipes, CI logs or --json.
-      let onProgress: ((done: number, total: number, law: string) => void) | undefined;
-      let stop = (): void => {};
-      if (process.stderr.isTTY && !o.json) {
-        const { SingleBar, Presets } = await import('cli-progress');
-        const bar = new SingleBar({ stream: process.stderr, format: 'fuzz [{bar}] {value}/{total} {law}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
-        bar.start(1, 0, { law: '' });
-        onProgress = (done, total, law) => { bar.setTotal(total); bar.update(done, { law }); };
-        stop = () => bar.stop();
-      }
-      const report = fuzzDerivation(d, { runs: o.runs, seed, onProgress });
-      stop();
+      const bar = await progressBar('fuzz [{bar}] {value}/{total} {law}', o);
+      const report = fuzzDerivation(d, { runs: o.runs, seed, onProgress: (done, total, law) => bar.update(done, total, { law }) });
+      bar.stop();
       if (o.json) json(report); else out(fuzzText(report));
       if (!report.ok) process.exitCode = 1;
     });

@@ -13,6 +13,7 @@ import { register as fuzz } from './fuzz.js';
 import { register as train } from './train.js';
 import { register as report } from './report.js';
 import { register as ingest } from './ingest.js';
+import { register as sweep } from './sweep.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   derive,
@@ -28,4 +29,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   train,
   report,
   ingest,
+  sweep,
 ];

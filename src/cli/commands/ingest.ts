@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
 import { derive } from '../../symbolic/derive.js';
-import { formatTrainerError } from '../../trainer/errors.js';
+import { exitCodeFor } from '../../trainer/errors.js';
 import { ingestEvents, readRequest } from '../../trainer/ingest.js';
-import { collect, json, need, out } from '../common.js';
+import { prepareRunFolder } from '../../trainer/run-folder.js';
+import { strayText } from '../../trainer/summary.js';
+import { openRegular } from '../../loss/files.js';
+import { closeSync } from 'node:fs';
+import { json, need, out } from '../common.js';
+import { collect } from '../options.js';
+import { writeErrors } from '../errors.js';
 import { lossFromArgs } from '../load.js';
 
-interface IngestOptions { loss: string; param?: string[]; request?: string; out: string; json?: boolean }
+interface IngestOptions { loss: string; param?: string[]; request?: string; out: string; json?: boolean; force?: boolean; outsideDomain?: boolean }
 
 export function register(program: Command): void {
   program.command('ingest')
@@ -13,24 +19,33 @@ export function register(program: Command): void {
     .argument('<events>', "the trainer's stdout, one JSON event per line")
     .requiredOption('--loss <loss>', 'the catalogue id or spec file the run trained with')
     .option('--param <name=value>', 'a loss parameter the run set (repeatable)', collect)
+    .option('--outside-domain', 'accept --param values outside their declared range')
     .option('--request <file>', 'the request that was sent (`train --print-request`), to check the probe checksums')
-    .requiredOption('--out <dir>', 'the run folder to write (metrics.jsonl, eval.jsonl, token_cosine.jsonl, summary.json)')
+    .requiredOption('--out <dir>', 'the run folder to write (metrics.jsonl, eval.jsonl, token_cosine.jsonl, summary.json); it must be new or empty')
+    .option('--force', 'replace a non-empty --out folder as a whole, once the ingest completes')
     .option('--json', 'print summary.json')
     .action(async (events: string, o: IngestOptions) => {
-      const spec = need(await lossFromArgs(o.loss, { param: o.param }));
+      // Every input is checked before the output is touched: the loss, the request, the events file, --out.
+      const spec = need(await lossFromArgs(o.loss, { param: o.param, outsideDomain: o.outsideDomain }));
       const d = need(derive(spec));
       let request = null;
       if (o.request) {
         const r = readRequest(o.request);
-        if (!r.ok) { process.stderr.write(`${formatTrainerError(r.error)}\n`); process.exitCode = 2; return; }
+        if (!r.ok) { writeErrors(r.errors, { json: !!o.json, exitCode: 2, trainer: true }); process.exitCode = 2; return; }
         request = r.value;
       }
-      const res = ingestEvents(events, d, request, o.out);
+      closeSync(need(openRegular(events, 'events file')));
+      const folder = need(prepareRunFolder(o.out, { force: o.force }));
+      const res = ingestEvents(events, d, request, o.out, { folder });
       if (o.json) json(res.summary);
-      else out(`${res.summary.loggedSteps} logged steps, agreement ${res.summary.agreement === null ? 'n/a' : `${(100 * res.summary.agreement).toFixed(1)}%`}; wrote ${res.metricsPath} and ${res.summaryPath}`);
+      else {
+        out(`${res.summary.loggedSteps} logged steps, agreement ${res.summary.agreement === null ? 'n/a' : `${(100 * res.summary.agreement).toFixed(1)}%`}; wrote ${res.metricsPath} and ${res.summaryPath}`);
+        const stray = strayText(res.summary.strayLines);
+        if (stray) out(`note: ${stray}`);
+      }
       if (res.error) {
-        process.stderr.write(`${formatTrainerError(res.error)}\n`);
-        process.exitCode = 1;
+        writeErrors([res.error], { json: !!o.json, exitCode: exitCodeFor(res.error), trainer: true });
+        process.exitCode = exitCodeFor(res.error);
       }
     });
 }

@@ -3,9 +3,10 @@ import { derive } from '../../symbolic/derive.js';
 import { compileDerivation, completePoint, parseAssignments } from '../../symbolic/point.js';
 import { type Knob, remedy } from '../../symbolic/remedy.js';
 import { remedyJson, remedyText } from '../../report/remedy.js';
-import { MarginFault } from '../../spec/errors.js';
+import { MarginFault, withLocation } from '../../errors.js';
 import { lossFromArgs, type LossOptions } from '../load.js';
-import { UsageError, collect, gramFrom, gramOptions, json, lossOptions, need, out } from '../common.js';
+import { UsageError, json, need, out } from '../common.js';
+import { collect, gramFrom, gramOptions, lossOptions } from '../options.js';
 
 export function register(program: Command): void {
   gramOptions(lossOptions(program.command('remedy [loss]')))
@@ -16,7 +17,7 @@ export function register(program: Command): void {
     .action(async (loss: string | undefined, o: LossOptions & { at: string; inner: number; normW2: number; normL2: number; knob?: string[]; json?: boolean }) => {
       const spec = need(await lossFromArgs(loss, o));
       const d = need(derive(spec));
-      const point = need(completePoint(d, need(parseAssignments(o.at))));
+      const point = need(completePoint(d, need(parseAssignments(o.at)), { outsideDomain: o.outsideDomain }));
       const params = Object.keys(spec.source.params);
       const names = o.knob ?? [...params, 'nll', 'weights'];
       const knobs: Knob[] = names.map((k) => {
@@ -29,10 +30,10 @@ export function register(program: Command): void {
       const g = gramFrom(o);
       let r;
       try { r = remedy(compileDerivation(d), point, g, knobs); } catch (e) {
-        if (e instanceof RangeError) throw new UsageError([{ code: 'E_POINT', message: e.message }]);
-        if (e instanceof MarginFault) throw new UsageError([e.error]);
+        if (e instanceof RangeError) throw new UsageError([{ code: 'E_POINT', message: e.message, at: { slot: '--at' } }]);
+        if (e instanceof MarginFault) throw new UsageError(withLocation([e.error], { slot: '--at' }));
         throw e;
       }
-      if (o.json) json(remedyJson(r, g)); else out(remedyText(r));
+      if (o.json) json(remedyJson(r, g, point.outside)); else out(remedyText(r, point.outside));
     });
 }

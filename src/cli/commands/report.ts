@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { report } from '../../report/plots/report.js';
-import { json, out } from '../common.js';
+import { UsageError, json, out } from '../common.js';
 
 interface ReportOptions { out?: string; png: boolean; json?: boolean }
 
@@ -13,12 +13,8 @@ export function register(program: Command): void {
     .option('--json', 'print what was written as JSON')
     .action(async (dirs: string[], o: ReportOptions) => {
       const r = await report({ dirs, outDir: o.out, png: o.png });
-      if (!r.ok) {
-        process.stderr.write(`${r.error.code}: ${r.error.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      if (o.json) { json(r.value); return; }
+      if (!r.ok) throw new UsageError([{ code: r.error.code, message: r.error.message, at: r.error.path ? { file: r.error.path } : { slot: '<dirs>' } }]);
+      if (o.json) { json({ schema: 'marginlab/report@1', ...r.value }); return; }
       for (const run of r.value.runs) {
         out(`${run.label}: predicted vs observed signs agree on ${run.agreement === null ? 'n/a' : `${(100 * run.agreement).toFixed(1)}%`} of pairs`);
       }

@@ -1,46 +1,15 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CATALOGUE, findEntry } from '../../spec/catalogue/index.js';
-import { checkLoss } from '../../spec/check.js';
-import { type MarginError, didYouMean, fail, ok, type Result } from '../../spec/errors.js';
-import { fromCatalogue, loadSpecFile } from '../../spec/resolve.js';
-import type { LossSpec } from '../../spec/types.js';
+import { selectLosses } from '../../loss/select.js';
 import { parseColumns } from '../../report/table/columns.js';
 import { FORMATS, type Format, KINDS, type Kind, bibFor, guarded, htmlSideFiles, renderTable } from '../../report/table/generate.js';
 import { writeAllAtomic } from '../../report/table/write.js';
-import { collect, need, out } from '../common.js';
+import { need, out } from '../common.js';
+import { collect, oneOf } from '../options.js';
 
 interface TableOpts {
   losses?: string; all?: boolean; file?: string[]; format: string; kind: string; columns?: string;
   out?: string; standalone?: boolean; bib?: string;
-}
-
-function oneOf<T extends string>(what: string, v: string, allowed: readonly T[]): Result<T> {
-  if ((allowed as readonly string[]).includes(v)) return ok(v as T);
-  const guess = didYouMean(v, allowed);
-  return fail({ code: 'E_USAGE', message: `unknown ${what} '${v}'`, at: { slot: `--${what}`, symbol: v }, hint: guess ? `did you mean '${guess}'?` : `one of: ${allowed.join(', ')}` });
-}
-
-async function gatherLosses(o: TableOpts): Promise<Result<LossSpec[]>> {
-  const ids = o.all ? CATALOGUE.map((e) => e.id) : (o.losses ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (!ids.length && !o.file?.length) return fail({ code: 'E_USAGE', message: 'name the losses: --losses dpo,simpo, --all, or --file spec.yaml' });
-  const errors: MarginError[] = [];
-  const specs: LossSpec[] = [];
-  for (const id of ids) {
-    const entry = findEntry(id);
-    if (!entry) {
-      const guess = didYouMean(id, CATALOGUE.map((e) => e.id));
-      errors.push({ code: 'E_UNKNOWN_LOSS', message: `'${id}' is not a catalogue loss`, at: { slot: '--losses', symbol: id }, hint: guess ? `did you mean '${guess}'?` : `catalogue: ${CATALOGUE.map((e) => e.id).join(', ')}` });
-      continue;
-    }
-    const r = checkLoss(fromCatalogue(entry));
-    if (r.ok) specs.push(r.value); else errors.push(...r.errors);
-  }
-  for (const file of o.file ?? []) {
-    const r = await loadSpecFile(file);
-    if (r.ok) specs.push(r.value); else errors.push(...r.errors);
-  }
-  return errors.length ? { ok: false, errors } : ok(specs);
 }
 
 export function register(program: Command): void {
@@ -60,7 +29,7 @@ export function register(program: Command): void {
       const format = need(oneOf<Format>('format', o.format, FORMATS));
       const kind = need(oneOf<Kind>('kind', o.kind, KINDS));
       const columns = need(parseColumns(o.columns));
-      const specs = need(await gatherLosses(o));
+      const specs = need(await selectLosses({ ids: o.all ? 'all' : o.losses, files: o.file }));
       const text = need(guarded(() => renderTable(specs, { kind, format, columns, standalone: o.standalone })));
       const files = new Map<string, string | Buffer>();
       if (o.out) {

@@ -8,8 +8,8 @@
 import type { Verdict } from '../verdict.js';
 import type { Expr } from '../../expr/expr.js';
 import { key } from '../../expr/expr.js';
-import { MarginFault } from '../../spec/errors.js';
-import type { LossSpec } from '../../spec/types.js';
+import { MarginFault } from '../../errors.js';
+import type { LossSpec } from '../../loss/types.js';
 import { samplePoint } from '../../symbolic/audit.js';
 import { CASES, type DirectionCondition, type Gram, classify, conditionsFor, holdsAt } from '../../symbolic/conditions.js';
 import { mustDerive } from '../../symbolic/derive.js';

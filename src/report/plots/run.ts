@@ -1,7 +1,8 @@
 // Reading a run directory written by `marginlab train`: metrics.jsonl (required), summary.json and
 // token_cosine.jsonl (optional). Errors are values with a code and the path, never a throw.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { forEachLine, readTextFile } from '../../loss/files.js';
 import { basename, join, resolve } from 'node:path';
 
 export interface RunRow {
@@ -35,17 +36,22 @@ export interface RunData {
 export type ReportErrorCode = 'E_RUN_DIR' | 'E_RUN_METRICS';
 export interface ReportError { readonly code: ReportErrorCode; readonly message: string; readonly path: string }
 
+/** A run file's JSON lines, read as a regular file line by line (never a device or a FIFO named metrics.jsonl). */
 const parseLines = (path: string): { ok: true; value: Record<string, unknown>[] } | { ok: false; error: ReportError } => {
   const out: Record<string, unknown>[] = [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].trim()) continue;
+  let bad: number | undefined;
+  const read = forEachLine(path, 'run file', 64 * 1024 * 1024, (line, n) => {
+    if (!line.trim()) return true;
     try {
-      out.push(JSON.parse(lines[i]) as Record<string, unknown>);
+      out.push(JSON.parse(line) as Record<string, unknown>);
+      return true;
     } catch {
-      return { ok: false, error: { code: 'E_RUN_METRICS', path, message: `${path} line ${i + 1} is not JSON` } };
+      bad = n;
+      return false;
     }
-  }
+  });
+  if (!read.ok) return { ok: false, error: { code: 'E_RUN_METRICS', path, message: read.errors[0].message } };
+  if (bad !== undefined) return { ok: false, error: { code: 'E_RUN_METRICS', path, message: `${path} line ${bad} is not JSON` } };
   return { ok: true, value: out };
 };
 
@@ -63,7 +69,8 @@ export function readRun(dir: string): { ok: true; value: RunData } | { ok: false
   if (bad >= 0) return { ok: false, error: { code: 'E_RUN_METRICS', path: metrics, message: `${metrics} row ${bad + 1} lacks step, logp_w, logp_l or cos_wl` } };
   if (rows.length === 0) return { ok: false, error: { code: 'E_RUN_METRICS', path: metrics, message: `${metrics} has no rows: the run logged no step` } };
   let summary: Record<string, unknown> = {};
-  try { summary = JSON.parse(readFileSync(join(abs, 'summary.json'), 'utf8')) as Record<string, unknown>; } catch { /* optional */ }
+  const summaryText = existsSync(join(abs, 'summary.json')) ? readTextFile(join(abs, 'summary.json'), { what: 'summary' }) : undefined;
+  try { if (summaryText?.ok) summary = JSON.parse(summaryText.value) as Record<string, unknown>; } catch { /* optional */ }
   const tcPath = join(abs, 'token_cosine.jsonl');
   const tc = existsSync(tcPath) ? parseLines(tcPath) : { ok: true as const, value: [] };
   if (!tc.ok) return tc;

@@ -8,13 +8,14 @@ const piecewise = <T extends z.ZodType>(v: T) => z.union([v, z.object({ piecewis
 const witness = z.object({ values: z.record(z.string(), z.number()), value: z.number(), regime: z.string() }).strict();
 const weightAudit = z.object({
   negative: z.number().int().nonnegative(), zero: z.number().int().nonnegative(), positive: z.number().int().nonnegative(),
+  underflow: z.number().int().nonnegative(), uncertain: z.number().int().nonnegative(),
   // null in the serialized JSON when no sample was valid (JSON has no Infinity).
   min: z.number().nullable(), witness: witness.nullable(),
 }).strict();
 
 const weightProof = z.object({
   claim: z.string(), status: z.enum(['proved', 'refuted', 'undecided']), witness: z.record(z.string(), z.number()).nullable(),
-  witnessValue: z.number().nullable(), boxes: z.number().int().nonnegative(), remainingShare: z.number().min(0).max(1),
+  witnessValue: z.number().nullable(), witnessEnclosure: z.tuple([z.number(), z.number()]).nullable(), boxes: z.number().int().nonnegative(), remainingShare: z.number().min(0).max(1),
 }).strict();
 
 export const deriveSchema = z.object({
@@ -47,7 +48,9 @@ export const deriveSchema = z.object({
       direction: z.enum(['chosen-up', 'chosen-down', 'rejected-down', 'rejected-up']),
       equation: z.string(), statement: z.string(),
       branches: z.array(z.object({
-        when: z.string().regex(/^d_[wl] [<>=] 0$/), whenTex: z.string(), observed: z.boolean().nullable(), text: z.string().min(1), tex: z.string().min(1),
+        when: z.string().regex(/^d_[wl] [<>=] 0$/), whenTex: z.string(), observed: z.boolean().nullable(),
+        /** The branch's sign condition contradicts a proved fact (d_l > 0 proved excludes "d_l < 0"). */
+        excludedByProof: z.boolean(), text: z.string().min(1), tex: z.string().min(1),
       }).strict()).min(1),
     }).strict()).length(4),
     /** Statements that hold on the whole regime because the interval prover fixed a weight's sign. */

@@ -6,7 +6,7 @@
 // ⟨a,b⟩ ≥ ‖b‖²/r with r > 0 force ⟨a,b⟩² ≥ ‖a‖²‖b‖², i.e. b = r·a by Cauchy–Schwarz, where nothing moves.
 
 import type { Expr } from '../../expr/expr.js';
-import type { LossSpec } from '../../spec/types.js';
+import type { LossSpec } from '../../loss/types.js';
 import { CASES, conditionsFor, type ConditionBranch, type Direction, type Sign } from '../../symbolic/conditions.js';
 import type { Regime } from '../../symbolic/derive.js';
 import { toTex, toText, type TexNames } from '../../symbolic/print.js';

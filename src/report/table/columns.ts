@@ -1,7 +1,7 @@
 // The columns a Table 2 may show, in the paper's order, with their headers. `--columns` picks from
 // these ids; an unknown id is an error with a did-you-mean, never a silently empty column.
 
-import { type Result, didYouMean, fail, ok } from '../../spec/errors.js';
+import { type Result, didYouMean, fail, ok } from '../../errors.js';
 
 export const COLUMNS = [
   { id: 'loss', text: 'loss', tex: '\\text{Loss}' },

@@ -1,9 +1,9 @@
 // One loss's full derivation as an HTML page with KaTeX: the steps of `marginlab derive --explain`
 // (eq. (8), u and L, the regimes, the rules used, each regime's derivatives, d_w, d_l, d_w/d_l, every
-// branch of (9)/(10) with whether the audit saw it) and the audit's findings.
+// branch of (9)/(10) that no proved sign rules out, with whether the audit saw it) and the audit's findings.
 
-import { ARG } from '../../spec/symbols.js';
-import { SLOTS } from '../../spec/types.js';
+import { ARG } from '../../loss/symbols.js';
+import { SLOTS } from '../../loss/types.js';
 import type { Analysis } from '../../symbolic/analyse.js';
 import { conditionsFor } from '../../symbolic/conditions.js';
 import { toTex } from '../../symbolic/print.js';
@@ -11,7 +11,10 @@ import { SIGN_TEX, TEX_SHORT, boundTex, texNames } from '../notation.js';
 import { regimeSigns } from './branches.js';
 import { cell, tidyTex } from './display.js';
 import { escapeHtml, renderMath } from './katex.js';
-import { page } from './html-page.js';
+import { htmlProse, page } from './html-page.js';
+import { citationDetails } from './bib.js';
+import { symbolTex } from '../../loss/symbols.js';
+import { excludedByProof } from '../derivation.js';
 
 const SLOT_TEX = { m: 'm', h_w: 'h_w', h_l: 'h_l', Lambda: '\\Lambda' } as const;
 
@@ -22,9 +25,18 @@ export function derivationPage(a: Analysis, cssHref: string, backHref: string): 
   const out: string[] = [];
   out.push(`<p><a href="${escapeHtml(backHref)}">← back to the table</a></p>`);
   out.push(`<h1>${escapeHtml(s.name)}${s.citation ? ` <small>[${escapeHtml(s.citation.key)}]</small>` : ''}</h1>`);
-  if (s.citation) out.push(`<p>${escapeHtml(s.citation.authors)}. <em>${escapeHtml(s.citation.title)}</em>. ${escapeHtml(s.citation.venue)} ${s.citation.year || ''}${s.citation.url ? ` — <a href="${escapeHtml(s.citation.url)}">${escapeHtml(s.citation.url)}</a>` : ''}</p>`);
+  const ref = citationDetails(s.citation);
+  if (ref) {
+    // Only the parts the citation has: a key-only citation gets no line, never its key posing as a title.
+    const parts = [ref.authors && escapeHtml(ref.authors), ref.title && `<em>${escapeHtml(ref.title)}</em>`, [ref.venue, ref.year || ''].filter(Boolean).map(String).map(escapeHtml).join(' ')].filter(Boolean);
+    const url = ref.url ? ` — <a href="${escapeHtml(ref.url)}">${escapeHtml(ref.url)}</a>` : '';
+    if (parts.length || url) out.push(`<p class="citation">${parts.join('. ')}${parts.length ? '.' : ''}${url}</p>`);
+  }
   const params = Object.entries(s.params);
-  if (params.length) out.push(`<p>Parameters: ${params.map(([k, p]) => `${m(names[k] ?? k)} = ${p.default} <span class="note">(${escapeHtml(p.description)})</span>`).join(', ')}</p>`);
+  // A param by its own LaTeX name or the Greek letter its name is (β, not an italic "beta"); its
+  // description only where it says more than the name.
+  const about = (k: string, text: string) => (text && text !== k ? ` <span class="note">(${escapeHtml(text)})</span>` : '');
+  if (params.length) out.push(`<p>Parameters: ${params.map(([k, p]) => `${m(`${symbolTex(k, Object.hasOwn(names, k) ? names[k] : undefined)} = ${p.default}`)}${about(k, p.description)}`).join(', ')}</p>`);
   out.push('<h2>Step 1 — the loss, eq. (8)</h2>');
   out.push(dm('\\ell = -\\Bigl(m\\bigl(h_w(\\log\\pi_w) - h_l(\\log\\pi_l)\\bigr) + \\Lambda(\\log\\pi_w)\\Bigr)'));
   out.push('<ul>', ...SLOTS.map((k) => `<li>${m(`${SLOT_TEX[k]}(${ARG}) = ${cell(spec[k], names).tex}`)}</li>`), '</ul>');
@@ -44,13 +56,15 @@ export function derivationPage(a: Analysis, cssHref: string, backHref: string): 
     for (const c of conditionsFor(r).filter((x) => x.direction === 'chosen-up' || x.direction === 'rejected-down')) {
       out.push(`<h3>${c.direction === 'chosen-up' ? 'chosen ↑' : 'rejected ↓'} ${escapeHtml(c.equation)} — ${escapeHtml(c.statement)}</h3><ul>`);
       for (const b of c.branches) {
+        // A branch a proved sign rules out (d_l > 0 proved: no "if d_l < 0") is not printed.
+        if (excludedByProof(b, a.proofs.find((p) => p.index === r.index))) continue;
         const seen = (b.divisor === 'dW' ? signs.dW : signs.dL).includes(b.sign);
         out.push(`<li>if ${m(`${b.divisor === 'dW' ? 'd_w' : 'd_l'} ${SIGN_TEX[b.sign]}`)}: ${m(tidyTex(boundTex(b.bound, names, TEX_SHORT)))}${seen ? '' : ' <span class="note">[not seen in the audit samples]</span>'}</li>`);
       }
       out.push('</ul>');
     }
   }
-  out.push(`<h2>Direction audit</h2><p class="note">${a.audit.valid} sampled points, seed ${a.audit.seed}.</p><ul>`, ...a.audit.findings.map((f) => `<li>${escapeHtml(f)}</li>`), '</ul>');
-  if (s.notes?.length) out.push('<h2>Notes</h2><ul>', ...s.notes.map((n) => `<li>${escapeHtml(n)}</li>`), '</ul>');
+  out.push(`<h2>Direction audit</h2><p class="note">${a.audit.valid} sampled points, seed ${a.audit.seed}.</p><ul>`, ...a.audit.findings.map((f) => `<li>${htmlProse(f)}</li>`), '</ul>');
+  if (s.notes?.length) out.push('<h2>Notes</h2><ul>', ...s.notes.map((n) => `<li>${htmlProse(n)}</li>`), '</ul>');
   return page(`${s.name} — derivation`, cssHref, out.join('\n'));
 }

@@ -2,10 +2,10 @@
 // format, the BibTeX of every cited loss, and the HTML side files. `npm run tables` writes them; a test
 // regenerates them in memory and fails when the committed copies are stale.
 
-import { CATALOGUE } from '../../spec/catalogue/index.js';
-import { checkLoss } from '../../spec/check.js';
-import { fromCatalogue } from '../../spec/resolve.js';
-import type { LossSpec } from '../../spec/types.js';
+import { CATALOGUE } from '../../loss/catalogue/index.js';
+import { checkLoss } from '../../loss/check.js';
+import { fromCatalogue } from '../../loss/file.js';
+import type { LossSpec } from '../../loss/types.js';
 import { DEFAULT_COLUMNS } from './columns.js';
 import { EXTENSION, FORMATS, bibFor, htmlSideFiles, renderTable } from './generate.js';
 

@@ -2,9 +2,9 @@
 // KaTeX assets and one derivation page per loss beside it. Paths are relative to the table's folder;
 // nothing here touches the disk, so the CLI, `npm run tables` and the staleness test share it.
 
-import type { LossSpec } from '../../spec/types.js';
-import { type Result, fail, ok } from '../../spec/errors.js';
-import { MarginFault } from '../../spec/errors.js';
+import type { LossSpec } from '../../loss/types.js';
+import { type Result, fail, ok } from '../../errors.js';
+import { MarginFault } from '../../errors.js';
 import { bibtex } from './bib.js';
 import { buildTable1 } from './cases.js';
 import type { ColumnId } from './columns.js';

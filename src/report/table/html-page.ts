@@ -1,12 +1,20 @@
 // The HTML shell every generated page shares: KaTeX's stylesheet by a relative link, a little CSS.
 
-import { escapeHtml } from './katex.js';
+import { escapeHtml, renderMath } from './katex-render.js';
+import { proseSegments } from './prose.js';
+
+/** Prose as HTML with its formulas set by KaTeX (prose.ts): `c_ref` as c_ref in math, not as a word. */
+export const htmlProse = (s: string) => proseSegments(s).map((seg) => ('tex' in seg ? renderMath(seg.tex) : escapeHtml(seg.text))).join('');
+
+/** A loss id as a file name and an HTML id: lower case, runs of anything else one dash, none at the ends. */
+export const fileId = (id: string) => id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'loss';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:110rem}
 table{border-collapse:collapse;font-size:0.9rem}th,td{padding:0.35rem 0.6rem;vertical-align:top;text-align:left}
 thead th{border-top:2px solid #222;border-bottom:1px solid #222}tbody.loss{border-bottom:1px solid #bbb}
 tbody.loss:last-of-type{border-bottom:2px solid #222}.note{color:#555;font-size:0.85rem}.eq{overflow-x:auto}
-.impossible{color:#888}small{font-weight:normal;color:#555}`;
+.impossible{color:#888}small{font-weight:normal;color:#555}tr.block td{padding-top:0;font-size:0.95em}
+.eq-entry{margin:0.2rem 0 0.2rem 3.2rem;text-indent:-3.2rem}.eq-label{display:inline-block;width:3.2rem;text-indent:0;font-weight:600}`;
 
 export function page(title: string, cssHref: string, body: string): string {
   return `<!DOCTYPE html>

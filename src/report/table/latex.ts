@@ -1,26 +1,45 @@
 // Table 1 and Table 2 as LaTeX. The fragment is a booktabs `tabular` to \input inside the reader's own
 // table (packages listed in its first line); --standalone wraps the same rows in a landscape longtable
-// document that compiles on its own. Cells are p-columns sized as fractions of \linewidth; a long sum
-// is broken at its top-level + and − into stacked lines, and whatever still exceeds its column is
-// scaled down to fit by \mlfit, so the table never makes an overfull box.
+// document that compiles on its own. Cells are p-columns sized as fractions of \linewidth. Every cell is
+// set at the table's own size: layout.ts breaks a long formula over stacked lines, or moves it to the
+// loss's block (a full-width row under the loss) and leaves "see E3" in the cell. \mlfit stays as a guard
+// only: should a formula still exceed its column it is scaled down rather than overflow, and the log gets
+// a "marginlab: scaled" line, which the tests treat as a failure.
 
 import { type ColumnId, REGIME_COLUMNS, columnById } from './columns.js';
 import type { Table1 } from './cases.js';
-import { texWidth } from './display.js';
-import { latexText } from './latex-text.js';
+import { type BlockEntry, Blocks, type ColumnDemand, MAX_CELL_LINES, type Placement, breakLines, cellNeeds, shareLine } from './layout.js';
+import { latexProse, latexText } from './latex-text.js';
 import type { BranchCell, LossRow, RegimeRow, Table2 } from './model.js';
-import type { Rendered } from '../notation.js';
+import { texEm } from './tex-width.js';
 
-/** Bounds on a column's share of the line, in glyphs: its widest cell, but never below MIN or above MAX. */
-const MIN_GLYPHS = 7, MAX_GLYPHS = 34;
-/** Landscape A4 at \footnotesize: roughly this many glyphs per unit of \linewidth. */
-const GLYPHS_PER_LINE = 150;
+/** \linewidth of the standalone page (landscape A4, 1.2 cm margins), in pt. */
+const LINE_PT = 776.7;
+/** pt per em of the width model at \footnotesize: the most the model was seen to under-read (tex-width.ts). */
+export const EM_PT = 9.4;
+const LINE_EM = LINE_PT / EM_PT;
+/** 2\tabcolsep (3 pt each side), in em. */
+const PAD_EM = 6 / EM_PT;
+/** The narrowest a column is made, in em. */
+const MIN_EM = 3.5;
+/** A condition (9)/(10) reads as one inequality: it stays on one line or goes to the block. */
+const linesFor = (c: string) => (c === 'chosenUp' || c === 'rejectedDown' ? 1 : MAX_CELL_LINES);
+/** The width a header needs on at most two lines. */
+const headerEm = (tex: string) => cellNeeds(tex, 2).filter(Number.isFinite).pop() ?? texEm(tex);
+/** Room for "E12" and a space before a block line's formula, in em (of the model), and as LaTeX. */
+const LABEL_EM = 3;
+const LABEL_TEX = '2.4em';
+/** A row across the whole table, which is \\linewidth less the two outer \\tabcolsep that @{} removes. */
+const FULL_WIDTH = 'p{\\dimexpr\\linewidth-2\\tabcolsep\\relax}';
 
 export const PREAMBLE_PACKAGES = ['booktabs', 'amsmath', 'amssymb', 'array', 'longtable', 'graphicx'];
 
-/** \\mlfitbox sets #1 in a box, scaled down to the column width only when it would not fit; \\mlfit does so for math. */
+/**
+ * \mlfitbox sets #1 in a box and, only when it would not fit the column, scales it down and says so in
+ * the log; \mlfit does so for math.
+ */
 export const MLFIT = [
-  '\\providecommand{\\mlfitbox}[1]{\\sbox0{#1}\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\usebox0}\\else\\usebox0\\fi}%',
+  '\\providecommand{\\mlfitbox}[1]{\\sbox0{#1}\\ifdim\\wd0>\\linewidth\\typeout{marginlab: scaled a cell of width \\the\\wd0\\space to \\the\\linewidth}\\resizebox{\\linewidth}{!}{\\usebox0}\\else\\usebox0\\fi}%',
   '\\providecommand{\\mlfit}[1]{\\mlfitbox{$#1$}}%',
 ].join('\n');
 
@@ -29,105 +48,99 @@ function colSpec(shares: readonly number[]): string {
   return shares.map((f) => `>{\\raggedright\\arraybackslash}p{\\dimexpr ${f.toFixed(4)}\\linewidth-2\\tabcolsep\\relax}`).join('');
 }
 
-/** Each column's share of the line, from the natural width of its widest cell (clamped). */
-function sharesFrom(widths: readonly number[]): number[] {
-  const w = widths.map((x) => Math.min(MAX_GLYPHS, Math.max(MIN_GLYPHS, x)));
-  const total = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => x / total);
+/** The room a column of this share gives a formula, in em. */
+export const capacityEm = (share: number) => share * LINE_EM - PAD_EM;
+
+const linesTex = (lines: readonly string[]) => lines.map((l, i) => `\\mlfit{${i > 0 ? '\\quad ' : ''}${l}}`).join('\\newline ');
+
+/** A placed formula as cell content: its lines, or the reference to its block entry. */
+function placed(p: Placement): string {
+  return p.kind === 'cell' ? linesTex(p.lines) : `\\mbox{\\emph{see} ${p.entry.label}}`;
 }
 
-/** Top-level terms of a LaTeX sum, split at + and − outside every group, \left…\right pair and \frac. */
-export function topLevelTerms(tex: string): string[] {
-  const terms: string[] = [];
-  let depth = 0, start = 0;
-  for (let i = 0; i < tex.length; i++) {
-    if (tex.startsWith('\\left', i)) { depth++; i += 4; continue; }
-    if (tex.startsWith('\\right', i)) { depth--; i += 5; continue; }
-    const ch = tex[i];
-    if (ch === '\\') { i++; continue; }
-    if (ch === '{') depth++;
-    else if (ch === '}') depth--;
-    else if ((ch === '+' || ch === '-') && depth === 0 && i > 0 && tex[i - 1] === ' ' && tex[i + 1] === ' ') {
-      terms.push(tex.slice(start, i).trim());
-      start = i;
-    }
-  }
-  terms.push(tex.slice(start).trim());
-  return terms.filter(Boolean);
+/** The formula of a header or a label: broken over lines if it must, never moved. */
+function fitted(tex: string, share: number): string {
+  return linesTex(breakLines(tex, capacityEm(share)) ?? [tex]);
 }
 
 /**
- * The pieces a long expression may be broken into: its top-level terms; or, for a single term such as
- * β σ(x + y − z), the terms inside its outermost parenthesis, with \\left( \\right) turned into \\bigl( \\bigr)
- * because a \\left…\\right pair cannot span lines.
+ * One loss's block: a full-width row with each moved formula, labelled, broken to the line. The row
+ * before it ends in \\\\* so that a longtable does not break the page between a loss and its block.
  */
-export function breakPieces(tex: string): string[] {
-  const terms = topLevelTerms(tex);
-  if (terms.length > 1) return terms;
-  // The first \\left( outside every brace group: one inside a \\frac cannot be split without breaking it.
-  let open = -1;
-  for (let i = 0, braces = 0; i < tex.length && open < 0; i++) {
-    if (tex.startsWith('\\left(', i) && braces === 0) open = i;
-    else if (tex[i] === '\\') i++;
-    else if (tex[i] === '{') braces++;
-    else if (tex[i] === '}') braces--;
-  }
-  if (open < 0) return terms;
-  let depth = 0, close = -1;
-  for (let i = open; i < tex.length; i++) {
-    if (tex.startsWith('\\left', i)) depth++;
-    else if (tex.startsWith('\\right', i) && --depth === 0) { close = i; break; }
-  }
-  if (close < 0) return terms;
-  const inner = topLevelTerms(tex.slice(open + '\\left('.length, close));
-  if (inner.length < 2) return terms;
-  const head = `${tex.slice(0, open)}\\bigl(`, tail = `\\bigr)${tex.slice(close + '\\right)'.length)}`;
-  return inner.map((t, i) => `${i === 0 ? head : ''}${t}${i === inner.length - 1 ? tail : ''}`);
+function withBlock(rows: string[], n: number, entries: readonly BlockEntry[]): void {
+  if (!entries.length) return;
+  rows[rows.length - 1] = rows[rows.length - 1].replace(/\\\\$/, '\\\\*');
+  rows.push(...blockRow(n, entries));
 }
 
-/** A math cell: one line when it fits, else broken into stacked lines, each line fitted. */
-export function mathCell(tex: string, share: number): string {
-  const capacity = share * GLYPHS_PER_LINE;
-  if (texWidth(tex) <= capacity) return `\\mlfit{${tex}}`;
-  const lines: string[] = [];
-  let line = '';
-  for (const t of breakPieces(tex)) {
-    if (line && texWidth(line + t) > capacity) { lines.push(line); line = ''; }
-    line = line ? `${line} ${t}` : t;
-  }
-  lines.push(line);
-  return lines.map((l, i) => `\\mlfit{${i > 0 ? '\\quad ' : ''}${l}}`).join('\\newline ');
+function blockRow(n: number, entries: readonly BlockEntry[]): string[] {
+  if (!entries.length) return [];
+  const items = entries.map((e) => {
+    const where = e.where ? `${latexProse(e.where)}:\\enspace ` : '';
+    const lhs = e.lhs ? `${e.lhs} = {}` : '';
+    return `\\makebox[${LABEL_TEX}][l]{${e.label}}${where}${e.lines.map((l, i) => `\\mlfit{\\displaystyle ${i === 0 ? lhs : '\\quad '}${l}}`).join(`\\newline\\hspace*{${LABEL_TEX}}`)}`;
+  });
+  return [`\\multicolumn{${n}}{@{}${FULL_WIDTH}@{}}{${items.join('\\par ')}} \\\\`];
 }
 
-const citeKey = (key: string | null | undefined) => (key ? `\\newline\\mlfitbox{\\tiny\\texttt{[${latexText(key)}]}}` : '');
+// The key in \texttt at the table's size; a key like ethayarajh2024kto may break before its year, so
+// that it does not set the column's width alone.
+const keyParts = (key: string) => { const m = /^(\D+)(\d{4}.*)$/.exec(key); return m ? [`[${m[1]}`, `${m[2]}]`] : [`[${key}]`]; };
+const citeKey = (key: string | null | undefined) => (key ? `\\newline\\texttt{${keyParts(key).map(latexText).join('\\allowbreak ')}}` : '');
 const cite = (r: { name: string; citation: { key: string } | null }, mark = '') => `${latexText(r.name)}${mark}${citeKey(r.citation?.key)}`;
+/** A key's width in em of the width model: cmtt8 sets 0.525 em of 8 pt a glyph. */
+const keyEm = (key: string | null | undefined) => (key ? (Math.max(...keyParts(key).map((p) => p.length)) * 0.525 * 8.5) / EM_PT + 0.3 : 0);
+/** A name's longest word, in em of upright text (names break only between words). */
+const nameEm = (name: string) => Math.max(...name.split(/\s+/).map((w) => w.length)) * 0.55 + 1;
 
-function branches(bs: readonly BranchCell[]): string {
-  // A single d > 0 branch is the paper's case and needs no label; otherwise each branch says when it applies.
-  // A condition is read as one inequality, so it is fitted whole rather than broken.
-  if (bs.length === 1 && bs[0].when.text.endsWith('> 0')) return `\\mlfit{${bs[0].bound.tex}}`;
-  return bs.map((b) => `\\mlfit{${b.when.tex}:}\\newline \\mlfit{${b.bound.tex}}`).join('\\newline ');
+/** Lays out the cells of one table: each column's capacity, and the blocks moved formulas go to. */
+class Cells {
+  readonly blocks = new Blocks(LINE_EM - PAD_EM, LABEL_EM);
+  constructor(private readonly shares: Readonly<Record<string, number>>) {}
+
+  math(col: string, tex: string, lhs: string, where: string | null): string {
+    return placed(this.blocks.place(tex, capacityEm(this.shares[col]), lhs, where));
+  }
+
+  branches(col: string, bs: readonly BranchCell[], where: string | null): string {
+    // A single d > 0 branch is the paper's case and needs no label; otherwise each branch says when it applies.
+    const cap = capacityEm(this.shares[col]);
+    const head = columnById(col as ColumnId).tex;
+    const one = (b: BranchCell, label: boolean) => {
+      const at = [where, label ? b.when.text : null].filter(Boolean).join(', ') || null;
+      const p = this.blocks.place(b.bound.tex, cap, '', `${stripTex(head)}${at ? ` (${at})` : ''}`, linesFor(col));
+      return `${label ? `${fitted(`${b.when.tex}:`, this.shares[col])}\\newline ` : ''}${placed(p)}`;
+    };
+    if (bs.length === 1 && bs[0].when.text.endsWith('> 0')) return one(bs[0], false);
+    return bs.map((b) => one(b, true)).join('\\newline ');
+  }
 }
 
-function regimeCell(c: ColumnId, r: RegimeRow, share: number): string {
+/** A header as words for a block's "where": `\log\pi_w \uparrow \text{ (9)}` → `condition (9)`. */
+function stripTex(head: string): string {
+  const eq = /\((\d+)\)/.exec(head);
+  return eq ? `condition (${eq[1]})` : head;
+}
+
+function regimeCell(cells: Cells, c: ColumnId, r: RegimeRow, where: string | null): string {
   switch (c) {
-    case 'regime': return r.label.text === 'everywhere' ? '' : mathCell(r.label.tex, share);
-    case 'dW': return mathCell(r.dW.tex, share);
-    case 'dL': return mathCell(r.dL.tex, share);
-    case 'ratio': return r.ratio ? mathCell(r.ratio.tex, share) : '\\emph{undefined} ($d_l \\equiv 0$)';
-    case 'chosenUp': return branches(r.chosenUp);
-    case 'rejectedDown': return branches(r.rejectedDown);
+    case 'regime': return r.label.text === 'everywhere' ? '' : cells.math(c, r.label.tex, '', where ?? 'regime');
+    case 'dW': return cells.math(c, r.dW.tex, 'd_w', where);
+    case 'dL': return cells.math(c, r.dL.tex, 'd_l', where);
+    case 'ratio': return r.ratio ? cells.math(c, r.ratio.tex, 'd_w / d_l', where) : '\\emph{undefined} ($d_l \\equiv 0$)';
+    case 'chosenUp': return cells.branches(c, r.chosenUp, where);
+    case 'rejectedDown': return cells.branches(c, r.rejectedDown, where);
     default: return '';
   }
 }
 
-function lossCell(c: ColumnId, row: LossRow, share: number): string {
+function lossCell(cells: Cells, c: ColumnId, row: LossRow): string {
   switch (c) {
     case 'loss': return cite(row, row.footnote ? `\\textsuperscript{${row.footnote}}` : '');
-    case 'm': return mathCell(row.slots.m.tex, share);
-    case 'h_w': return mathCell(row.slots.h_w.tex, share);
-    case 'h_l': return mathCell(row.slots.h_l.tex, share);
-    case 'Lambda': return row.slots.Lambda.text === '0' ? '---' : mathCell(row.slots.Lambda.tex, share);
+    case 'm': return cells.math(c, row.slots.m.tex, 'm(a)', null);
+    case 'h_w': return cells.math(c, row.slots.h_w.tex, 'h_w(a)', null);
+    case 'h_l': return cells.math(c, row.slots.h_l.tex, 'h_l(a)', null);
+    case 'Lambda': return row.slots.Lambda.text === '0' ? '---' : cells.math(c, row.slots.Lambda.tex, '\\Lambda(a)', null);
     default: return '';
   }
 }
@@ -136,32 +149,35 @@ function lossCell(c: ColumnId, row: LossRow, share: number): string {
 function columnTex(t: Table2, c: ColumnId): string[] {
   return t.rows.flatMap((row) => {
     switch (c) {
-      // Names are text, set wider than math glyphs, and break only between words: pad the longest word.
-      case 'loss': return [`${'x'.repeat(Math.ceil(1.6 * Math.max(...row.name.split(/\s+/).map((w) => w.length)) + 4))}`];
+      case 'loss': return [];
       case 'm': case 'h_w': case 'h_l': case 'Lambda': return [row.slots[c].tex];
       case 'regime': return row.regimes.map((r) => r.label.tex);
       case 'dW': case 'dL': return row.regimes.map((r) => r[c].tex);
-      case 'ratio': return row.regimes.map((r) => r.ratio?.tex ?? 'undefined');
+      case 'ratio': return row.regimes.map((r) => r.ratio?.tex ?? '\\text{undefined}');
       case 'chosenUp': case 'rejectedDown': return row.regimes.flatMap((r) => r[c].map((b) => b.bound.tex));
     }
   });
 }
 
 function table2Shares(t: Table2, cols: readonly ColumnId[]): Record<string, number> {
-  const f = sharesFrom(cols.map((c) => Math.max(texWidth(columnById(c).tex) + 1, ...columnTex(t, c).map(texWidth))));
-  return Object.fromEntries(cols.map((c, i) => [c, f[i]]));
+  const widths = shareLine(cols.map((c): ColumnDemand => (c === 'loss'
+    ? { fixed: Math.max(3, ...t.rows.map((r) => Math.max(nameEm(r.name), keyEm(r.citation?.key)))) + PAD_EM, min: 0, cells: [] }
+    : { min: Math.max(MIN_EM, headerEm(columnById(c).tex)), cells: columnTex(t, c).map((tex) => cellNeeds(tex, linesFor(c))) })), LINE_EM, PAD_EM);
+  return Object.fromEntries(cols.map((c, i) => [c, widths[i] / LINE_EM]));
 }
 
-function table2Rows(t: Table2, cols: readonly ColumnId[]): string[] {
-  const sh = table2Shares(t, cols);
+function table2Rows(t: Table2, cols: readonly ColumnId[], sh: Record<string, number>): string[] {
+  const cells = new Cells(sh);
   const hasRegimeCols = cols.some((c) => REGIME_COLUMNS.has(c));
   const lines: string[] = [];
   t.rows.forEach((row, i) => {
     const regimes = hasRegimeCols ? row.regimes : row.regimes.slice(0, 1);
     regimes.forEach((r, j) => {
-      const cells = cols.map((c) => (REGIME_COLUMNS.has(c) ? regimeCell(c, r, sh[c]) : j === 0 ? lossCell(c, row, sh[c]) : ''));
-      lines.push(`${cells.join(' & ')} \\\\`);
+      const where = regimes.length > 1 ? `regime ${j + 1}` : null;
+      const out = cols.map((c) => (REGIME_COLUMNS.has(c) ? regimeCell(cells, c, r, where) : j === 0 ? lossCell(cells, c, row) : ''));
+      lines.push(`${out.join(' & ')} \\\\`);
     });
+    withBlock(lines, cols.length, cells.blocks.take());
     if (i < t.rows.length - 1) lines.push('\\midrule');
   });
   return lines;
@@ -169,11 +185,12 @@ function table2Rows(t: Table2, cols: readonly ColumnId[]): string[] {
 
 function notesRow(n: number, notes: readonly string[]): string[] {
   if (!notes.length) return [];
-  return [`\\multicolumn{${n}}{@{}p{\\linewidth}@{}}{\\scriptsize ${notes.join(' \\par ')}} \\\\`];
+  // At the table's own size, like its cells: a footnote in \\scriptsize puts its subscripts at 5 pt.
+  return [`\\multicolumn{${n}}{@{}${FULL_WIDTH}@{}}{${notes.join(' \\par ')}} \\\\`];
 }
 
-function header(cols: readonly ColumnId[]): string {
-  return `${cols.map((c) => `\\mlfit{${columnById(c).tex}}`).join(' & ')} \\\\`;
+function header(cols: readonly ColumnId[], sh: Readonly<Record<string, number>>): string {
+  return `${cols.map((c) => fitted(columnById(c).tex, sh[c])).join(' & ')} \\\\`;
 }
 
 export interface LatexOptions { readonly standalone?: boolean; readonly title?: string }
@@ -215,32 +232,42 @@ export function table2Latex(t: Table2, cols: readonly ColumnId[], o: LatexOption
   const notes = [
     `${LEGEND}; $d_w$, $d_l$ are derived from each loss in the convention of eq.~(8), $\\ell = -(m(h_w(\\log\\pi_w) - h_l(\\log\\pi_l)) + \\Lambda(\\log\\pi_w))$. `
       + `A loss with hinges has one sub-row per regime. Conditions show the branch $d > 0$ of eqs.~(9), (10); a branch for $d < 0$ appears where the direction audit (${t.audit.samples} seeded samples, seed ${t.audit.seed}) found the divisor negative, and $d = 0$ where it vanishes identically.`,
-    ...t.footnotes.map((f) => `\\textsuperscript{${f.number}}~${latexText(f.text)}`),
+    ...t.footnotes.map((f) => `\\textsuperscript{${f.number}}~${latexProse(f.text)}`),
   ];
   const sh = table2Shares(t, cols);
-  return wrap({ spec: colSpec(cols.map((c) => sh[c])), head: header(cols), rows: table2Rows(t, cols), notes: notesRow(cols.length, notes),
+  return wrap({ spec: colSpec(cols.map((c) => sh[c])), head: header(cols, sh), rows: table2Rows(t, cols, sh), notes: notesRow(cols.length, notes),
     caption: o.title ?? 'Table 2, derived: margin-based preference losses, their gradient weights and conditions (9), (10).' }, o);
 }
 
-const CASE_SHARE = [0.09, 0.12, 0.12, 0.04, 0.16, 0.12, 0.35];
+const CASE_COLUMNS = ['loss', 'regime', 'signs', 'case', 'change', 'arrows', 'condition'] as const;
+/** Table 1's columns besides the loss share the rest of the line in these proportions. */
+const CASE_WEIGHT = { regime: 12, signs: 12, case: 4, change: 16, arrows: 12, condition: 35 } as const;
 
-function cell1(r: Rendered, share: number): string { return mathCell(r.tex, share); }
+function caseShares(t: Table1): Readonly<Record<(typeof CASE_COLUMNS)[number], number>> {
+  const loss = (Math.max(3, ...t.groups.map((g) => Math.max(nameEm(g.name), keyEm(g.citeKey)))) + PAD_EM) / LINE_EM;
+  const total = Object.values(CASE_WEIGHT).reduce((s, w) => s + w, 0);
+  return { loss, ...Object.fromEntries(Object.entries(CASE_WEIGHT).map(([c, w]) => [c, ((1 - loss) * w) / total])) } as Record<(typeof CASE_COLUMNS)[number], number>;
+}
 
 export function table1Latex(t: Table1, o: LatexOptions = {}): string {
-  const spec = colSpec(CASE_SHARE);
+  const CASE_SHARE = caseShares(t);
+  const spec = colSpec(CASE_COLUMNS.map((c) => CASE_SHARE[c]));
   const head = ['Loss', 'Regime', 'Signs', 'Case', '$\\Delta\\log\\pi_w, \\Delta\\log\\pi_l$', '$\\log\\pi_w, \\log\\pi_l$', 'Condition'].join(' & ') + ' \\\\';
+  const cells = new Cells(CASE_SHARE);
   const rows: string[] = [];
   t.groups.forEach((g, i) => {
     g.cases.forEach((k, j) => {
       const first = j === 0;
-      const cond = k.impossible ? `${cell1(k.condition, CASE_SHARE[6])}\\newline {\\scriptsize\\emph{${latexText(k.impossible)}}}` : cell1(k.condition, CASE_SHARE[6]);
+      const condition = cells.math('condition', k.condition.tex, '', `case ${k.id}`);
+      const cond = k.impossible ? `${condition}\\newline \\emph{${latexProse(k.impossible)}}` : condition;
       rows.push([
         first ? `${latexText(g.name)}${citeKey(g.citeKey)}` : '',
-        first ? (g.regime.text === 'everywhere' ? '' : cell1(g.regime, CASE_SHARE[1])) : '',
-        first ? `${cell1(g.signs, CASE_SHARE[2])}${g.ratio ? `\\newline ${mathCell(`d_w/d_l = ${g.ratio.tex}`, CASE_SHARE[2])}` : ''}` : '',
-        String(k.id), cell1(k.change, CASE_SHARE[4]), cell1(k.arrows, CASE_SHARE[5]), cond,
+        first ? (g.regime.text === 'everywhere' ? '' : cells.math('regime', g.regime.tex, '', 'regime')) : '',
+        first ? `${fitted(g.signs.tex, CASE_SHARE.signs)}${g.ratio ? `\\newline ${cells.math('signs', `d_w/d_l = ${g.ratio.tex}`, '', null)}` : ''}` : '',
+        String(k.id), fitted(k.change.tex, CASE_SHARE.change), fitted(k.arrows.tex, CASE_SHARE.arrows), cond,
       ].join(' & ') + ' \\\\');
     });
+    withBlock(rows, CASE_COLUMNS.length, cells.blocks.take());
     if (i < t.groups.length - 1) rows.push('\\midrule');
   });
   const notes = notesRow(7, [`${LEGEND}. Case 4 cannot occur when $d_w, d_l > 0$ (Cauchy--Schwarz). Sign patterns are those the direction audit sampled (${t.audit.samples} samples, seed ${t.audit.seed}); the ordering $\\Delta\\log\\pi_w \\ge \\Delta\\log\\pi_l$ of the paper's Table 1 follows from eq.~(6) only when $d_w = d_l$.`]);

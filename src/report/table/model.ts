@@ -3,13 +3,13 @@
 // that occur, and the footnotes where the paper's printed row gives different weights. Every renderer
 // (LaTeX, HTML, Markdown, JSON) reads this and nothing else, so the formats cannot disagree.
 
-import { findEntry } from '../../spec/catalogue/index.js';
-import type { Citation, LossSpec, Slot } from '../../spec/types.js';
+import { findEntry } from '../../loss/catalogue/index.js';
+import type { Citation, LossSpec, Slot } from '../../loss/types.js';
 import { type Analysis, analyse } from '../../symbolic/analyse.js';
 import { conditionsFor, type Direction } from '../../symbolic/conditions.js';
 import type { Regime } from '../../symbolic/derive.js';
 import { toTex, toText } from '../../symbolic/print.js';
-import { MarginFault } from '../../spec/errors.js';
+import { MarginFault } from '../../errors.js';
 import { type Rendered, SIGN_TEX, SIGN_TEXT, TEX_SHORT, boundTex, boundText, texNames } from '../notation.js';
 import { type RegimeSigns, regimeSigns, shownBranches } from './branches.js';
 import { cell, texWidth, tidyTex } from './display.js';

@@ -2,14 +2,14 @@
 // derived and compared at seeded random points of the audit domain; where d_w or d_l differ, the table
 // carries a footnote quoting the entry's `printed.discrepancies` instead of copying the printed row.
 
-import type { CatalogueEntry } from '../../spec/catalogue/index.js';
-import { checkLoss } from '../../spec/check.js';
-import { printedSource } from '../../spec/source.js';
-import type { LossSpec } from '../../spec/types.js';
+import type { CatalogueEntry } from '../../loss/catalogue/index.js';
+import { checkLoss } from '../../loss/check.js';
+import { printedSource } from '../../loss/source.js';
+import type { LossSpec } from '../../loss/types.js';
 import { samplePoint } from '../../symbolic/audit.js';
 import { derive } from '../../symbolic/derive.js';
 import { type CompiledDerivation, compileDerivation, regimeAt } from '../../symbolic/point.js';
-import { MarginFault } from '../../spec/errors.js';
+import { MarginFault } from '../../errors.js';
 import { makeRng } from '../../util/prng.js';
 
 export interface PrintedComparison {

@@ -2,42 +2,96 @@
 // and by claims files; the loss's weights dW, dL and ratio may appear, and are proved regime by regime.
 
 import { type Expr, sub, substitute, symbolsOf } from '../../expr/expr.js';
+import type { Interval } from '../../expr/interval.js';
 import type { Derivation } from '../derive.js';
 import { simplify } from '../simplify.js';
 import type { Box } from './evaluate.js';
-import { type ProofResult, type SideCondition, type SignOp, prove } from './prove.js';
-import { expandCref } from './direction.js';
+import { certified, encloseAt } from './enclose.js';
+import { type ProofResult, type ProveOptions, type SideCondition, type SignOp, prove } from './prove.js';
+import { expandCref, substituteCref } from './direction.js';
 
 export interface Comparison { readonly left: Expr; readonly op: SignOp; readonly right: Expr }
 
-export interface RegimeProof { readonly regime: string; readonly result: ProofResult }
+/** A certified value at a witness: the float64 nearest the middle of its enclosure, and the enclosure. */
+export interface WitnessValue { readonly value: number; readonly lo: number; readonly hi: number }
 
-/** The claim as `lhs − rhs op 0`, with side conditions from assumptions (same form). */
+/** A refuting point, labelled: each side of the claim, and the weights the claim uses, at that point. */
+export interface WitnessReport {
+  readonly point: Readonly<Record<string, number>>;
+  readonly lhs: WitnessValue | null;
+  readonly rhs: WitnessValue | null;
+  readonly weights: Readonly<Partial<Record<'dW' | 'dL' | 'ratio', WitnessValue | null>>>;
+}
+
+export interface RegimeProof { readonly regime: string; readonly result: ProofResult; readonly witness?: WitnessReport; readonly note?: string }
+
+/**
+ * The claim as `lhs − rhs op 0`, with side conditions from assumptions (same form). Not simplified
+ * here: the prover simplifies, and checks a witness against the claim as written as well.
+ */
 function asSign(c: Comparison): { e: Expr; op: SignOp } {
-  return { e: simplify(sub(c.left, c.right)), op: c.op };
+  return { e: sub(c.left, c.right), op: c.op };
 }
 
 export function assumptionConditions(cs: readonly Comparison[]): SideCondition[] {
   return cs.map((c) => {
     const { e, op } = asSign(c);
-    return { g: expandCref(e), side: op === '>' || op === '>=' ? 'above' : 'below', strict: op === '>' || op === '<' };
+    return { g: substituteCref(e), side: op === '>' || op === '>=' ? 'above' : 'below', strict: op === '>' || op === '<' };
   });
 }
 
+const valueAt = (e: Expr, env: Readonly<Record<string, number>>): WitnessValue | null => {
+  const c = certified(encloseAt(expandCref(e), env));
+  return c ? { value: c.value, lo: c.lo, hi: c.hi } : null;
+};
+
+/**
+ * The witness with every side labelled. Variables the claim's difference does not use (they cancel
+ * between the sides) take a point of their domain, so both sides can still be evaluated.
+ */
+export function witnessReport(claim: Comparison, bind: Readonly<Record<string, Expr>>, witness: Readonly<Record<string, number>>, box: Box): WitnessReport {
+  const env: Record<string, number> = { ...witness };
+  const sides = [claim.left, claim.right].map((x) => expandCref(substitute(x, bind)));
+  for (const x of sides) {
+    for (const n of symbolsOf(x)) {
+      if (env[n] === undefined && Object.prototype.hasOwnProperty.call(box, n)) env[n] = pointOf(box[n]);
+    }
+  }
+  const uses = new Set<string>();
+  symbolsOf(claim.left, uses); symbolsOf(claim.right, uses);
+  const weights: Partial<Record<'dW' | 'dL' | 'ratio', WitnessValue | null>> = {};
+  for (const w of ['ratio', 'dW', 'dL'] as const) if (uses.has(w) && bind[w]) weights[w] = valueAt(bind[w], env);
+  return { point: witness, lhs: valueAt(sides[0], env), rhs: valueAt(sides[1], env), weights };
+}
+
+function pointOf(i: Interval): number {
+  if (Number.isFinite(i.lo) && !i.loOpen) return i.lo;
+  if (Number.isFinite(i.hi) && !i.hiOpen) return i.hi;
+  if (Number.isFinite(i.lo) && Number.isFinite(i.hi)) return i.lo + (i.hi - i.lo) / 2;
+  if (Number.isFinite(i.hi)) return i.hi - 1;
+  if (Number.isFinite(i.lo)) return i.lo + 1;
+  return 0;
+}
+
 /** Prove `claim` on `box` under `assuming`; with a derivation, dW, dL and ratio are bound per regime. */
-export function proveClaim(claim: Comparison, box: Box, opts: { assuming?: readonly Comparison[]; derivation?: Derivation; budget?: number } = {}): RegimeProof[] {
+export function proveClaim(claim: Comparison, box: Box, opts: { assuming?: readonly Comparison[]; derivation?: Derivation } & Pick<ProveOptions, 'budget' | 'timeLimitMs' | 'candidates'> = {}): RegimeProof[] {
   const { e, op } = asSign(claim);
   const extra = assumptionConditions(opts.assuming ?? []);
   const d = opts.derivation;
-  if (!d) return [{ regime: 'everywhere', result: prove(expandCref(e), op, box, { budget: opts.budget, conditions: extra }) }];
+  const run = (expr: Expr, conditions: SideCondition[], bind: Record<string, Expr>, regime: string): RegimeProof => {
+    const result = prove(expr, op, box, { budget: opts.budget, timeLimitMs: opts.timeLimitMs, candidates: opts.candidates, conditions });
+    return { regime, result, witness: result.status === 'refuted' ? witnessReport(claim, bind, result.witness!, box) : undefined };
+  };
+  if (!d) return [run(substituteCref(e), extra, {}, 'everywhere')];
   return d.regimes.map((r) => {
     if (!r.ratio && symbolsOf(e).has('ratio')) {
-      return { regime: r.label, result: { status: 'undecided' as const, boxes: 0, probes: 0, remaining: 1, remainingShare: 1, seconds: 0 } };
+      return { regime: r.label, result: { status: 'undecided' as const, boxes: 0, probes: 0, remaining: 1, remainingShare: 1, seconds: 0 },
+        note: 'd_w/d_l is undefined in this regime (d_l ≡ 0), so a claim about it is neither true nor false here' };
     }
     const bind: Record<string, Expr> = { dW: r.dW, dL: r.dL };
     if (r.ratio) bind.ratio = r.ratio;
-    const conds = [...r.constraints.map((c) => ({ g: expandCref(c.g), side: c.side })), ...extra.map((x) => ({ ...x, g: expandCref(simplify(substitute(x.g, bind))) }))];
-    return { regime: r.label, result: prove(expandCref(simplify(substitute(e, bind))), op, box, { budget: opts.budget, conditions: conds }) };
+    const conds = [...r.constraints.map((c) => ({ g: expandCref(c.g), side: c.side })), ...extra.map((x) => ({ ...x, g: substituteCref(substitute(x.g, bind)) }))];
+    return run(substituteCref(substitute(e, bind)), conds, bind, r.label);
   });
 }
 

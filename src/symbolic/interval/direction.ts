@@ -5,25 +5,32 @@
 import { type Expr, sub, substitute, sym } from '../../expr/expr.js';
 import { simplify } from '../simplify.js';
 import type { Derivation } from '../derive.js';
-import { type ProofResult, type SignOp, prove } from './prove.js';
+import { type ProofResult, type ProveOptions, type SignOp, prove } from './prove.js';
 import { auditBox } from './domain.js';
 
-export const expandCref = (e: Expr): Expr => simplify(substitute(e, { c_ref: sub(sym('c_ref_w'), sym('c_ref_l')) }));
+/** c_ref replaced by c_ref_w − c_ref_l, the tree otherwise as written. */
+export const substituteCref = (e: Expr): Expr => substitute(e, { c_ref: sub(sym('c_ref_w'), sym('c_ref_l')) });
+export const expandCref = (e: Expr): Expr => simplify(substituteCref(e));
 
 export interface WeightProof { readonly weight: 'dW' | 'dL'; readonly claim: string; readonly result: ProofResult }
 export interface RegimeProofs { readonly index: number; readonly label: string; readonly dW: WeightProof; readonly dL: WeightProof }
 
-export function proveSign(d: Derivation, regimeIndex: number, e: Expr, op: SignOp, budget: number): ProofResult {
+export function proveSign(d: Derivation, regimeIndex: number, e: Expr, op: SignOp, budget: number, opts: Pick<ProveOptions, 'candidates' | 'timeLimitMs' | 'strategy'> = {}): ProofResult {
   const r = d.regimes[regimeIndex];
   const conditions = r.constraints.map((c) => ({ g: expandCref(c.g), side: c.side }));
-  return prove(expandCref(e), op, auditBox(d.spec), { budget, conditions });
+  return prove(expandCref(e), op, auditBox(d.spec), { budget, conditions, ...opts });
 }
 
-export function proveDirections(d: Derivation, budget = 20_000): RegimeProofs[] {
+/**
+ * d_w > 0 and d_l > 0 in every regime. `candidates` (the sampled audit's witnesses) are tried first:
+ * a sampled point whose certified enclosure has the wrong sign refutes, so the proof never says
+ * UNDECIDED where the audit has already found a genuine counterexample.
+ */
+export function proveDirections(d: Derivation, budget = 20_000, opts: Pick<ProveOptions, 'candidates' | 'timeLimitMs' | 'strategy'> = {}): RegimeProofs[] {
   return d.regimes.map((r) => ({
     index: r.index,
     label: r.label,
-    dW: { weight: 'dW', claim: 'd_w > 0', result: proveSign(d, r.index, r.dW, '>', budget) },
-    dL: { weight: 'dL', claim: 'd_l > 0', result: proveSign(d, r.index, r.dL, '>', budget) },
+    dW: { weight: 'dW', claim: 'd_w > 0', result: proveSign(d, r.index, r.dW, '>', budget, opts) },
+    dL: { weight: 'dL', claim: 'd_l > 0', result: proveSign(d, r.index, r.dL, '>', budget, opts) },
   }));
 }

@@ -16,7 +16,7 @@ export function compileInterval(e: Expr): CompiledInterval {
     case 'num': { const p = point(e.value); return () => p; }
     case 'sym': {
       const name = e.name;
-      return (box) => box[name] ?? ENTIRE;
+      return (box) => (Object.hasOwn(box, name) ? box[name] : ENTIRE);
     }
     case 'add': {
       const ts = e.terms.map(compileInterval);

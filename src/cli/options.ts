@@ -1,0 +1,97 @@
+// The command line's option parsers and shared option sets, in one place: every number a flag takes is
+// decimal or scientific (parseDecimal), and a bad one is an InvalidArgumentError that the CLI's error
+// reporter turns into a coded E_USAGE naming the option.
+
+import { existsSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { parseDecimal } from '../loss/domain.js';
+import type { TaskRef } from '../trainer/request.js';
+import { didYouMean, fail, ok, type Result } from '../errors.js';
+import { UsageError } from './common.js';
+
+/** A finite number in decimal or scientific notation (`0x10`, '' and `Infinity` are refused). */
+export function finiteNumber(name: string) {
+  return (v: string): number => {
+    const x = parseDecimal(v);
+    if (x === undefined) throw new InvalidArgumentError(`${name} needs a finite decimal number, got '${v.slice(0, 40)}'`);
+    return x;
+  };
+}
+export function positiveInt(name: string) {
+  return (v: string): number => {
+    const x = parseDecimal(v);
+    if (x === undefined || !Number.isSafeInteger(x) || x < 1) throw new InvalidArgumentError(`${name} needs a whole number >= 1, got '${v.slice(0, 40)}'`);
+    return x;
+  };
+}
+export const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function lossOptions(cmd: Command): Command {
+  return cmd
+    .option('--m <expr>', 'inline loss: m(a)')
+    .option('--hw <expr>', 'inline loss: h_w(a) (default a)')
+    .option('--hl <expr>', 'inline loss: h_l(a) (default a)')
+    .option('--Lambda <expr>', 'inline loss: Lambda(a) (default 0)')
+    .option('--param <name=value>', 'set a parameter (repeatable)', collect)
+    .option('--outside-domain', 'accept --param and --at values outside their domain (log-probabilities < 0, lengths >= 1, params in range); the output says which');
+}
+
+
+/** The gradient statistics of one step: --inner, --norm-w2, --norm-l2 (classify, remedy). */
+export function gramOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--inner <x>', '<grad logp_w, grad logp_l>', finiteNumber('--inner'))
+    .requiredOption('--norm-w2 <y>', '||grad logp_w||^2', finiteNumber('--norm-w2'))
+    .requiredOption('--norm-l2 <z>', '||grad logp_l||^2', finiteNumber('--norm-l2'));
+}
+
+/** A Gram matrix that some pair of vectors has: norms ≥ 0 and Cauchy–Schwarz, or exit 2. */
+export function gramFrom(o: { inner: number; normW2: number; normL2: number }): { innerWL: number; normW2: number; normL2: number } {
+  if (o.normW2 < 0 || o.normL2 < 0) throw new UsageError([{ code: 'E_POINT', message: 'squared norms cannot be negative', at: { slot: o.normW2 < 0 ? '--norm-w2' : '--norm-l2' } }]);
+  if (o.inner * o.inner > o.normW2 * o.normL2 * (1 + 1e-12)) {
+    throw new UsageError([{ code: 'E_POINT', message: `no gradient pair has <a,b> = ${o.inner} with ||a||^2 = ${o.normW2}, ||b||^2 = ${o.normL2}: Cauchy–Schwarz needs <a,b>^2 <= ||a||^2 ||b||^2`, at: { slot: '--inner' } }]);
+  }
+  return { innerWL: o.inner, normW2: o.normW2, normL2: o.normL2 };
+}
+
+/** A whole number >= 0. */
+export function nonNegativeInt(name: string) {
+  return (v: string): number => {
+    const x = finiteNumber(name)(v);
+    if (x < 0 || !Number.isInteger(x)) throw new InvalidArgumentError(`${name} must be a whole number >= 0, got '${v}'`);
+    return x;
+  };
+}
+
+/** A number > 0. */
+export function positive(name: string) {
+  return (v: string): number => {
+    const x = finiteNumber(name)(v);
+    if (x <= 0) throw new InvalidArgumentError(`${name} must be > 0, got '${v}'`);
+    return x;
+  };
+}
+
+/** A whole number >= min. */
+export function wholeAtLeast(name: string, min: number) {
+  return (v: string): number => {
+    const x = parseDecimal(v);
+    if (x === undefined || !Number.isSafeInteger(x) || x < min) throw new UsageError([{ code: 'E_USAGE', message: `${name} needs a whole number >= ${min}, got '${v.slice(0, 40)}'`, at: { slot: name } }]);
+    return x;
+  };
+}
+
+/** --task: a built-in task of section 4.2 (by name or alias) or a .jsonl file of {prompt, chosen, rejected}. */
+export function parseTask(v: string): TaskRef {
+  const alias: Record<string, 'single' | 'short' | 'long'> = { single: 'single', 'single-token': 'single', short: 'short', 'short-suffix': 'short', long: 'long', 'long-suffix': 'long' };
+  if (Object.hasOwn(alias, v)) return { kind: alias[v] };
+  if (/\.jsonl$/i.test(v) || existsSync(v)) return { kind: 'file', path: v };
+  throw new InvalidArgumentError(`--task is single, short, long or a .jsonl file of {prompt, chosen, rejected}; got '${v}'`);
+}
+
+/** A closed-choice option checked as a value (the caller `need`s it with the other inputs, before any work). */
+export function oneOf<T extends string>(what: string, v: string, allowed: readonly T[]): Result<T> {
+  if ((allowed as readonly string[]).includes(v)) return ok(v as T);
+  const guess = didYouMean(v, allowed);
+  return fail({ code: 'E_USAGE', message: `unknown ${what} '${v}'`, at: { slot: `--${what}`, symbol: v }, hint: guess ? `did you mean '${guess}'?` : `one of: ${allowed.join(', ')}` });
+}

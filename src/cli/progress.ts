@@ -1,0 +1,25 @@
+// One progress bar for every long command: shown only to a person watching (stderr is a TTY and the
+// output is not --json), never in pipes or CI logs. cli-progress is loaded only when a bar is shown.
+
+export interface Progress {
+  /** Set the total (first call starts the bar) and the count done, with the format's extra fields. */
+  update(done: number, total: number, fields?: Readonly<Record<string, string>>): void;
+  stop(): void;
+}
+
+const SILENT: Progress = { update: () => undefined, stop: () => undefined };
+
+/** `format` is cli-progress's, e.g. 'fuzz [{bar}] {value}/{total} {law}'. */
+export async function progressBar(format: string, o: { json?: boolean } = {}): Promise<Progress> {
+  if (!process.stderr.isTTY || o.json) return SILENT;
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar({ stream: process.stderr, format, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  let started = false;
+  return {
+    update(done, total, fields) {
+      if (!started) { bar.start(total, 0, fields); started = true; } else bar.setTotal(total);
+      bar.update(done, fields);
+    },
+    stop() { if (started) bar.stop(); },
+  };
+}
