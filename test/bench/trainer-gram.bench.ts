@@ -50,12 +50,17 @@ const rows = m.rows.map((r) => ({
 }));
 // The targets are judged at GPT-2-small width (the widest GPT-2 row, its deepest model) and 8 pairs.
 const judged = rows.filter((r) => r.model === 'gpt2' && r.width === 768).sort((a, b) => Number(b.depth) - Number(a.depth))[0];
+const cpuJudged = m.device !== 'cuda';
+const judgedStep = judged ? (cpuJudged ? judged.ghostStepVsPlainCpu : judged.ghostStepVsPlain) : null;
 const targets = judged ? {
   at: judged.name,
-  // wall time (best of the interleaved calls) and the process's CPU time: on shared cores the first also
-  // carries the neighbours' load, so both are judged
-  ghostStepVsPlain: { value: judged.ghostStepVsPlain, target: 1.15, met: judged.ghostStepVsPlain !== null && judged.ghostStepVsPlain <= 1.15 },
-  ghostStepVsPlainCpu: { value: judged.ghostStepVsPlainCpu, target: 1.15, met: judged.ghostStepVsPlainCpu !== null && judged.ghostStepVsPlainCpu <= 1.15 },
+  // On a CPU, judged by the process's CPU time (best of the interleaved calls, one torch thread): what the step
+  // itself cost. The wall time is kept beside it but not judged: on shared cores it carries the neighbours' load,
+  // and an earlier run judged by it reported a Gram step at 0.27× a plain step — every plain call had landed in a
+  // neighbour's burst (two threads, load 2.7–4.8), not a Gram step doing less work than a plain one. On a GPU the
+  // wall time is judged (the host's CPU time there is mostly waiting).
+  ghostStepVsPlain: { by: cpuJudged ? 'cpu' : 'wall', value: judgedStep, target: 1.15, met: judgedStep !== null && judgedStep <= 1.15 },
+  ghostStepVsPlainOther: { by: cpuJudged ? 'wall' : 'cpu', value: cpuJudged ? judged.ghostStepVsPlain : judged.ghostStepVsPlainCpu, judged: false },
   ghostMemVsPlain: { value: judged.ghostMemVsPlain, target: 1.3, met: judged.ghostMemVsPlain !== null && judged.ghostMemVsPlain <= 1.3 },
 } : null;
 const result = {
@@ -99,11 +104,12 @@ writeFileSync(`${base}.png`, svgToPng(svg));
 
 const f = (x: unknown, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '—');
 console.log(`load average before/after: ${loadBefore.map((x) => x.toFixed(2)).join(' ')} / ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
-console.log('| model | trained | plain s (cpu s) | ghost ×plain wall / cpu | vmap ×plain | loop ×plain | ghost MB ×plain | vmap MB ×plain | logged ghost ×plain | logged vmap ×plain | token: vmap s / ghost s |');
+console.log('| model | trained | plain wall s (cpu s) | ghost ×plain wall / cpu | vmap ×plain | loop ×plain | ghost MB ×plain | vmap MB ×plain | logged ghost ×plain | logged vmap ×plain | token: vmap s / ghost s |');
 for (const r of rows) {
   console.log(`| ${r.name}${r.lora_rank ? ` LoRA ${r.lora_rank}` : ''} | ${r.trained} | ${f(r.plain_s)} (${f(r.plain_cpu_s)}) | ${f(r.ghostStepVsPlain)} / ${f(r.ghostStepVsPlainCpu)} | ${f(r.vmapStepVsPlain)} / ${f(r.vmapStepVsPlainCpu)} | ${f(r.loopStepVsPlain)} / ${f(r.loopStepVsPlainCpu)} | ${f(r.ghostMemVsPlain)} | ${f(r.vmapMemVsPlain)} | ${f(r.loggedGhostVsPlain)} / ${f(r.loggedGhostVsPlainCpu)} | ${f(r.loggedVmapVsPlain)} / ${f(r.loggedVmapVsPlainCpu)} | ${f(r.token_vmap_s)} / ${f(r.token_ghost_s)} |`);
 }
 if (targets) {
   const met = (t: { met: boolean }) => (t.met ? 'met' : 'NOT met');
-  console.log(`targets at ${targets.at}: ghost Gram step ${f(targets.ghostStepVsPlain.value)}× plain wall, ${f(targets.ghostStepVsPlainCpu.value)}× CPU (≤ 1.15: ${met(targets.ghostStepVsPlain)} / ${met(targets.ghostStepVsPlainCpu)}), ghost memory ${f(targets.ghostMemVsPlain.value)}× plain (≤ 1.3: ${met(targets.ghostMemVsPlain)})`);
+  const g = targets.ghostStepVsPlain;
+  console.log(`targets at ${targets.at}: ghost Gram step ${f(g.value)}× plain in ${g.by} time (≤ 1.15: ${met(g)}; ${targets.ghostStepVsPlainOther.by} ${f(targets.ghostStepVsPlainOther.value)}×, not judged), ghost memory ${f(targets.ghostMemVsPlain.value)}× plain (≤ 1.3: ${met(targets.ghostMemVsPlain)})`);
 }

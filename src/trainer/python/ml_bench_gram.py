@@ -49,8 +49,11 @@ def _trim():
 
 def timed(fn, device):
     """(wall seconds, CPU seconds, MB the call raised the peak above what was resident when it started) of one
-    call. The process's CPU time (all its threads) is what the call itself cost; on shared cores the wall time
-    also holds the neighbours' share, so both are reported."""
+    call. The process's CPU time (user + system, all its threads) is what the call itself cost; on shared cores
+    the wall time also holds the neighbours' share, so both are reported. CPU time is only a clean measure with
+    one torch thread: with two, a thread whose sibling a neighbour has descheduled spins at OpenMP's barrier,
+    and that spinning is counted as the step's own (on this 2-core machine under load 2–5, one plain step of
+    gpt2-d512-l4 took 1.6–5.6 s of user time with two threads, 1.3–1.6 s with one)."""
     _trim()
     if device.type == "cuda":
         sync()
@@ -85,11 +88,12 @@ def guarded(row, key, fn):
 
 def measure(row, key, fn, device):
     """One call: row[key_s] and row[key_cpu_s] keep the best wall and CPU time over calls, row[key_mb] the
-    largest peak."""
+    largest peak; row[key_cpu_all_s] every call's CPU time, so that the spread is there to see."""
     got = guarded(row, key, lambda: timed(fn, device))
     if got is not None:
         row[f"{key}_s"] = min(got[0], row.get(f"{key}_s", got[0]))
         row[f"{key}_cpu_s"] = min(got[1], row.get(f"{key}_cpu_s", got[1]))
+        row.setdefault(f"{key}_cpu_all_s", []).append(round(got[1], 4))
         row[f"{key}_mb"] = max(got[2], row.get(f"{key}_mb", got[2]))
 
 
