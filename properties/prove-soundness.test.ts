@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { type Expr, symbolsOf } from '../src/expr/expr.js';
 import { type Interval, contains, interval, nextDown, nextUp } from '../src/expr/interval.js';
-import { tryBounded, wellConditioned } from '../src/symbolic/laws.js';
+import { tryBounded, wellConditioned } from '../src/symbolic/bounded.js';
 import { encloseAt, signOf } from '../src/symbolic/interval/enclose.js';
 import { type SignOp, prove } from '../src/symbolic/interval/prove.js';
 import { makeRng } from '../src/util/prng.js';

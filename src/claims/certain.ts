@@ -10,6 +10,7 @@ import { regimeAt } from '../symbolic/point.js';
 import { MarginFault } from '../errors.js';
 import { encloseAt, signOf } from '../symbolic/interval/enclose.js';
 import type { Op } from './predicate.js';
+import { holdsForSign } from '../expr/compare.js';
 
 export type Truth = 'true' | 'false' | 'unknown';
 
@@ -17,8 +18,7 @@ export type Truth = 'true' | 'false' | 'unknown';
 export function truthOf(op: Op, x: Interval): Truth {
   const s = signOf(x);
   if (s === 'unknown' || s === 'undefined') return 'unknown';
-  const holds = op === '>' ? s === 'positive' : op === '>=' ? s !== 'negative' : op === '<' ? s === 'negative' : s !== 'positive';
-  return holds ? 'true' : 'false';
+  return holdsForSign(op, s === 'positive' ? 1 : s === 'negative' ? -1 : 0) ? 'true' : 'false';
 }
 
 /** The expressions dW, dL and ratio stand for in a regime (ratio only where d_l is not identically 0). */

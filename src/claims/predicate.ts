@@ -1,12 +1,12 @@
 // Predicates in claims files: `lhs op rhs`, joined by `and`. Each side is a loss-language expression;
 // comparisons are only allowed at the top, so the parser's allow-list stays the same.
 
-import type { Expr } from '../expr/expr.js';
+import type { CmpOp, Expr } from '../expr/expr.js';
 import { type MarginError, type Result, ok } from '../errors.js';
 import { parseExpression } from '../loss/parse.js';
-import { compile, type Env } from '../symbolic/evaluate.js';
 
-export type Op = '<' | '<=' | '>' | '>=';
+/** The four comparisons, as the expression language has them. */
+export type Op = CmpOp;
 export interface Comparison { readonly left: Expr; readonly op: Op; readonly right: Expr; readonly text: string }
 
 export function parsePredicate(text: string, symbols: ReadonlySet<string>, slot: string): Result<Comparison[]> {
@@ -29,14 +29,4 @@ export function parsePredicate(text: string, symbols: ReadonlySet<string>, slot:
     offset += part.length + 5;
   }
   return errors.length ? { ok: false, errors } : ok(out);
-}
-
-export type CompiledPredicate = (env: Env) => boolean;
-
-export function compilePredicate(cs: readonly Comparison[]): CompiledPredicate {
-  const fs = cs.map((c) => ({ l: compile(c.left), r: compile(c.right), op: c.op }));
-  return (env) => fs.every(({ l, r, op }) => {
-    const a = l(env), b = r(env);
-    return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
-  });
 }

@@ -69,6 +69,33 @@ export function randomPair(rng: Rng): { a: number[]; b: number[]; gram: Gram } {
 
 export const dot = (x: readonly number[], y: readonly number[]): number => x.reduce((s, v, i) => s + v * y[i], 0);
 
+/**
+ * Valid sampled points of each listed catalogue loss (every entry by default), loss after loss. A loss's
+ * points are drawn when the walk reaches it, so the caller's own draws from rng between points keep the
+ * order a nested loop over losses and points would give (the audit's seeds reproduce).
+ */
+export function* sampleCatalogue(rng: Rng, perLoss: number, ids: readonly string[] = CATALOGUE.map((e) => e.id)): Generator<{ id: string; c: CompiledDerivation; w: Weights }> {
+  for (const id of ids) {
+    const c = lossOf(id);
+    for (const w of sampleWeights(c, rng, perLoss)) yield { id, c, w };
+  }
+}
+
+/** Each point with a random gradient pair, drawn as the walk reaches it (the order of a loop drawing one per point). */
+export function* withPairs(ws: Iterable<Weights>, rng: Rng): Generator<Weights & { a: number[]; b: number[]; gram: Gram }> {
+  for (const w of ws) yield { ...w, ...randomPair(rng) };
+}
+
+/** The largest error over the items (0 when none is positive) and the first item that reached it. */
+export function worstOf<T>(items: Iterable<T>, error: (t: T) => number): { worst: number; at: T | undefined } {
+  let worst = 0, at: T | undefined;
+  for (const t of items) { const e = error(t); if (e > worst) { worst = e; at = t; } }
+  return { worst, at };
+}
+
+/** A Gram's three numbers rounded for a report. */
+export const roundGram = (g: Gram): Gram => ({ innerWL: r4(g.innerWL), normW2: r4(g.normW2), normL2: r4(g.normL2) });
+
 /** Sample valid points of a loss's domain. */
 export function sampleWeights(c: CompiledDerivation, rng: Rng, n: number, tweak?: (env: Record<string, number>) => void): Weights[] {
   const out: Weights[] = [];

@@ -137,8 +137,6 @@ const table: readonly Primitive[] = [
 
 export const PRIMITIVES: ReadonlyMap<string, Primitive> = new Map(table.map((p) => [p.name, p]));
 
-export const primitiveNames = (): string[] => [...PRIMITIVES.keys()];
-
 export function primitive(name: string): Primitive {
   const p = PRIMITIVES.get(name);
   if (!p) throw new Error(`internal: no primitive '${name}'`);

@@ -97,7 +97,7 @@ export function parseExpression(text: string, ctx: ParseContext): Result<Expr> {
       hint: 'write it with fewer nested calls, powers or conditionals' });
   }
   const errors: MarginError[] = [];
-  const expr = convert(node, text, ctx, errors, false);
+  const expr = convert(node, text, ctx, errors);
   return errors.length > 0 ? { ok: false, errors } : ok(expr);
 }
 
@@ -154,7 +154,7 @@ function chainOf(node: MathNode): Array<{ node: MathNode; fn: string }> {
   return out.reverse();
 }
 
-function convert(node: MathNode, text: string, ctx: ParseContext, errors: MarginError[], inTest: boolean): Expr {
+function convert(node: MathNode, text: string, ctx: ParseContext, errors: MarginError[]): Expr {
   const at = (column?: number, symbol?: string) => ({ slot: ctx.slot, line: 1, column, symbol });
   const n = node as MathNode & Record<string, any>;
   switch (n.type) {
@@ -182,22 +182,22 @@ function convert(node: MathNode, text: string, ctx: ParseContext, errors: Margin
       return sym(name);
     }
     case 'ParenthesisNode':
-      return convert(n.content, text, ctx, errors, inTest);
+      return convert(n.content, text, ctx, errors);
     case 'OperatorNode': {
       const f: string = n.fn;
       const args: MathNode[] = n.args;
-      if (f === 'unaryMinus' && args.length === 1) return neg(convert(args[0], text, ctx, errors, inTest));
-      if (f === 'unaryPlus' && args.length === 1) return convert(args[0], text, ctx, errors, inTest);
+      if (f === 'unaryMinus' && args.length === 1) return neg(convert(args[0], text, ctx, errors));
+      if (f === 'unaryPlus' && args.length === 1) return convert(args[0], text, ctx, errors);
       if (familyOf(n)) {
         // A left-deep chain becomes one sum or product, walked in a loop: 1,666 factors are one level.
         const parts = chainOf(n).map(({ node: x, fn }) => {
-          const c = convert(x, text, ctx, errors, inTest);
+          const c = convert(x, text, ctx, errors);
           return fn === 'subtract' ? neg(c) : fn === 'divide' ? pow(c, num(-1)) : c;
         });
         return familyOf(n) === 'sum' ? add(...parts) : mul(...parts);
       }
       if (BINARY[f] && args.length === 2) {
-        return BINARY[f](convert(args[0], text, ctx, errors, inTest), convert(args[1], text, ctx, errors, inTest));
+        return BINARY[f](convert(args[0], text, ctx, errors), convert(args[1], text, ctx, errors));
       }
       const opCol = text.indexOf(n.op);
       if (COMPARISON[f]) {
@@ -216,8 +216,8 @@ function convert(node: MathNode, text: string, ctx: ParseContext, errors: Margin
         errors.push({ code: 'E_UNSUPPORTED', message: 'the test of `test ? x : y` must be one comparison: <, <=, > or >=', at: at(text.indexOf('?') + 1) });
         return num(0);
       }
-      const test = { op, left: convert(inner.args[0], text, ctx, errors, true), right: convert(inner.args[1], text, ctx, errors, true) };
-      return cond(test, convert(n.trueExpr, text, ctx, errors, inTest), convert(n.falseExpr, text, ctx, errors, inTest));
+      const test = { op, left: convert(inner.args[0], text, ctx, errors), right: convert(inner.args[1], text, ctx, errors) };
+      return cond(test, convert(n.trueExpr, text, ctx, errors), convert(n.falseExpr, text, ctx, errors));
     }
     case 'FunctionNode': {
       const fnNode = n.fn as MathNode & Record<string, any>;
@@ -244,7 +244,7 @@ function convert(node: MathNode, text: string, ctx: ParseContext, errors: Margin
         errors.push({ code: 'E_ARITY', message: `'${name}' takes ${prim.params.length} argument${prim.params.length === 1 ? '' : 's'}, got ${args.length}`, at: at(column, name) });
         return num(0);
       }
-      return call(name, ...args.map((a) => convert(a, text, ctx, errors, inTest)));
+      return call(name, ...args.map((a) => convert(a, text, ctx, errors)));
     }
     default: {
       const what: Record<string, string> = {

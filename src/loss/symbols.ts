@@ -29,6 +29,9 @@ export const CONTEXT_SYMBOLS: readonly ContextSymbol[] = [
 
 export const CONTEXT_NAMES: ReadonlySet<string> = new Set(CONTEXT_SYMBOLS.map((s) => s.name));
 
+/** The symbols a loss's results (u, L, d_w, d_l, their ratio) are written in: the two log-probabilities, the context and the loss's params. */
+export const resultSymbols = (params: Iterable<string>): Set<string> => new Set([LOGP_W, LOGP_L, ...CONTEXT_NAMES, ...params]);
+
 /** Named constants folded to numbers at parse time (a declared param of the same name wins). */
 export const CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E };
 

@@ -6,10 +6,10 @@
 // ℓ = −(m + Λ) the sign is the opposite — its Δ formulas come out right only because the descent step
 // −η∇ℓ is also written without its minus. marginlab derives from ℓ itself.)
 
-import { type Expr, add, mul, neg, num, substitute, sym, sub, symbolsOf } from '../expr/expr.js';
+import { type Expr, add, mul, num, substitute, symbolsOf } from '../expr/expr.js';
 import { compile } from './evaluate.js';
 import { MarginFault, type MarginError, type Result, fail, ok } from '../errors.js';
-import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
+import { ARG } from '../loss/symbols.js';
 import type { LossSpec, Slot } from '../loss/types.js';
 import { type RuleUse, differentiate } from './diff.js';
 import { toText } from './print.js';
@@ -17,9 +17,8 @@ import { hingeParts, innermostHinge, replaceNode } from './regimes.js';
 import { simplify, simplifyRatio } from './simplify.js';
 import { key, size } from '../expr/expr.js';
 import { guard, guardResult, stage, withinBudget } from './budget.js';
+import { ll, lossExpr, lw, marginExpr } from './loss-form.js';
 
-export const lw = sym(LOGP_W);
-export const ll = sym(LOGP_L);
 
 /** A constraint placed in the result variables: `g > 0` (above) or `g < 0` (below). */
 export interface RegimeConstraint {
@@ -68,7 +67,7 @@ function placement(slot: Slot, slots: Readonly<Record<Slot, Expr>>): Expr {
 }
 
 export function marginOf(slots: Readonly<Record<Slot, Expr>>): Expr {
-  return simplify(sub(substitute(slots.h_w, { [ARG]: lw }), substitute(slots.h_l, { [ARG]: ll })));
+  return simplify(marginExpr(slots));
 }
 
 interface Branch { slots: Record<Slot, Expr>; constraints: RegimeConstraint[] }
@@ -118,8 +117,7 @@ function deriveUnsafe(spec: LossSpec): Derivation {
   const rules: RuleUse[] = [];
   const slots0: Record<Slot, Expr> = { m: spec.m, h_w: spec.h_w, h_l: spec.h_l, Lambda: spec.Lambda };
   const u = stage('u', 'forming the margin u = h_w(logp_w) - h_l(logp_l)', () => marginOf(slots0));
-  const L = stage('L', 'forming L = -(m(u) + Lambda(logp_w))', () =>
-    simplify(guard(neg(add(substitute(spec.m, { [ARG]: u }), substitute(spec.Lambda, { [ARG]: lw }))), 'L')));
+  const L = stage('L', 'forming L = -(m(u) + Lambda(logp_w))', () => simplify(guard(lossExpr(slots0, u), 'L')));
   const branches: Branch[] = [];
   stage(undefined, 'splitting the hinges into regimes', () => enumerate(slots0, [], branches));
   const regimes = branches.map((b, index): Regime => {
@@ -133,7 +131,7 @@ function deriveUnsafe(spec: LossSpec): Derivation {
       guardResult(simplify(guard(add(mul(mPrime, substitute(der.h_w, { [ARG]: lw })), substitute(der.Lambda, { [ARG]: lw })), 'd_w')), 'd_w'));
     const dL = stage(largest('m', 'h_l'), 'simplifying d_l', () => guardResult(simplify(guard(mul(mPrime, substitute(der.h_l, { [ARG]: ll })), 'd_l')), 'd_l'));
     const Lr = stage(largest('m', 'h_w', 'h_l', 'Lambda'), 'forming L in this regime', () =>
-      guardResult(simplify(guard(neg(add(substitute(b.slots.m, { [ARG]: ur }), substitute(b.slots.Lambda, { [ARG]: lw }))), 'L')), 'L'));
+      guardResult(simplify(guard(lossExpr(b.slots, ur), 'L')), 'L'));
     for (const c of b.constraints) stage(c.slot, 'splitting the hinges into regimes', () => guardResult(c.g, `the boundary of ${c.hinge.length > 40 ? `${c.hinge.slice(0, 37)}...` : c.hinge}`));
     const isZero = (e: Expr) => e.kind === 'num' && e.value === 0;
     return {

@@ -5,7 +5,7 @@
 
 import { type Expr, add, dependsOn, mul, num, pow, call, substitute } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
-import { parseExpression } from '../loss/parse.js';
+import { ruleTemplate } from './rule-template.js';
 import { simplify } from './simplify.js';
 import { toText } from './print.js';
 import { guard } from './budget.js';
@@ -16,21 +16,11 @@ export interface RuleUse {
   readonly formula: string;
 }
 
-const templateCache = new Map<string, readonly Expr[]>();
-
 /** The parsed partial derivatives of a primitive, in its placeholder params. */
 export function derivativeTemplates(fn: string): readonly Expr[] {
-  const cached = templateCache.get(fn);
-  if (cached) return cached;
   const p = PRIMITIVES.get(fn);
   if (!p?.derivative) throw new Error(`internal: '${fn}' has no derivative rule (a hinge must be split into regimes first)`);
-  const trees = p.derivative.map((d) => {
-    const r = parseExpression(d, { slot: `rule:${fn}`, symbols: new Set(p.params) });
-    if (!r.ok) throw new Error(`internal: bad derivative rule for ${fn}: ${r.errors[0].message}`);
-    return r.value;
-  });
-  templateCache.set(fn, trees);
-  return trees;
+  return p.derivative.map((d) => ruleTemplate(fn, d));
 }
 
 export function differentiate(e: Expr, x: string, trace?: RuleUse[]): Expr {

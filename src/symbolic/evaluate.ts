@@ -7,6 +7,7 @@ import type { Expr } from '../expr/expr.js';
 import { primitive } from '../expr/primitives.js';
 import { MarginFault, type MarginError } from '../errors.js';
 import { toText } from './print.js';
+import { compareNumbers } from '../expr/compare.js';
 
 export type Env = Readonly<Record<string, number>>;
 export type Compiled = (env: Env) => number;
@@ -70,7 +71,7 @@ export function compile(e: Expr): Compiled {
       const op = e.test.op;
       return (env) => {
         const lv = l(env), rv = r(env);
-        const holds = op === '<' ? lv < rv : op === '<=' ? lv <= rv : op === '>' ? lv > rv : lv >= rv;
+        const holds = compareNumbers(op, lv, rv);
         return holds ? t(env) : f(env);
       };
     }

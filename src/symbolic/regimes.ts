@@ -5,18 +5,8 @@
 
 import { type Expr, type Cond, type Call, key, mapChildren, substitute, sub } from '../expr/expr.js';
 import { PRIMITIVES } from '../expr/primitives.js';
-import { parseExpression } from '../loss/parse.js';
+import { ruleTemplate } from './rule-template.js';
 import { simplify } from './simplify.js';
-
-/** One side of one hinge: g > 0 (`above`) or g < 0 (`below`). */
-export interface Constraint {
-  /** The boundary function, in the slot's own variable (a) before placement. */
-  readonly g: Expr;
-  readonly side: 'above' | 'below';
-  /** The hinge as written, e.g. min(0, a - delta), and the slot it sits in. */
-  readonly hinge: string;
-  readonly slot: string;
-}
 
 type Hinged = Call | Cond;
 
@@ -36,20 +26,9 @@ export function innermostHinge(e: Expr): Hinged | undefined {
 
 export const hasHinge = (e: Expr): boolean => innermostHinge(e) !== undefined;
 
-const hingeTemplateCache = new Map<string, { g: Expr; above: Expr; below: Expr }>();
-
 function hingeTemplates(fn: string): { g: Expr; above: Expr; below: Expr } {
-  const cached = hingeTemplateCache.get(fn);
-  if (cached) return cached;
-  const p = PRIMITIVES.get(fn)!;
-  const parse = (t: string): Expr => {
-    const r = parseExpression(t, { slot: `rule:${fn}`, symbols: new Set(p.params) });
-    if (!r.ok) throw new Error(`internal: bad hinge rule for ${fn}`);
-    return r.value;
-  };
-  const t = { g: parse(p.hinge!.boundary), above: parse(p.hinge!.above), below: parse(p.hinge!.below) };
-  hingeTemplateCache.set(fn, t);
-  return t;
+  const h = PRIMITIVES.get(fn)!.hinge!;
+  return { g: ruleTemplate(fn, h.boundary), above: ruleTemplate(fn, h.above), below: ruleTemplate(fn, h.below) };
 }
 
 /** Boundary and the two branch values of a hinge node. */

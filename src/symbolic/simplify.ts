@@ -12,6 +12,7 @@
 import { type Expr, type Num, add, call, cond, isNum, key, mul, num, pow, size } from '../expr/expr.js';
 import { primitive } from '../expr/primitives.js';
 import { guard, tick } from './budget.js';
+import { compareNumbers } from '../expr/compare.js';
 
 const ONE = num(1);
 const ZERO = num(0);
@@ -37,7 +38,7 @@ function simplifyNode(e: Expr): Expr {
       const then = simplify(e.then), other = simplify(e.else);
       if (test.left.kind === 'num' && test.right.kind === 'num') {
         const l = test.left.value, r = test.right.value;
-        const holds = test.op === '<' ? l < r : test.op === '<=' ? l <= r : test.op === '>' ? l > r : l >= r;
+        const holds = compareNumbers(test.op, l, r);
         return holds ? then : other;
       }
       if (key(then) === key(other)) return then;

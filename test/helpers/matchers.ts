@@ -9,6 +9,7 @@ import { mustDerive } from '../../src/symbolic/derive.js';
 import { simplify } from '../../src/symbolic/simplify.js';
 import { key } from '../../src/expr/expr.js';
 import { toText } from '../../src/symbolic/print.js';
+import { resultSymbols } from '../../src/loss/symbols.js';
 import type { Location, MarginError } from '../../src/errors.js';
 
 interface DomainMatchers<R = unknown> {
@@ -29,7 +30,7 @@ expect.extend({
     if (!e) return { pass: false, message: () => `no catalogue loss '${id}'` };
     const spec = checkLoss(fromCatalogue(e));
     if (!spec.ok) return { pass: false, message: () => `${id} does not check` };
-    const want = parseExpression(ratio, { slot: 'matcher', symbols: new Set([...Object.keys(e.params), 'logp_w', 'logp_l', 'c_ref_w', 'c_ref_l', 'c_ref', 'len_w', 'len_l', 'z_ref']) });
+    const want = parseExpression(ratio, { slot: 'matcher', symbols: resultSymbols(Object.keys(e.params)) });
     if (!want.ok) return { pass: false, message: () => `cannot parse '${ratio}'` };
     const got = mustDerive(spec.value).regimes.filter((r) => r.ratio).map((r) => r.ratio!);
     const pass = got.length > 0 && got.every((r) => key(r) === key(simplify(want.value)));

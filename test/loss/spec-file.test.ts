@@ -28,8 +28,8 @@ describe('spec files', () => {
   it('YAML syntax errors carry line and column', async () => {
     const p = file('bad.yaml', 'name: x\nm: [unclosed\n');
     const r = await loadSpecFile(p);
-    expect(r.ok).toBe(false);
-    if (!r.ok) { expect(r.errors[0].code).toBe('E_SPEC'); expect(r.errors[0].at?.line).toBeGreaterThan(0); }
+    expect(r).toFailWith('E_SPEC');
+    if (!r.ok) expect(r.errors[0].at?.line).toBeGreaterThan(0);
   });
   it('missing and unknown fields are named', async () => {
     const p = file('fields.yaml', 'name: x\nh_w: a\nh_l: a\nbogus: 1\n');
@@ -48,7 +48,6 @@ describe('spec files', () => {
   });
   it('a missing file is E_FILE', async () => {
     const r = await resolveLoss(join(dir, 'nope.yaml'));
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[0].code).toBe('E_FILE');
+    expect(r).toFailWith('E_FILE');
   });
 });

@@ -5,6 +5,7 @@ import { call, cond, mul, num, pow, sym } from '../../src/expr/expr.js';
 import { parseExpression } from '../../src/loss/parse.js';
 import { compile } from '../../src/symbolic/evaluate.js';
 import { type RuleUse, derivativeTemplates, differentiate } from '../../src/symbolic/diff.js';
+import { ruleTemplate } from '../../src/symbolic/rule-template.js';
 import { toText } from '../../src/symbolic/print.js';
 
 const P = (t: string) => { const r = parseExpression(t, { slot: 't', symbols: new Set(['a', 'b']) }); if (!r.ok) throw new Error(r.errors[0].message); return r.value; };
@@ -47,7 +48,9 @@ describe('templates and internal errors', () => {
   it('derivative templates are parsed once and reused', () => {
     const t = derivativeTemplates('exp');
     expect(t).toHaveLength(1);
-    expect(derivativeTemplates('exp')).toBe(t);
+    expect(derivativeTemplates('exp')[0]).toBe(t[0]);
+    // Hinge rules share the same cache: the same formula text of the same primitive is one tree.
+    expect(ruleTemplate('max', 'u - v')).toBe(ruleTemplate('max', 'u - v'));
   });
   it('a hinge or an unknown function has no derivative template', () => {
     expect(() => derivativeTemplates('max')).toThrow(/'max' has no derivative rule/);

@@ -21,34 +21,39 @@ const ratioMinus = (k: number): Target => (c, i) => {
   return { kind: 'add', terms: [r, { kind: 'num', value: -k }] };
 };
 
+/** Prove `target op 0` in every regime of each loss: the combined status, one line a regime, the work, the first witness. */
+function proveOver(losses: readonly (readonly [string, CompiledDerivation])[], target: Target, op: SignOp) {
+  const parts: string[] = [];
+  let status: VerdictStatus = 'proved';
+  let witness: Record<string, unknown> | undefined;
+  let boxes = 0;
+  for (const [lossId, c] of losses) {
+    for (let i = 0; i < c.derivation.regimes.length; i++) {
+      const e = target(c, i);
+      if (!e) continue;
+      const r = proveSign(c.derivation, i, e, op, BUDGET);
+      boxes += r.boxes + r.probes;
+      const where = c.derivation.regimes.length > 1 ? ` (regime ${c.derivation.regimes[i].label})` : '';
+      if (r.status === 'refuted') {
+        status = 'refuted';
+        witness ??= { loss: lossId, regime: c.derivation.regimes[i].label, point: roundEnv(r.witness!), value: r4(r.witnessValue!), expression: toText(e) };
+        parts.push(`${lossId}${where}: refuted`);
+      } else if (r.status === 'undecided') {
+        if (status === 'proved') status = 'undecided';
+        parts.push(`${lossId}${where}: undecided (${(100 * r.remainingShare).toPrecision(2)}% of the domain left)`);
+      } else parts.push(`${lossId}${where}: proved`);
+    }
+  }
+  return { status, parts, boxes, witness };
+}
+
 function proofClaim(id: string, where: string, statement: string, lossIds: readonly string[], what: string, target: Target, op: SignOp,
   opts: { printed?: boolean } = {}): Claim {
   return {
     id, where, statement, method: 'symbolic',
     how: `Interval branch and bound (budget ${BUDGET} boxes) over logp_w, logp_l, c_ref < 0, lengths ≥ 1, z_ref ≥ 0 and each parameter's declared range, on ${what}${opts.printed ? ' of the row as printed' : ''}, in every regime.`,
     check: ({ seed }) => {
-      const parts: string[] = [];
-      let status: VerdictStatus = 'proved';
-      let witness: Record<string, unknown> | undefined;
-      let boxes = 0;
-      for (const lossId of lossIds) {
-        const c = opts.printed ? printedOf(lossId) : lossOf(lossId);
-        for (let i = 0; i < c.derivation.regimes.length; i++) {
-          const e = target(c, i);
-          if (!e) continue;
-          const r = proveSign(c.derivation, i, e, op, BUDGET);
-          boxes += r.boxes + r.probes;
-          const where = c.derivation.regimes.length > 1 ? ` (regime ${c.derivation.regimes[i].label})` : '';
-          if (r.status === 'refuted') {
-            status = 'refuted';
-            witness ??= { loss: lossId, regime: c.derivation.regimes[i].label, point: roundEnv(r.witness!), value: r4(r.witnessValue!), expression: toText(e) };
-            parts.push(`${lossId}${where}: refuted`);
-          } else if (r.status === 'undecided') {
-            if (status === 'proved') status = 'undecided';
-            parts.push(`${lossId}${where}: undecided (${(100 * r.remainingShare).toPrecision(2)}% of the domain left)`);
-          } else parts.push(`${lossId}${where}: proved`);
-        }
-      }
+      const { status, parts, boxes, witness } = proveOver(lossIds.map((l) => [l, opts.printed ? printedOf(l) : lossOf(l)]), target, op);
       return verdict(id, status, `${what} ${op} 0 — ${parts.join('; ')}.`, { samples: boxes, seed, worst: witness }, { backend: 'symbolic' });
     },
   };

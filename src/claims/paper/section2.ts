@@ -8,6 +8,23 @@ import { lossOf, r4, relErr, roundEnv, sampleWeights, verdict, weightsAt } from 
 
 const ratiosOf = (id: string) => lossOf(id).derivation.regimes.map((r) => (r.ratio ? toText(r.ratio) : 'undefined'));
 
+/** DPOP's d_w, d_l against DPO's at the sampled points above the reference (logp_w > c_ref_w). */
+function aboveReference(seed: number, samples: number) {
+  const dpop = lossOf('dpop'), dpo = lossOf('dpo');
+  const ws = sampleWeights(dpop, makeRng(seed), samples);
+  let worst = 0, above = 0;
+  let at: Record<string, unknown> | undefined;
+  for (const w of ws) {
+    if (!(w.env.logp_w > w.env.c_ref_w)) continue;
+    above++;
+    const q = weightsAt(dpo, w.env);
+    if (!q) continue;
+    const e = Math.max(relErr(w.dW, q.dW), relErr(w.dL, q.dL));
+    if (e > worst) { worst = e; at = roundEnv(w.env); }
+  }
+  return { worst, above, at };
+}
+
 export const section2: readonly Claim[] = [
   {
     id: 'margin-only-losses',
@@ -30,19 +47,8 @@ export const section2: readonly Claim[] = [
     method: 'symbolic+numeric',
     how: "DPOP's two regimes: above the reference its d_w, d_l are compared with DPO's at sampled points; below, its ratio is read off the derivation.",
     check: ({ seed, samples }) => {
-      const dpop = lossOf('dpop'), dpo = lossOf('dpo');
-      const ws = sampleWeights(dpop, makeRng(seed), samples);
-      let worst = 0, above = 0;
-      let at: Record<string, unknown> | undefined;
-      for (const w of ws) {
-        if (!(w.env.logp_w > w.env.c_ref_w)) continue;
-        above++;
-        const q = weightsAt(dpo, w.env);
-        if (!q) continue;
-        const e = Math.max(relErr(w.dW, q.dW), relErr(w.dL, q.dL));
-        if (e > worst) { worst = e; at = roundEnv(w.env); }
-      }
-      const below = dpop.derivation.regimes.find((r) => r.label.includes('< 0'));
+      const { worst, above, at } = aboveReference(seed, samples);
+      const below = lossOf('dpop').derivation.regimes.find((r) => r.label.includes('< 0'));
       const ok = worst < 1e-12 && !!below?.ratio && toText(below.ratio) === '1 + lambda';
       return verdict('dpop-regimes', ok ? 'verified' : 'refuted',
         `Above the reference DPOP's d_w, d_l equal DPO's at all ${above} sampled points (max relative difference ${r4(worst)}); below it d_w/d_l = ${below?.ratio ? toText(below.ratio) : '?'}, a stronger push on the chosen.`,

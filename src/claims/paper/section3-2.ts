@@ -9,13 +9,13 @@ import { simplify } from '../../symbolic/simplify.js';
 import { toText } from '../../symbolic/print.js';
 import { classify, conditionsFor, holdsAt } from '../../symbolic/conditions.js';
 import type { Expr } from '../../expr/expr.js';
-import { CATALOGUE } from '../../loss/catalogue/index.js';
 import type { Claim } from '../types.js';
-import { dot, lossOf, r4, randomPair, relErr, roundEnv, sampleWeights, verdict } from '../tools.js';
+import { dot, lossOf, r4, randomPair, relErr, roundEnv, sampleCatalogue, sampleWeights, specOf, verdict } from '../tools.js';
+import { resultSymbols } from '../../loss/symbols.js';
 
-const SYMS = new Set(['logp_w', 'logp_l', 'c_ref_w', 'c_ref_l', 'c_ref', 'len_w', 'len_l', 'z_ref', 'beta', 'gamma', 'lambda', 'lambda_w', 'lambda_l', 'delta', 'alpha']);
-function ex(text: string): Expr {
-  const r = parseExpression(text, { slot: 'claim', symbols: SYMS });
+/** An expression over the symbols of catalogue loss `id`'s results (log-probabilities, context, its params). */
+function ex(id: string, text: string): Expr {
+  const r = parseExpression(text, { slot: 'claim', symbols: resultSymbols(Object.keys(specOf(id).source.params)) });
   if (!r.ok) throw new Error(`internal: ${r.errors[0].message}`);
   return r.value;
 }
@@ -24,18 +24,15 @@ const only = (id: string) => lossOf(id).derivation.regimes[0];
 /** Search catalogue losses for a point and pair where a paper condition holds but the step goes the other way. */
 function conditionCounterexample(direction: 'chosen-up' | 'rejected-down', seed: number, samples: number) {
   const rng = makeRng(seed);
-  for (const e of CATALOGUE) {
-    const c = lossOf(e.id);
-    for (const w of sampleWeights(c, rng, samples)) {
-      const { gram } = randomPair(rng);
-      const k = classify(w, gram);
-      // The paper's form, with no sign handling: (9) ⟨a,b⟩ ≤ (d_w/d_l)‖a‖², (10) ⟨a,b⟩ ≤ (d_l/d_w)‖b‖².
-      const paper = direction === 'chosen-up' ? gram.innerWL <= (w.dW / w.dL) * gram.normW2 : gram.innerWL <= (w.dL / w.dW) * gram.normL2;
-      const actual = direction === 'chosen-up' ? k.dLogpW >= 0 : k.dLogpL <= 0;
-      if (paper !== actual && Number.isFinite(w.dW / w.dL) && Number.isFinite(w.dL / w.dW)) {
-        return { loss: e.id, point: roundEnv(w.env), dW: r4(w.dW), dL: r4(w.dL), gram: { innerWL: r4(gram.innerWL), normW2: r4(gram.normW2), normL2: r4(gram.normL2) },
-          paperSays: paper, actual: { dLogpW: r4(k.dLogpW), dLogpL: r4(k.dLogpL) } };
-      }
+  for (const { id, w } of sampleCatalogue(rng, samples)) {
+    const { gram } = randomPair(rng);
+    const k = classify(w, gram);
+    // The paper's form, with no sign handling: (9) ⟨a,b⟩ ≤ (d_w/d_l)‖a‖², (10) ⟨a,b⟩ ≤ (d_l/d_w)‖b‖².
+    const paper = direction === 'chosen-up' ? gram.innerWL <= (w.dW / w.dL) * gram.normW2 : gram.innerWL <= (w.dL / w.dW) * gram.normL2;
+    const actual = direction === 'chosen-up' ? k.dLogpW >= 0 : k.dLogpL <= 0;
+    if (paper !== actual && Number.isFinite(w.dW / w.dL) && Number.isFinite(w.dL / w.dW)) {
+      return { loss: id, point: roundEnv(w.env), dW: r4(w.dW), dL: r4(w.dL), gram: { innerWL: r4(gram.innerWL), normW2: r4(gram.normW2), normL2: r4(gram.normL2) },
+        paperSays: paper, actual: { dLogpW: r4(k.dLogpW), dLogpL: r4(k.dLogpL) } };
     }
   }
   return undefined;
@@ -45,24 +42,106 @@ function conditionCounterexample(direction: 'chosen-up' | 'rejected-down', seed:
 function signHandledAgrees(seed: number, samples: number): number {
   const rng = makeRng(seed + 1);
   let checked = 0;
-  for (const e of CATALOGUE) {
-    const c = lossOf(e.id);
-    for (const w of sampleWeights(c, rng, Math.ceil(samples / 4))) {
-      const r = c.derivation.regimes[w.regime];
-      const { gram } = randomPair(rng);
-      const k = classify(w, gram);
-      const conds = conditionsFor(r);
-      // Where the simplified ratio's own denominator rounds to 0 (or overflows) the point says nothing.
-      if ((r.ratio && !Number.isFinite(evaluateOrNaN(compile(r.ratio), w.env))) || (r.invRatio && !Number.isFinite(evaluateOrNaN(compile(r.invRatio), w.env)))) continue;
-      const coef = (x: Expr) => compile(x)(w.env);
-      const up = holdsAt(conds[0], w, gram, coef), down = holdsAt(conds[2], w, gram, coef);
-      const tol = 1e-9 * (Math.abs(w.dW) + Math.abs(w.dL)) * (gram.normW2 + gram.normL2);
-      if (Math.abs(k.dLogpW) > tol && up !== k.dLogpW >= 0) return -1;
-      if (Math.abs(k.dLogpL) > tol && down !== k.dLogpL <= 0) return -1;
-      checked++;
-    }
+  for (const { c, w } of sampleCatalogue(rng, Math.ceil(samples / 4))) {
+    const r = c.derivation.regimes[w.regime];
+    const { gram } = randomPair(rng);
+    const k = classify(w, gram);
+    const conds = conditionsFor(r);
+    // Where the simplified ratio's own denominator rounds to 0 (or overflows) the point says nothing.
+    if ((r.ratio && !Number.isFinite(evaluateOrNaN(compile(r.ratio), w.env))) || (r.invRatio && !Number.isFinite(evaluateOrNaN(compile(r.invRatio), w.env)))) continue;
+    const coef = (x: Expr) => compile(x)(w.env);
+    const up = holdsAt(conds[0], w, gram, coef), down = holdsAt(conds[2], w, gram, coef);
+    const tol = 1e-9 * (Math.abs(w.dW) + Math.abs(w.dL)) * (gram.normW2 + gram.normL2);
+    if (Math.abs(k.dLogpW) > tol && up !== k.dLogpW >= 0) return -1;
+    if (Math.abs(k.dLogpL) > tol && down !== k.dLogpL <= 0) return -1;
+    checked++;
   }
   return checked;
+}
+
+/** The printed ∇ℓ = d_w∇log π_w − d_l∇log π_l and its negative against central differences of ℓ along random directions. */
+function gradientAgainstDifferences(seed: number, samples: number) {
+  const rng = makeRng(seed);
+  let printedOk = 0, negatedOk = 0, n = 0;
+  let example: Record<string, unknown> | undefined;
+  for (const { id, c, w } of sampleCatalogue(rng, Math.ceil(samples / 4), ['dpo', 'cpo', 'simpo', 'kto'])) {
+    const { a, b } = randomPair(rng);
+    const v = a.map(() => rng.normal());
+    const h = 1e-6 / Math.max(Math.abs(dot(a, v)), Math.abs(dot(b, v)), 1e-12);
+    const L = (t: number) => c.L({ ...w.env, logp_w: w.env.logp_w + t * dot(a, v), logp_l: w.env.logp_l + t * dot(b, v) });
+    const fd = (L(h) - L(-h)) / (2 * h);
+    const printed = dot(a.map((x, i) => w.dW * x - w.dL * b[i]), v);
+    if (!Number.isFinite(fd) || Math.abs(fd) < 1e-8 * Math.abs(L(0))) continue;
+    n++;
+    example ??= { loss: id, point: roundEnv(w.env), finiteDifference: r4(fd), printed: r4(printed) };
+    if (relErr(fd, printed) < 1e-4) printedOk++;
+    if (relErr(fd, -printed) < 1e-4) negatedOk++;
+  }
+  return { printedOk, negatedOk, n, example };
+}
+
+/** The product of the simplified d_w/d_l and d_l/d_w over every regime of the catalogue: its largest distance from 1. */
+function reciprocalRatios(seed: number, samples: number) {
+  const rng = makeRng(seed);
+  let worst = 0, n = 0;
+  let at: Record<string, unknown> | undefined;
+  for (const { id, c, w } of sampleCatalogue(rng, Math.ceil(samples / 6))) {
+    const r = c.derivation.regimes[w.regime];
+    if (!r.ratio || !r.invRatio) continue;
+    const q = evaluateOrNaN(compile(r.ratio), w.env);
+    // Near d_w = 0 or d_l = 0 (APO-down at the reference start has d_w = 0 exactly) both ratios are
+    // ill-conditioned differences of equal terms; round-off there says nothing about the algebra.
+    if (!(Math.abs(q) > 1e-6 && Math.abs(q) < 1e6)) continue;
+    const p = q * evaluateOrNaN(compile(r.invRatio), w.env);
+    if (!Number.isFinite(p)) continue;
+    n++;
+    if (Math.abs(p - 1) > worst) { worst = Math.abs(p - 1); at = { loss: id, point: roundEnv(w.env), product: p }; }
+  }
+  return { worst, n, at };
+}
+
+/** SPPO's derived ratio at c_ref = 0 against the ratio as section 3.2 prints it. */
+function sppoPrintedRatio(seed: number, samples: number) {
+  const f = compile(only('sppo').ratio!);
+  const rng = makeRng(seed);
+  let worst = 0, at: Record<string, number> | undefined;
+  for (let i = 0; i < samples; i++) {
+    const env = { logp_w: -100 * rng.next(), logp_l: -100 * rng.next(), beta: 0.002, c_ref_w: 0, c_ref_l: 0 };
+    const printed = ((1 / env.beta) * env.logp_w) / (1 / env.beta + env.logp_l);
+    const err = relErr(f(env), printed);
+    if (err > worst) { worst = err; at = env; }
+  }
+  return { f, worst, at };
+}
+
+/** SPPO's derived ratio at c_ref = 0 against appendix A.1's α, how often α ≤ 1 where its assumption holds, and a point where d_l < 0. */
+function sppoAlpha(seed: number, samples: number) {
+  const f = compile(only('sppo').ratio!);
+  const rng = makeRng(seed);
+  let worst = 0, alphaBelow1 = 0, valid = 0;
+  for (let i = 0; i < samples; i++) {
+    const beta = 10 ** (-3 + 2 * rng.next());
+    const env = { logp_w: -(1 / beta) * 2 * rng.next(), logp_l: -(1 / beta) * 2 * rng.next(), beta, c_ref_w: 0, c_ref_l: 0 };
+    const alpha = (1 / beta - env.logp_w) / (1 / beta + env.logp_l);
+    worst = Math.max(worst, relErr(f(env), alpha));
+    if (1 / beta + env.logp_l > 0) { valid++; if (!(alpha > 1)) alphaBelow1++; }
+  }
+  const dLneg = sampleWeights(lossOf('sppo'), rng, samples, (e) => { e.c_ref_w = 0; e.c_ref_l = 0; }).find((w) => w.dL < 0);
+  return { worst, alphaBelow1, valid, dLneg };
+}
+
+/** CPO's ratio against 1, and its d_l against DPO's with and without DPO's reference term. */
+function cpoAgainstDpo(seed: number, samples: number) {
+  const r = only('cpo');
+  const excess = compile(simplify({ kind: 'add', terms: [r.ratio!, { kind: 'num', value: -1 }] }));
+  // Where σ(·) underflows to 0 in float64 the ratio is beyond float range; those points say nothing.
+  const ws = sampleWeights(lossOf('cpo'), makeRng(seed), samples).filter((w) => w.dL > 0);
+  const notAbove = ws.filter((w) => !(evaluateOrNaN(excess, w.env) > 0)).length;
+  const dpo = compile(only('dpo').dL), cpo = compile(r.dL);
+  let differs = 0;
+  for (const w of ws) if (relErr(dpo(w.env), cpo(w.env)) > 1e-9) differs++;
+  const sameAtZero = ws.every((w) => relErr(dpo({ ...w.env, c_ref: 0 }), cpo(w.env)) < 1e-9);
+  return { r, ws, notAbove, differs, sameAtZero };
 }
 
 export const section32: readonly Claim[] = [
@@ -73,25 +152,7 @@ export const section32: readonly Claim[] = [
     method: 'numeric',
     how: 'With log-probabilities linear in θ (lw = aᵀθ, ll = bᵀθ), a central finite difference of ℓ along random directions is compared with the printed gradient and with its negative.',
     check: ({ seed, samples }) => {
-      const rng = makeRng(seed);
-      let printedOk = 0, negatedOk = 0, n = 0;
-      let example: Record<string, unknown> | undefined;
-      for (const id of ['dpo', 'cpo', 'simpo', 'kto']) {
-        const c = lossOf(id);
-        for (const w of sampleWeights(c, rng, Math.ceil(samples / 4))) {
-          const { a, b } = randomPair(rng);
-          const v = a.map(() => rng.normal());
-          const h = 1e-6 / Math.max(Math.abs(dot(a, v)), Math.abs(dot(b, v)), 1e-12);
-          const L = (t: number) => c.L({ ...w.env, logp_w: w.env.logp_w + t * dot(a, v), logp_l: w.env.logp_l + t * dot(b, v) });
-          const fd = (L(h) - L(-h)) / (2 * h);
-          const printed = dot(a.map((x, i) => w.dW * x - w.dL * b[i]), v);
-          if (!Number.isFinite(fd) || Math.abs(fd) < 1e-8 * Math.abs(L(0))) continue;
-          n++;
-          example ??= { loss: id, point: roundEnv(w.env), finiteDifference: r4(fd), printed: r4(printed) };
-          if (relErr(fd, printed) < 1e-4) printedOk++;
-          if (relErr(fd, -printed) < 1e-4) negatedOk++;
-        }
-      }
+      const { printedOk, negatedOk, n, example } = gradientAgainstDifferences(seed, samples);
       const ok = printedOk === n;
       return verdict('grad-general-sign', ok ? 'verified' : 'refuted',
         ok ? 'The printed gradient matches finite differences.' :
@@ -135,24 +196,7 @@ export const section32: readonly Claim[] = [
     method: 'symbolic+numeric',
     how: 'For every regime of every catalogue loss where both exist, the simplified d_w/d_l and d_l/d_w are evaluated at sampled points and multiplied.',
     check: ({ seed, samples }) => {
-      const rng = makeRng(seed);
-      let worst = 0, n = 0;
-      let at: Record<string, unknown> | undefined;
-      for (const e of CATALOGUE) {
-        const c = lossOf(e.id);
-        for (const w of sampleWeights(c, rng, Math.ceil(samples / 6))) {
-          const r = c.derivation.regimes[w.regime];
-          if (!r.ratio || !r.invRatio) continue;
-          const q = evaluateOrNaN(compile(r.ratio), w.env);
-          // Near d_w = 0 or d_l = 0 (APO-down at the reference start has d_w = 0 exactly) both ratios are
-          // ill-conditioned differences of equal terms; round-off there says nothing about the algebra.
-          if (!(Math.abs(q) > 1e-6 && Math.abs(q) < 1e6)) continue;
-          const p = q * evaluateOrNaN(compile(r.invRatio), w.env);
-          if (!Number.isFinite(p)) continue;
-          n++;
-          if (Math.abs(p - 1) > worst) { worst = Math.abs(p - 1); at = { loss: e.id, point: roundEnv(w.env), product: p }; }
-        }
-      }
+      const { worst, n, at } = reciprocalRatios(seed, samples);
       return verdict('lenient-strict', worst < 1e-9 ? 'verified' : 'refuted',
         worst < 1e-9 ? `The two simplified ratios are reciprocal at all ${n} samples over every regime of the catalogue, so one exceeds 1 exactly when the other is below it.` : `Not reciprocal: |product − 1| = ${r4(worst)}.`,
         { samples: n, seed, maxAbsError: worst, worst: at });
@@ -177,15 +221,7 @@ export const section32: readonly Claim[] = [
     method: 'symbolic+numeric',
     how: "SPPO's derived ratio at c_ref = 0 (the paper's reference-free reading) is compared with the printed expression.",
     check: ({ seed, samples }) => {
-      const f = compile(only('sppo').ratio!);
-      const rng = makeRng(seed);
-      let worst = 0, at: Record<string, number> | undefined;
-      for (let i = 0; i < samples; i++) {
-        const env = { logp_w: -100 * rng.next(), logp_l: -100 * rng.next(), beta: 0.002, c_ref_w: 0, c_ref_l: 0 };
-        const printed = ((1 / env.beta) * env.logp_w) / (1 / env.beta + env.logp_l);
-        const err = relErr(f(env), printed);
-        if (err > worst) { worst = err; at = env; }
-      }
+      const { f, worst, at } = sppoPrintedRatio(seed, samples);
       return verdict('sppo-ratio-section3', worst < 1e-9 ? 'verified' : 'refuted',
         `As printed the numerator β⁻¹ log π_w is negative, so the printed ratio is < 0, not > 1: the minus sign of β⁻¹ − log π_w (appendix A.1's α) is lost. The engine gives ${toText(only('sppo').ratio!)}.`,
         { samples, seed, maxRelError: worst, worst: at && { ...roundEnv(at), derived: r4(f(at)), printed: r4(((1 / at.beta) * at.logp_w) / (1 / at.beta + at.logp_l)) } });
@@ -198,17 +234,7 @@ export const section32: readonly Claim[] = [
     method: 'symbolic+numeric',
     how: "The derived ratio at c_ref = 0 is compared with α at sampled points; the direction audit looks for d_l ≤ 0, where the assumption fails and (9) flips.",
     check: ({ seed, samples }) => {
-      const f = compile(only('sppo').ratio!);
-      const rng = makeRng(seed);
-      let worst = 0, alphaBelow1 = 0, valid = 0;
-      for (let i = 0; i < samples; i++) {
-        const beta = 10 ** (-3 + 2 * rng.next());
-        const env = { logp_w: -(1 / beta) * 2 * rng.next(), logp_l: -(1 / beta) * 2 * rng.next(), beta, c_ref_w: 0, c_ref_l: 0 };
-        const alpha = (1 / beta - env.logp_w) / (1 / beta + env.logp_l);
-        worst = Math.max(worst, relErr(f(env), alpha));
-        if (1 / beta + env.logp_l > 0) { valid++; if (!(alpha > 1)) alphaBelow1++; }
-      }
-      const dLneg = sampleWeights(lossOf('sppo'), rng, samples, (e) => { e.c_ref_w = 0; e.c_ref_l = 0; }).find((w) => w.dL < 0);
+      const { worst, alphaBelow1, valid, dLneg } = sppoAlpha(seed, samples);
       return verdict('sppo-alpha', worst < 1e-9 && alphaBelow1 === 0 ? 'needs-assumption' : 'refuted',
         `The derived d_w/d_l equals α (max relative error ${r4(worst)}), and α > 1 at all ${valid} samples with β⁻¹ + log π_l > 0. Without that assumption d_l < 0${dLneg ? ` (e.g. ${JSON.stringify(roundEnv(dLneg.env))})` : ''} and both conditions flip. The factor 2 of the gradient is dropped in A.1 (harmless: a time rescaling).`,
         { samples, seed, maxRelError: worst, worst: dLneg && roundEnv(dLneg.env) }, { assumption: 'β⁻¹ + log π_l > 0 (and log π_w < β⁻¹)' });
@@ -222,7 +248,7 @@ export const section32: readonly Claim[] = [
     how: "(d_w/d_l)·λ_l/λ_w is simplified and differentiated in λ_w and λ_l: both derivatives vanish, so the ratio is λ_w/λ_l times a factor free of them (equal to 1 at the reference, z_ref = 0).",
     check: ({ seed }) => {
       const r = only('kto');
-      const scaled = simplify({ kind: 'mul', factors: [r.ratio!, ex('lambda_l/lambda_w')] });
+      const scaled = simplify({ kind: 'mul', factors: [r.ratio!, ex('kto', 'lambda_l/lambda_w')] });
       const free = toText(differentiate(scaled, 'lambda_w')) === '0' && toText(differentiate(scaled, 'lambda_l')) === '0';
       const atRef = compile(scaled)({ logp_w: -12, logp_l: -15, c_ref_w: -12, c_ref_l: -15, z_ref: 0, beta: 0.1 });
       const ok = free && Math.abs(atRef - 1) < 1e-12;
@@ -238,15 +264,7 @@ export const section32: readonly Claim[] = [
     method: 'symbolic+numeric',
     how: "CPO's derived ratio minus 1 is evaluated over sampled points; CPO's d_l is compared with DPO's with and without DPO's reference term.",
     check: ({ seed, samples }) => {
-      const r = only('cpo');
-      const excess = compile(simplify({ kind: 'add', terms: [r.ratio!, { kind: 'num', value: -1 }] }));
-      // Where σ(·) underflows to 0 in float64 the ratio is beyond float range; those points say nothing.
-      const ws = sampleWeights(lossOf('cpo'), makeRng(seed), samples).filter((w) => w.dL > 0);
-      const notAbove = ws.filter((w) => !(evaluateOrNaN(excess, w.env) > 0)).length;
-      const dpo = compile(only('dpo').dL), cpo = compile(r.dL);
-      let differs = 0;
-      for (const w of ws) if (relErr(dpo(w.env), cpo(w.env)) > 1e-9) differs++;
-      const sameAtZero = ws.every((w) => relErr(dpo({ ...w.env, c_ref: 0 }), cpo(w.env)) < 1e-9);
+      const { r, ws, notAbove, differs, sameAtZero } = cpoAgainstDpo(seed, samples);
       return verdict('cpo-ratio', notAbove === 0 && sameAtZero ? 'needs-assumption' : 'refuted',
         `d_w/d_l = ${toText(r.ratio!)} > 1 at all ${ws.length} samples (λ > 0). "d_l is the same as in DPO" holds only without DPO's reference term (c_ref = 0): it differs at ${differs}/${ws.length} samples otherwise, and agrees at all of them with c_ref = 0. "Λ′ ≥ 0" is not true of every regularised loss in use: APO-down's Λ′ < 0.`,
         { samples: ws.length, seed }, { assumption: 'c_ref = 0 (CPO is reference-free) for the d_l statement' });
@@ -260,7 +278,7 @@ export const section32: readonly Claim[] = [
     how: "SimPO's derived ratio, simplified, compared structurally with len_l/len_w.",
     check: ({ seed }) => {
       const r = only('simpo');
-      const ok = !!r.ratio && toText(r.ratio) === toText(simplify(ex('len_l/len_w')));
+      const ok = !!r.ratio && toText(r.ratio) === toText(simplify(ex('simpo', 'len_l/len_w')));
       return verdict('simpo-ratio', ok ? 'verified' : 'refuted', ok ? 'The derived ratio simplifies to len_l/len_w; both length cases follow.' : `Derived: ${r.ratio && toText(r.ratio)}`,
         { samples: 1, seed }, { backend: 'symbolic' });
     },

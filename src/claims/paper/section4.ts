@@ -17,6 +17,41 @@ function simplexPoint(V: number, rng: ReturnType<typeof makeRng>): number[] {
 }
 const grad = (s: readonly number[], j: number) => s.map((x, k) => (k === j ? 1 : 0) - x);
 
+/** The change at position m from the vectors, at random distributions, against eq. (12) and eq. (21): how often each misses. */
+function atPositionM(seed: number, samples: number) {
+  const rng = makeRng(seed);
+  let main = 0, appendix = 0, worst: Record<string, unknown> | undefined, minValue = Infinity;
+  for (let i = 0; i < samples; i++) {
+    const V = rng.int(2, 50);
+    const s = simplexPoint(V, rng);
+    const j = rng.int(0, V - 1);
+    let k = rng.int(0, V - 2); if (k >= j) k++;
+    const gj = grad(s, j), gk = grad(s, k);
+    const actual = dot(gj, gj.map((x, t) => x - gk[t]));
+    const printed12 = 1 + (s[j] - s[k]);
+    const printed21 = 1 + (s[k] - s[j]);
+    minValue = Math.min(minValue, actual);
+    if (Math.abs(actual - printed12) > 1e-12) { main++; worst ??= { V, s_j: r4(s[j]), s_k: r4(s[k]), actual: r4(actual), eq12: r4(printed12), eq21: r4(printed21) }; }
+    if (Math.abs(actual - printed21) > 1e-12) appendix++;
+  }
+  return { main, appendix, worst, minValue };
+}
+
+/** The printed sums of eq. (20) and their results, against each other and the vectors (18), (19), for M from 2 to 10⁴. */
+function eq20Sums() {
+  let worst = 0, n = 0;
+  for (let M = 2; M <= 10_000; M = M < 20 ? M + 1 : Math.ceil(M * 1.5)) {
+    const inner = (M - 2) / M ** 2 - 2 * (1 / M) * ((M - 1) / M);
+    const norm = (M - 1) / M ** 2 + (1 - 1 / M) ** 2;
+    // Vectors (18), (19) over the M supported tokens (only the coefficients of h matter).
+    const w = Array.from({ length: M }, (_, t) => (t === 0 ? 1 - 1 / M : -1 / M));
+    const l = Array.from({ length: M }, (_, t) => (t === 1 ? 1 - 1 / M : -1 / M));
+    worst = Math.max(worst, Math.abs(inner + 1 / M), Math.abs(norm - (M - 1) / M), Math.abs(dot(w, l) + 1 / M), Math.abs(dot(w, w) - (M - 1) / M));
+    n++;
+  }
+  return { worst, n };
+}
+
 export const section4: readonly Claim[] = [
   {
     id: 'eq12-vs-eq21',
@@ -25,21 +60,7 @@ export const section4: readonly Claim[] = [
     method: 'numeric',
     how: 'With η = 1 and DPO\'s unit weights, the change is ⟨∇log s[j*], ∇log s[j*] − ∇log s[k*]⟩ with ∇log s_j = e_j − s; it is computed from the vectors at random distributions and compared with both printed forms.',
     check: ({ seed, samples }) => {
-      const rng = makeRng(seed);
-      let main = 0, appendix = 0, worst: Record<string, unknown> | undefined, minValue = Infinity;
-      for (let i = 0; i < samples; i++) {
-        const V = rng.int(2, 50);
-        const s = simplexPoint(V, rng);
-        const j = rng.int(0, V - 1);
-        let k = rng.int(0, V - 2); if (k >= j) k++;
-        const gj = grad(s, j), gk = grad(s, k);
-        const actual = dot(gj, gj.map((x, t) => x - gk[t]));
-        const printed12 = 1 + (s[j] - s[k]);
-        const printed21 = 1 + (s[k] - s[j]);
-        minValue = Math.min(minValue, actual);
-        if (Math.abs(actual - printed12) > 1e-12) { main++; worst ??= { V, s_j: r4(s[j]), s_k: r4(s[k]), actual: r4(actual), eq12: r4(printed12), eq21: r4(printed21) }; }
-        if (Math.abs(actual - printed21) > 1e-12) appendix++;
-      }
+      const { main, appendix, worst, minValue } = atPositionM(seed, samples);
       return verdict('eq12-vs-eq21', 'refuted',
         `Eq. (21) is right: the change is 1 + s[k*] − s[j*] (matched at ${samples - appendix}/${samples} samples). Eq. (12) in the main text swaps j* and k* (wrong at ${main}/${samples}). Both are ≥ 0, so the sign conclusion stands; (21)'s "> 0" should read "≥ 0" (it is 0 when s[j*] = 1; smallest sampled value ${r4(minValue)}).`,
         { samples, seed, worst });
@@ -52,16 +73,7 @@ export const section4: readonly Claim[] = [
     method: 'numeric',
     how: 'For M from 2 to 10⁴, the printed intermediate sums are evaluated exactly as written and compared with the printed results, and with the inner products of the vectors (18), (19) built explicitly (‖h‖ = 1).',
     check: ({ seed }) => {
-      let worst = 0, n = 0;
-      for (let M = 2; M <= 10_000; M = M < 20 ? M + 1 : Math.ceil(M * 1.5)) {
-        const inner = (M - 2) / M ** 2 - 2 * (1 / M) * ((M - 1) / M);
-        const norm = (M - 1) / M ** 2 + (1 - 1 / M) ** 2;
-        // Vectors (18), (19) over the M supported tokens (only the coefficients of h matter).
-        const w = Array.from({ length: M }, (_, t) => (t === 0 ? 1 - 1 / M : -1 / M));
-        const l = Array.from({ length: M }, (_, t) => (t === 1 ? 1 - 1 / M : -1 / M));
-        worst = Math.max(worst, Math.abs(inner + 1 / M), Math.abs(norm - (M - 1) / M), Math.abs(dot(w, l) + 1 / M), Math.abs(dot(w, w) - (M - 1) / M));
-        n++;
-      }
+      const { worst, n } = eq20Sums();
       return verdict('eq20-arithmetic', worst < 1e-12 ? 'verified' : 'refuted',
         worst < 1e-12 ? `The printed sums and results agree with each other and with the vectors for ${n} values of M.` : `Off by ${worst}.`,
         { samples: n, seed, maxAbsError: worst });

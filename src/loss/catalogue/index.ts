@@ -27,6 +27,4 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   cdpo, robustDpo, hinge, orpo, nca, apoZero, apoDown, bco,
 ];
 
-export const catalogueIds = (): string[] => CATALOGUE.map((e) => e.id);
-
 export const findEntry = (id: string): CatalogueEntry | undefined => CATALOGUE.find((e) => e.id === id);

@@ -23,5 +23,5 @@ export const sppo: CatalogueEntry = {
       'No reference policy: SPPO squares log(π/π_t); the row (and A.1) use log π.',
     ],
   },
-  example: 'marginlab eval sppo --at logp_w=-12,logp_l=-15,c_ref_w=0,c_ref_l=0',
+  example: 'marginlab eval sppo --at logp_w=-12,logp_l=-15,c_ref_w=-11,c_ref_l=-14',
 };

@@ -15,10 +15,10 @@ import { CASES, type DirectionCondition, type Gram, classify, conditionsFor, hol
 import { mustDerive } from '../../symbolic/derive.js';
 import { type Compiled, compile } from '../../symbolic/evaluate.js';
 import { compileDerivation, regimeAt } from '../../symbolic/point.js';
-import { makeRng, logUniform } from '../../util/prng.js';
+import { logUniform } from '../../util/prng.js';
 import { type FreePair, type FreePairOps, freePair } from '../models/free-pair.js';
 import { intLogUniform, normalVector } from '../sample.js';
-import { type CheckOptions, Tally, resolve, secondsSince, sig } from './evidence.js';
+import { type CheckOptions, Tally, secondsSince, sig, setupCheck } from './evidence.js';
 import { catalogueSpecs } from './taylor.js';
 
 export type Predictor = (c: DirectionCondition, w: { dW: number; dL: number }, g: Gram, coef: (e: Expr) => number) => boolean;
@@ -36,13 +36,12 @@ export const casesDefaults = { samples: 200, vocab: 2, dim: 16 };
 const TIE = 1e-12;
 
 export async function cases(opts: CasesOptions = {}): Promise<Verdict> {
-  const t0 = performance.now();
-  const o = resolve(opts, casesDefaults);
+  const o = setupCheck(opts, casesDefaults);
+  const { rng, t0 } = o;
   const ops = opts.ops ?? freePair;
   const predict = opts.predict ?? holdsAt;
   const be = o.backend;
   const losses = opts.losses ?? catalogueSpecs();
-  const rng = makeRng(o.seed);
   const conditionsTally = new Tally(), classifyTally = new Tally();
   const coverage: string[] = [];
   const total = losses.length * o.samples;

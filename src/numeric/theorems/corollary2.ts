@@ -18,10 +18,10 @@
 // (c) must hold), 'random' and 'aligned', and reports how often (c) fails outside the assumption.
 
 import type { Verdict } from '../verdict.js';
-import { makeRng, logUniform } from '../../util/prng.js';
+import { logUniform } from '../../util/prng.js';
 import { type LastLinear, type LastLinearOps, type Response, gramOf, lastLinear, pinLogits } from '../models/last-linear.js';
 import { distinctIndices, intLogUniform, norm2, normalVector, uniformVector, vectorOfNorm } from '../sample.js';
-import { type CheckOptions, Tally, relError, resolve, secondsSince, sig } from './evidence.js';
+import { type CheckOptions, Tally, relError, secondsSince, sig, setupCheck, checkSupport, OFF_SUPPORT } from './evidence.js';
 import { dpoStepProbe, fdProbe } from './probes.js';
 import { IDENTITY_TOL, THEOREM1_CLAIM, type Theorem1Claim } from './theorem1.js';
 
@@ -37,21 +37,17 @@ export interface Corollary2Options extends CheckOptions {
 
 export const ASSUMPTION_ORTHOGONAL = 'the prefix hidden states are orthogonal to h_L (h_iᵀh_L = 0 for i < L)';
 
-const OFF_SUPPORT = -1000;
 
 export const corollary2Defaults = { samples: 64, vocab: 1000, dim: 64 };
 
 export async function corollary2(opts: Corollary2Options = {}): Promise<Verdict> {
-  const t0 = performance.now();
-  const o = resolve(opts, corollary2Defaults);
+  const o = setupCheck(opts, corollary2Defaults);
+  const { rng, t0 } = o;
   const ops = opts.ops ?? lastLinear;
   const claim = opts.claim ?? THEOREM1_CLAIM;
   const be = o.backend;
   const maxLength = opts.maxLength ?? 6;
-  if (opts.support !== undefined && (!Number.isInteger(opts.support) || opts.support < 2 || opts.support > o.vocab)) {
-    throw new RangeError(`support M must be a whole number in [2, V = ${o.vocab}], got ${opts.support}`);
-  }
-  const rng = makeRng(o.seed);
+  checkSupport(opts.support, o.vocab);
   const tokenLevel = new Tally(), direction = new Tally(), fd = new Tally(), underAssumption = new Tally();
   const blank = () => ({ samples: 0, normsDiffer: 0, innerAboveNorm: 0, chosenFell: 0, rejectedRose: 0 });
   const outside = { random: blank(), aligned: blank() };

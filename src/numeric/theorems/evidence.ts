@@ -3,6 +3,7 @@
 
 import type { Backend } from '../backend.js';
 import { cpuBackend } from '../cpu.js';
+import { type Rng, makeRng } from '../../util/prng.js';
 
 export interface CheckOptions {
   readonly backend?: Backend;
@@ -40,6 +41,28 @@ export function resolve(o: CheckOptions, defaults: { samples: number; vocab: num
   if (!Number.isInteger(r.dim) || r.dim < 1) throw new RangeError(`dim must be a whole number ≥ 1, got ${r.dim}`);
   return r;
 }
+
+/** What every check starts from: its options resolved against its defaults, its seeded RNG, its clock. */
+export interface CheckSetup extends Resolved {
+  readonly rng: Rng;
+  readonly t0: number;
+}
+
+export function setupCheck(o: CheckOptions, defaults: { samples: number; vocab: number; dim: number }): CheckSetup {
+  const t0 = performance.now();
+  const r = resolve(o, defaults);
+  return { ...r, rng: makeRng(r.seed), t0 };
+}
+
+/** A fixed support size M (theorem 1, corollary 2) is a whole number in [2, V]. */
+export function checkSupport(support: number | undefined, vocab: number): void {
+  if (support !== undefined && (!Number.isInteger(support) || support < 2 || support > vocab)) {
+    throw new RangeError(`support M must be a whole number in [2, V = ${vocab}], got ${support}`);
+  }
+}
+
+/** Off-support logit: exp(−1000) underflows to exactly 0, so a distribution is exactly uniform on its support. */
+export const OFF_SUPPORT = -1000;
 
 /** Relative error with a floor on the denominator, so a claim of 0 is judged on the quantity's scale. */
 export function relError(actual: number, claimed: number, scale: number): number {

@@ -21,10 +21,10 @@ import type { LossSpec } from '../../loss/types.js';
 import { samplePoint } from '../../symbolic/audit.js';
 import { mustDerive } from '../../symbolic/derive.js';
 import { compileDerivation, completePoint, regimeAt } from '../../symbolic/point.js';
-import { makeRng, logUniform } from '../../util/prng.js';
+import { type Rng, logUniform } from '../../util/prng.js';
 import { type LastLinear, type LastLinearOps, type Response, combine, gramOf, lastLinear, stepped } from '../models/last-linear.js';
 import { intLogUniform, normalVector } from '../sample.js';
-import { type CheckOptions, Tally, logLogSlope, resolve, secondsSince, sig } from './evidence.js';
+import { type CheckOptions, Tally, logLogSlope, secondsSince, sig, setupCheck } from './evidence.js';
 import { MIN_SLOPE } from './theorem3.js';
 
 /** Every catalogue loss as a checked spec. */
@@ -51,7 +51,7 @@ const MAX_LOGIT_MOVE = 0.05;
 /** Points closer than this to a regime boundary are redrawn: a finite difference across a kink measures nothing. */
 const BOUNDARY_MARGIN = 1e-2;
 
-function response(rng: ReturnType<typeof makeRng>, n: number, d: number, V: number, scale: number): Response {
+function response(rng: Rng, n: number, d: number, V: number, scale: number): Response {
   return { hidden: normalVector(rng, n * d, scale / Math.sqrt(d)), tokens: Array.from({ length: n }, () => rng.int(0, V - 1)) };
 }
 
@@ -66,12 +66,11 @@ function maxRowNorm(r: Response, d: number): number {
 }
 
 export async function taylor(opts: TaylorOptions = {}): Promise<Verdict> {
-  const t0 = performance.now();
-  const o = resolve(opts, taylorDefaults);
+  const o = setupCheck(opts, taylorDefaults);
+  const { rng, t0 } = o;
   const ops = opts.ops ?? lastLinear;
   const be = o.backend;
   const losses = opts.losses ?? catalogueSpecs();
-  const rng = makeRng(o.seed);
   const weightsFd = new Tally(), chain = new Tally(), order = new Tally();
   const perLoss: string[] = [];
   const total = losses.length * o.samples;

@@ -14,10 +14,10 @@
 
 import type { Verdict } from '../verdict.js';
 import type { Gram } from '../../symbolic/conditions.js';
-import { makeRng, logUniform } from '../../util/prng.js';
+import { logUniform } from '../../util/prng.js';
 import { type LastLinear, type LastLinearOps, type Response, gramMaterialised, gramOf, lastLinear, pinLogits } from '../models/last-linear.js';
 import { distinctIndices, intLogUniform, norm2, normalVector, uniformVector, vectorOfNorm } from '../sample.js';
-import { type CheckOptions, Tally, relError, resolve, secondsSince, sig } from './evidence.js';
+import { type CheckOptions, Tally, relError, secondsSince, sig, setupCheck, checkSupport, OFF_SUPPORT } from './evidence.js';
 import { dpoStepProbe, fdProbe } from './probes.js';
 
 export interface Theorem1Claim {
@@ -47,23 +47,18 @@ export interface Theorem1Options extends CheckOptions {
 
 /** Identities are exact: float64 round-off only. */
 export const IDENTITY_TOL = 1e-9;
-/** Off-support logit: exp(−1000) underflows to exactly 0, so the distribution is exactly uniform on M. */
-const OFF_SUPPORT = -1000;
 /** Largest d·V for which every sample is also cross-checked against the materialised gradients. */
 const MATERIALISE_LIMIT = 1 << 20;
 
 export const theorem1Defaults = { samples: 64, vocab: 1000, dim: 64 };
 
 export async function theorem1(opts: Theorem1Options = {}): Promise<Verdict> {
-  const t0 = performance.now();
-  const o = resolve(opts, theorem1Defaults);
+  const o = setupCheck(opts, theorem1Defaults);
+  const { rng, t0 } = o;
   const ops = opts.ops ?? lastLinear;
   const claim = opts.claim ?? THEOREM1_CLAIM;
   const be = o.backend;
-  if (opts.support !== undefined && (!Number.isInteger(opts.support) || opts.support < 2 || opts.support > o.vocab)) {
-    throw new RangeError(`support M must be a whole number in [2, V = ${o.vocab}], got ${opts.support}`);
-  }
-  const rng = makeRng(o.seed);
+  checkSupport(opts.support, o.vocab);
   const identity = new Tally(), general = new Tally(), cross = new Tally(), fd = new Tally(), step = new Tally();
   let materialisedChecks = 0, degenerateSteps = 0;
 

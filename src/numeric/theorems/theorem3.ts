@@ -20,7 +20,7 @@ import { makeRng, logUniform, type Rng } from '../../util/prng.js';
 import type { Backend } from '../backend.js';
 import { type LearnableLogits, type LearnableLogitsOps, type Tying, learnableLogits, paramRows, steppedLogits } from '../models/learnable-logits.js';
 import { intLogUniform, normalVector, randomDistribution } from '../sample.js';
-import { type CheckOptions, Tally, logLogSlope, resolve, secondsSince, sig } from './evidence.js';
+import { type CheckOptions, Tally, logLogSlope, secondsSince, sig, setupCheck } from './evidence.js';
 
 export interface Theorem3Claims {
   eq11(): number;
@@ -112,19 +112,76 @@ async function perPositionChange(b: Backend, ops: LearnableLogitsOps, model: Lea
   return plus.map((x, i) => (x - minus[i]) / (2 * ETA_FD));
 }
 
+/** One sample's per-position data, for the probes below (sw, sl: the rows' distributions, L×V). */
+interface PositionContext {
+  readonly model: LearnableLogits;
+  readonly claims: Theorem3Claims;
+  readonly actual: Float64Array;
+  readonly sw: Float64Array;
+  readonly sl: Float64Array;
+  readonly V: number;
+  readonly regime: Regime;
+  readonly sample: (extra?: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** Position m: how often the step matched (12) and (21), and the worst miss of (12). */
+interface AtM { main12: number; appendix21: number; neither: number; samples: number; worst12: number; worst21: number; example12: Record<string, unknown> | undefined }
+/** Suffix positions of samples drawn against the assumption: how often (13)'s sign flipped. */
+interface Violated { positions: number; flips: number; chosenRose: number; samples: number; example: Record<string, unknown> | undefined }
+
+const rowOf = (s: Float64Array, i: number, V: number): Float64Array => s.subarray(i * V, (i + 1) * V);
+
+/** Eq. (11), a prefix position i < m: the chosen token's log-probability does not move. */
+function probeEq11(at: PositionContext, i: number, eq11: Tally): void {
+  const e = Math.abs(at.actual[i] - at.claims.eq11());
+  eq11.add(e, e, e <= FORMULA_TOL, () => at.sample({ position: i + 1, equation: '(11)', actual: at.actual[i], claimed: at.claims.eq11() }));
+}
+
+/** Position m: the step against the main text's (12) and the appendix's (21) — they differ in sign — and (12)'s claim ≥ 0. */
+function probeAtM(at: PositionContext, i: number, atM: AtM, signs: Tally): void {
+  const { actual, sw, V } = at;
+  const j = at.model.tokensW[i], kk = at.model.tokensL[i];
+  atM.samples++;
+  const p12 = at.claims.eq12(rowOf(sw, i, V), j, kk), p21 = at.claims.eq21(rowOf(sw, i, V), j, kk);
+  const e12 = Math.abs(actual[i] - p12), e21 = Math.abs(actual[i] - p21);
+  if (e12 <= FORMULA_TOL) atM.main12++;
+  if (e21 <= FORMULA_TOL) atM.appendix21++;
+  if (e12 > FORMULA_TOL && e21 > FORMULA_TOL) atM.neither++;
+  if (e12 > atM.worst12) { atM.worst12 = e12; atM.example12 = at.sample({ position: i + 1, jStar: j, kStar: kk, s_jStar: sig(sw[i * V + j]), s_kStar: sig(sw[i * V + kk]), actual: actual[i], eq12: p12, eq21: p21 }); }
+  atM.worst21 = Math.max(atM.worst21, e21);
+  signs.add(0, 0, actual[i] >= -FORMULA_TOL, () => at.sample({ position: i + 1, claim: '(12) ≥ 0', actual: actual[i] }));
+}
+
+/** Eq. (13), a suffix position i > m: the formula against the step, and its sign ≤ 0 under Pal et al.'s assumption (counted flips against it). */
+function probeSuffix(at: PositionContext, i: number, eq13: Tally, signs: Tally, violated: Violated): void {
+  const { actual, sw, sl, V } = at;
+  const pos = i + 1, j = at.model.tokensW[i];
+  const p13 = at.claims.eq13(rowOf(sw, i, V), rowOf(sl, i, V), j);
+  const e = Math.abs(actual[i] - p13);
+  eq13.add(e, e, e <= FORMULA_TOL, () => at.sample({ position: pos, equation: '(13)', actual: actual[i], claimed: p13 }));
+  if (at.regime === 'assumption') {
+    signs.add(0, 0, actual[i] <= FORMULA_TOL, () => at.sample({ position: pos, claim: '(13) ≤ 0 under the assumption', actual: actual[i] }));
+    return;
+  }
+  violated.positions++;
+  if (actual[i] > 0) {
+    violated.flips++;
+    violated.example ??= at.sample({ position: pos, actual: actual[i], s_w_jStar: sig(sw[i * V + j]), s_l_jStar: sig(sl[i * V + j]) });
+  }
+}
+
 export async function theorem3(opts: Theorem3Options = {}): Promise<Verdict> {
-  const t0 = performance.now();
-  const o = resolve(opts, theorem3Defaults);
+  const o = setupCheck(opts, theorem3Defaults);
+  const { rng, t0 } = o;
   const ops = opts.ops ?? learnableLogits;
   const claims = opts.claims ?? THEOREM3_PRINTED;
   const be = o.backend;
   const maxLength = opts.maxLength ?? 10;
   const maxSuffix = opts.maxSuffix ?? 8;
-  const rng = makeRng(o.seed);
 
   const eq11 = new Tally(), eq13 = new Tally(), signs = new Tally(), slope = new Tally(), growth = new Tally();
-  const atM = { main12: 0, appendix21: 0, neither: 0, samples: 0, worst12: 0, worst21: 0, example12: undefined as Record<string, unknown> | undefined };
-  const violated = { positions: 0, flips: 0, chosenRose: 0, samples: 0, example: undefined as Record<string, unknown> | undefined };
+  const atM: AtM = { main12: 0, appendix21: 0, neither: 0, samples: 0, worst12: 0, worst21: 0, example12: undefined };
+  const violated: Violated = { positions: 0, flips: 0, chosenRose: 0, samples: 0, example: undefined };
   const separate = { positions: 0, rose: 0 };
   const slopes: number[] = [];
   const growthCurves: number[][] = [];
@@ -139,40 +196,14 @@ export async function theorem3(opts: Theorem3Options = {}): Promise<Verdict> {
     const sl = await ops.distributions(be, model, 'l');
     const g = await marginDirection(be, ops, model);
     const actual = await perPositionChange(be, ops, model, g);
-    const row = (s: Float64Array, i: number) => s.subarray(i * V, (i + 1) * V);
     const sample = (extra: Record<string, unknown> = {}) => ({ sample: k, regime, V, L, m, ...extra });
 
+    const at: PositionContext = { model, claims, actual, sw, sl, V, regime, sample };
     for (let i = 0; i < L; i++) {
       const pos = i + 1; // the paper's 1-based position
-      const j = model.tokensW[i];
-      if (pos < m) {
-        const e = Math.abs(actual[i] - claims.eq11());
-        eq11.add(e, e, e <= FORMULA_TOL, () => sample({ position: pos, equation: '(11)', actual: actual[i], claimed: claims.eq11() }));
-      } else if (pos === m) {
-        atM.samples++;
-        const kk = model.tokensL[i];
-        const p12 = claims.eq12(row(sw, i), j, kk), p21 = claims.eq21(row(sw, i), j, kk);
-        const e12 = Math.abs(actual[i] - p12), e21 = Math.abs(actual[i] - p21);
-        if (e12 <= FORMULA_TOL) atM.main12++;
-        if (e21 <= FORMULA_TOL) atM.appendix21++;
-        if (e12 > FORMULA_TOL && e21 > FORMULA_TOL) atM.neither++;
-        if (e12 > atM.worst12) { atM.worst12 = e12; atM.example12 = sample({ position: pos, jStar: j, kStar: kk, s_jStar: sig(sw[i * V + j]), s_kStar: sig(sw[i * V + kk]), actual: actual[i], eq12: p12, eq21: p21 }); }
-        atM.worst21 = Math.max(atM.worst21, e21);
-        signs.add(0, 0, actual[i] >= -FORMULA_TOL, () => sample({ position: pos, claim: '(12) ≥ 0', actual: actual[i] }));
-      } else {
-        const p13 = claims.eq13(row(sw, i), row(sl, i), j);
-        const e = Math.abs(actual[i] - p13);
-        eq13.add(e, e, e <= FORMULA_TOL, () => sample({ position: pos, equation: '(13)', actual: actual[i], claimed: p13 }));
-        if (regime === 'assumption') {
-          signs.add(0, 0, actual[i] <= FORMULA_TOL, () => sample({ position: pos, claim: '(13) ≤ 0 under the assumption', actual: actual[i] }));
-        } else {
-          violated.positions++;
-          if (actual[i] > 0) {
-            violated.flips++;
-            violated.example ??= sample({ position: pos, actual: actual[i], s_w_jStar: sig(sw[i * V + j]), s_l_jStar: sig(sl[i * V + j]) });
-          }
-        }
-      }
+      if (pos < m) probeEq11(at, i, eq11);
+      else if (pos === m) probeAtM(at, i, atM, signs);
+      else probeSuffix(at, i, eq13, signs, violated);
     }
     if (regime === 'violated') {
       violated.samples++;

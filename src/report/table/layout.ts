@@ -177,7 +177,7 @@ export function shareLine(columns: readonly ColumnDemand[], lineEm: number, padE
   const widths = columns.map((c) => c.fixed ?? c.min + padEm);
   let room = lineEm - widths.reduce((s, w) => s + w, 0);
   const steps = (c: ColumnDemand) => [...new Set(c.cells.flat().filter(Number.isFinite).map((n) => n + padEm))].sort((x, y) => x - y);
-  const flexible = columns.map((c, i) => i).filter((i) => columns[i].fixed === undefined);
+  const flexible = columns.map((_, i) => i).filter((i) => columns[i].fixed === undefined);
   const score = (i: number, w: number) => columnScore(columns[i], w, padEm);
   for (;;) {
     let best: { i: number; to: number; rate: number } | undefined;

@@ -4,7 +4,6 @@
 import { type Expr, sub, substitute, symbolsOf } from '../../expr/expr.js';
 import type { Interval } from '../../expr/interval.js';
 import type { Derivation } from '../derive.js';
-import { simplify } from '../simplify.js';
 import type { Box } from './evaluate.js';
 import { certified, encloseAt } from './enclose.js';
 import { type ProofResult, type ProveOptions, type SideCondition, type SignOp, prove } from './prove.js';

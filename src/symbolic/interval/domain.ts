@@ -4,7 +4,6 @@ import { type Interval, interval } from '../../expr/interval.js';
 import { type MarginError, type Result, ok } from '../../errors.js';
 import type { LossSpec } from '../../loss/types.js';
 import { parseDecimal } from '../../loss/domain.js';
-import type { Box } from './evaluate.js';
 
 /**
  * logp, c_ref < 0; len ≥ 1; z_ref ≥ 0; each param over its declared range (closed). Lengths are

@@ -13,6 +13,7 @@ import { type Interval, ENTIRE, hull, iadd, imul, interval, ipowInt, irecip, joi
 import { primitive } from '../../expr/primitives.js';
 import { type Rat, MAX_BITS, ratAdd, ratBits, ratCmp, ratIsInteger, ratMul, ratOf, ratPow, ratSign, ratToInterval } from '../../expr/rational.js';
 import { type Box, type CompiledInterval, compileInterval } from './evaluate.js';
+import { holdsForSign } from '../../expr/compare.js';
 
 export type Env = Readonly<Record<string, number>>;
 
@@ -112,16 +113,12 @@ function value(e: Expr, env: Env): Value {
       const l = value(e.test.left, env), r = value(e.test.right, env);
       const op = e.test.op;
       if ('q' in l && 'q' in r) {
-        const c = ratCmp(l.q, r.q);
-        const holds = op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
-        return value(holds ? e.then : e.else, env);
+        return value(holdsForSign(op, ratCmp(l.q, r.q)) ? e.then : e.else, env);
       }
       const d = iadd(asInterval(l), imul(point(-1), asInterval(r)));
       const s = signOf(d);
       if (s === 'positive' || s === 'negative' || s === 'zero') {
-        const c = s === 'positive' ? 1 : s === 'negative' ? -1 : 0;
-        const holds = op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
-        return value(holds ? e.then : e.else, env);
+        return value(holdsForSign(op, s === 'positive' ? 1 : s === 'negative' ? -1 : 0) ? e.then : e.else, env);
       }
       const h = hull(asInterval(value(e.then, env)), asInterval(value(e.else, env)));
       return { i: interval(h.lo, h.hi, h.loOpen, h.hiOpen, joinDef(h.def, d.def === 'yes' ? 'yes' : 'maybe')) };

@@ -4,6 +4,7 @@
 import type { Expr } from '../../expr/expr.js';
 import { primitive } from '../../expr/primitives.js';
 import { type Interval, ENTIRE, EMPTY_UNDEFINED, hull, iadd, imul, ipowInt, irecip, interval, joinDef, point } from '../../expr/interval.js';
+import { decideByEnclosure } from '../../expr/compare.js';
 
 export type Box = Readonly<Record<string, Interval>>;
 export type CompiledInterval = (box: Box) => Interval;
@@ -48,9 +49,7 @@ export function compileInterval(e: Expr): CompiledInterval {
       return (box) => {
         const d = iadd(l(box), imul(point(-1), r(box)));
         if (d.def === 'no') return { ...EMPTY_UNDEFINED };
-        const gt = d.lo > 0 || (d.lo === 0 && d.loOpen), ge = d.lo >= 0;
-        const lt = d.hi < 0 || (d.hi === 0 && d.hiOpen), le = d.hi <= 0;
-        const [certainlyTrue, certainlyFalse] = op === '>' ? [gt, le] : op === '>=' ? [ge, lt] : op === '<' ? [lt, ge] : [le, gt];
+        const { certainlyTrue, certainlyFalse } = decideByEnclosure(op, d);
         const res = certainlyTrue ? t(box) : certainlyFalse ? f(box) : hull(t(box), f(box));
         return d.def === 'yes' ? res : interval(res.lo, res.hi, res.loOpen, res.hiOpen, joinDef(res.def, 'maybe'));
       };
