@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-// Entry point: runs the compiled CLI (npm run build writes dist/).
+// Entry point: runs the compiled CLI (npm run build writes dist/): the bundle (dist/bundle/, scripts/bundle-cli.ts)
+// when it is there, for its cold start, else tsc's module tree.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const dist = new URL('../dist/cli/main.js', import.meta.url);
-if (!existsSync(fileURLToPath(dist))) {
+// Node >= 22.1 can keep the compiled code of the CLI's modules between runs (in the OS's temporary folder);
+// Node 20 has no such cache for ES modules, and module.enableCompileCache is undefined there.
+module.enableCompileCache?.();
+
+const bundle = new URL('../dist/bundle/main.js', import.meta.url);
+const tree = new URL('../dist/cli/main.js', import.meta.url);
+const dist = [bundle, tree].find((u) => existsSync(fileURLToPath(u)));
+if (!dist) {
   process.stderr.write('marginlab: dist/ is missing; run `npm run build` first\n');
   process.exit(2);
 }

@@ -60,8 +60,8 @@ export default defineConfig({
   plugins: [csp(), katexWoff2Only(), renderBlockingEntry()],
   resolve: {
     // src/loss/mathjs.ts takes `parse` from mathjs's all-in-one bundle, which is fast to load in Node but
-    // builds all of mathjs at start-up; in the browser the parser alone is built (see mathjs-parse.ts).
-    alias: [{ find: /^mathjs\/lib\/browser\/math\.js$/, replacement: fileURLToPath(new URL('./src/mathjs-parse.ts', import.meta.url)) }],
+    // builds all of mathjs at start-up; in the browser the parser alone is built (see src/loss/mathjs-parse.ts).
+    alias: [{ find: /^mathjs\/lib\/browser\/math\.js$/, replacement: fileURLToPath(new URL('../src/loss/mathjs-parse.ts', import.meta.url)) }],
   },
   server: { host: '127.0.0.1', port: 5173, fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
   preview: { host: '127.0.0.1', port: 4173 },

@@ -2,6 +2,7 @@
 // checks it, and the check itself, which returns a Verdict (src/numeric/verdict.ts).
 
 import type { Verdict } from '../numeric/verdict.js';
+import type { CheckBudget } from '../symbolic/check-budget.js';
 
 export type Method = 'symbolic' | 'numeric' | 'symbolic+numeric';
 
@@ -9,6 +10,8 @@ export interface CheckContext {
   readonly seed: number;
   /** Sample budget per sampled check. */
   readonly samples: number;
+  /** The interval proofs' time budget per proof, and whether they run (the CLI's --budget, --no-prove); none: no limit. */
+  readonly time?: CheckBudget;
 }
 
 export interface Claim {

@@ -180,11 +180,12 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
       claims.push({ id: raw.id, where, statement: raw.says ?? (direction ? `${direction} whenever ${predText}` : predText), method: direction ? 'numeric' : 'symbolic+numeric',
         how: direction ? 'Random points and gradient pairs where the condition certainly holds; the first-order step must go the claimed way (signs certified by enclosures).'
           : 'Interval branch and bound on the whole domain; where undecided, sampled points decided by enclosures.',
-        check: ({ seed, samples }) => {
-          if (!direction) {
+        check: ({ seed, samples, time }) => {
+          // --no-prove: straight to the sampled check, which is the fallback of an undecided proof anyway.
+          if (!direction && time?.prove !== false) {
             // First try to decide it on the whole domain; sampling is the fallback when undecided.
             const box = auditBox(spec.value);
-            const per = pred.value.map((cmp) => proveClaim(cmp, box, { assuming: assuming.value, derivation: c.derivation, budget: 20_000 }));
+            const per = pred.value.map((cmp) => proveClaim(cmp, box, { assuming: assuming.value, derivation: c.derivation, budget: 20_000, timeLimitMs: time?.ms }));
             const status = per.some((rs) => combine(rs) === 'refuted') ? 'refuted' : per.every((rs) => combine(rs) === 'proved') ? 'proved' : 'undecided';
             if (status === 'proved') return verdict(raw.id, 'proved', `${predText} proved on the whole domain${raw.assuming ? ` where ${raw.assuming}` : ''} (interval branch and bound).`, { samples: per.flat().reduce((s, r) => s + r.result.boxes + r.result.probes, 0), seed }, { backend: 'symbolic', assumption: raw.assuming });
             if (status === 'refuted') {

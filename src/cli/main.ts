@@ -3,23 +3,25 @@
 
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './common.js';
-import { COMMANDS } from './commands/index.js';
 import { fromCommander, internalError, writeErrors } from './errors.js';
+import { commandNamed, registerCommands } from './lazy.js';
 
-export function buildProgram(): Command {
+/** The program for these arguments: the command they run is loaded in full, the others are listed only
+ * (lazy.ts); `argv: 'all'` loads every command. */
+export async function buildProgram(argv: readonly string[] | 'all'): Promise<Command> {
   const program = new Command('marginlab')
     .description('Proves, checks and measures what margin-based preference losses do to the chosen and rejected log-probabilities.')
     .version('0.1.0')
     // Commander's own error line (and no help dump after it): main() reports the error, coded.
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  await registerCommands(program, argv === 'all' ? 'all' : commandNamed(argv));
   return program;
 }
 
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   // Errors follow the output's form: JSON on stderr when the command was asked for JSON.
   const json = argv.includes('--json');
   process.exitCode = undefined;

@@ -9,14 +9,19 @@ export interface Progress {
 
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
-/** `format` is cli-progress's, e.g. 'fuzz [{bar}] {value}/{total} {law}'. */
-export async function progressBar(format: string, o: { json?: boolean } = {}): Promise<Progress> {
+/**
+ * `format` is cli-progress's, e.g. 'fuzz [{bar}] {value}/{total} {law}'. `after` (ms): the bar appears only
+ * once the work has run that long, so that a quick answer draws nothing.
+ */
+export async function progressBar(format: string, o: { json?: boolean } = {}, when: { after?: number } = {}): Promise<Progress> {
   if (!process.stderr.isTTY || o.json) return SILENT;
+  const shownFrom = performance.now() + (when.after ?? 0);
   const { SingleBar, Presets } = await import('cli-progress');
   const bar = new SingleBar({ stream: process.stderr, format, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
   let started = false;
   return {
     update(done, total, fields) {
+      if (!started && performance.now() < shownFrom) return;
       if (!started) { bar.start(total, 0, fields); started = true; } else bar.setTotal(total);
       bar.update(done, fields);
     },

@@ -9,6 +9,7 @@ import type { RegimeProofs } from '../symbolic/interval/direction.js';
 import { CASES, conditionsFor, type DirectionCondition } from '../symbolic/conditions.js';
 import type { Derivation, Regime } from '../symbolic/derive.js';
 import { toTex, toText } from '../symbolic/print.js';
+import { stoppedText } from '../symbolic/interval/prove.js';
 import { type Rendered, SIGN_TEX, SIGN_TEXT, boundTex, boundText, render, texNames } from './notation.js';
 
 export const DERIVE_SCHEMA = 'marginlab/derive@1';
@@ -101,7 +102,7 @@ export function witnessValueOf(r: RegimeProofs['dW']['result']): number | undefi
 function proofJson(p: RegimeProofs) {
   const one = (w: RegimeProofs['dW']) => ({ claim: w.claim, status: w.result.status, witness: w.result.witness ?? null, witnessValue: witnessValueOf(w.result) ?? null,
     witnessEnclosure: w.result.witnessEnclosure ?? null,
-    boxes: w.result.boxes, remainingShare: w.result.remainingShare });
+    boxes: w.result.boxes, remainingShare: w.result.remainingShare, stopped: w.result.stopped ?? null });
   return { regime: p.index, label: p.label, dW: one(p.dW), dL: one(p.dL) };
 }
 
@@ -117,7 +118,7 @@ export function derivationJson(d: Derivation, audit?: DirectionAudit, proofs?: r
     ratio: single(d, (r) => (r.ratio ? render(r.ratio, names) : null)),
     regimes: d.regimes.map((r) => regimeJson(r, d.spec, audit, proofs)),
     audit: audit ? {
-      seed: audit.seed, samples: audit.samples, valid: audit.valid,
+      seed: audit.seed, samples: audit.samples, drawn: audit.drawn, valid: audit.valid,
       dW: { negative: audit.dW.negative, zero: audit.dW.zero, positive: audit.dW.positive, underflow: audit.dW.underflow, uncertain: audit.dW.uncertain, min: audit.dW.min, witness: audit.dW.witness ?? null },
       dL: { negative: audit.dL.negative, zero: audit.dL.zero, positive: audit.dL.positive, underflow: audit.dL.underflow, uncertain: audit.dL.uncertain, min: audit.dL.min, witness: audit.dL.witness ?? null },
       findings: audit.findings,
@@ -130,8 +131,12 @@ export function derivationJson(d: Derivation, audit?: DirectionAudit, proofs?: r
 const percent = (share: number) => `${+(100 * share).toPrecision(3)}%`;
 
 /** The human-readable account; with `explain`, every step from eq. (8) to the simplified weights. */
-export function derivationText(d: Derivation, audit: DirectionAudit | undefined, explain: boolean, proofs?: readonly RegimeProofs[]): string {
+/** What derivationText is given when the proofs were skipped on request (--no-prove), as opposed to not asked about. */
+export const NOT_PROVED = 'not proved' as const;
+
+export function derivationText(d: Derivation, audit: DirectionAudit | undefined, explain: boolean, proofs?: readonly RegimeProofs[] | typeof NOT_PROVED): string {
   const s = d.spec.source;
+  const proved = proofs === NOT_PROVED ? undefined : proofs;
   const out: string[] = [];
   out.push(`${s.name}${s.citation ? ` [${s.citation.key}]` : ''} — ${s.origin}`);
   if (Object.keys(s.params).length) out.push(`params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}`).join(', ')}`);
@@ -156,8 +161,8 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
     out.push(`  d_l = ${toText(r.dL)}`);
     out.push(`  d_w/d_l = ${r.ratio ? toText(r.ratio) : 'undefined (d_l = 0 in this regime)'}`);
     const reg = audit?.regimes.find((x) => x.index === r.index);
-    for (const u of unconditional(r, proofs?.find((p) => p.index === r.index))) out.push(`  ${u}`);
-    const proof = proofs?.find((p) => p.index === r.index);
+    for (const u of unconditional(r, proved?.find((p) => p.index === r.index))) out.push(`  ${u}`);
+    const proof = proved?.find((p) => p.index === r.index);
     for (const c of conditionsFor(r).filter((x) => x.direction === 'chosen-up' || x.direction === 'rejected-down')) {
       out.push(`  ${c.direction === 'chosen-up' ? 'chosen ↑' : 'rejected ↓'} ${c.equation} (${c.statement}):`);
       for (const b of c.branches) {
@@ -173,14 +178,15 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
     out.push('', `Direction audit (${audit.valid} sampled points, seed ${audit.seed}):`);
     for (const f of audit.findings) out.push(`  ${f}`);
   }
-  if (proofs) {
+  if (proofs === NOT_PROVED) out.push('', 'Direction proofs: not run (--no-prove).');
+  else if (proved) {
     out.push('', 'Direction proofs (interval branch and bound over logp < 0, params in their ranges):');
-    for (const p of proofs) {
+    for (const p of proved) {
       for (const w of [p.dW, p.dL]) {
         const r = w.result;
         const where = d.regimes.length > 1 ? ` in regime ${p.index + 1}` : '';
         const detail = r.vacuous ? ' (vacuously: the regime is empty on the domain)' : r.status === 'refuted' ? ` — witness ${Object.entries(r.witness!).map(([k, v]) => `${k}=${v}`).join(', ')} gives ${w.claim.slice(0, 3)} = ${+witnessValueOf(r)!.toPrecision(4)} (certified)`
-          : r.status === 'undecided' ? ` — ${percent(r.remainingShare)} of the domain left after ${r.boxes} boxes` : '';
+          : r.status === 'undecided' ? ` — ${percent(r.remainingShare)} of the domain left after ${r.boxes} boxes; ${stoppedText[r.stopped ?? 'budget']}` : '';
         out.push(`  ${w.claim}${where}: ${r.status.toUpperCase()}${detail}`);
       }
     }

@@ -3,7 +3,7 @@
 
 import type { Interval } from '../expr/interval.js';
 import type { RegimeProof, WitnessValue } from '../symbolic/interval/claim.js';
-import type { ProofResult } from '../symbolic/interval/prove.js';
+import { stoppedText } from '../symbolic/interval/prove.js';
 
 export const PROVE_SCHEMA = 'marginlab/prove@1';
 
@@ -24,9 +24,7 @@ export function witnessText(r: RegimeProof): string {
   return `witness ${point || '(no variables)'}: left side = ${val(w.lhs)}, right side = ${val(w.rhs)}${weights.length ? `; ${weights.join(', ')}` : ''}`;
 }
 
-const stoppedText: Record<NonNullable<ProofResult['stopped']>, string> = {
-  budget: 'the box budget ran out', time: 'the time limit ran out', stuck: 'boxes float64 cannot split further remain',
-};
+/** Why an undecided proof stopped, as every report says it. */
 
 export function proveText(claim: string, status: string, results: readonly RegimeProof[]): string {
   const lines = [`${status.toUpperCase()}: ${claim}`];

@@ -7,13 +7,14 @@ import { type DirectionAudit, directionAudit } from './audit.js';
 import { type Derivation, derive } from './derive.js';
 import { type CompiledDerivation, compileDerivation } from './point.js';
 import { type RegimeProofs, proveDirections } from './interval/direction.js';
+import { AUDIT_SHARE, type CheckBudget, deadlineAfter } from './check-budget.js';
 
 export interface Analysis {
   readonly derivation: Derivation;
   readonly compiled: CompiledDerivation;
   readonly audit: DirectionAudit;
-  /** The same questions decided on the whole domain by interval branch and bound. */
-  readonly proofs: readonly RegimeProofs[];
+  /** The same questions decided on the whole domain by interval branch and bound; absent with `prove: false`. */
+  readonly proofs?: readonly RegimeProofs[];
 }
 
 /**
@@ -35,11 +36,28 @@ export function proofBudget(d: Derivation, budget = 20_000): number {
   return Math.max(1, Math.min(budget, Math.floor(PROOF_WORK / Math.max(1, work))));
 }
 
-export function analyse(spec: LossSpec, opts: { samples?: number; seed?: number; budget?: number } = {}): Result<Analysis> {
+/**
+ * `time` bounds the audit and the proofs together (check-budget.ts): the audit may use AUDIT_SHARE of it
+ * when proofs follow, and each proof an equal share of what is left when the proofs start.
+ */
+export function analyse(spec: LossSpec, opts: { samples?: number; seed?: number; budget?: number; time?: CheckBudget;
+  /** Progress for a watcher: samples drawn, then proofs done, out of their sum. */
+  onProgress?: (done: number, total: number, step: string) => void; } = {}): Result<Analysis> {
   const d = derive(spec);
   if (!d.ok) return d;
+  const t0 = performance.now();
+  const prove = opts.time?.prove ?? true;
+  const ms = opts.time?.ms;
   const compiled = compileDerivation(d.value);
-  const audit = directionAudit(compiled, opts);
+  const samples = opts.samples ?? 4000;
+  const proofCount = prove ? 2 * d.value.regimes.length : 0;
+  const onProgress = opts.onProgress;
+  const audit = directionAudit(compiled, { samples, seed: opts.seed, deadline: deadlineAfter(ms === undefined || opts.time?.audit === 'complete' ? undefined : prove ? ms * AUDIT_SHARE : ms, t0), budgetMs: ms,
+    onProgress: onProgress && ((i) => onProgress(i, samples + proofCount, 'audit')) });
+  if (!prove) return { ok: true, value: { derivation: d.value, compiled, audit } };
   const candidates = [audit.dW.witness?.values, audit.dL.witness?.values].filter((x): x is Readonly<Record<string, number>> => x !== undefined);
-  return { ok: true, value: { derivation: d.value, compiled, audit, proofs: proveDirections(d.value, proofBudget(d.value, opts.budget), { candidates }) } };
+  const left = ms === undefined ? undefined : Math.max(0, deadlineAfter(ms, t0) - performance.now());
+  const timeLimitMs = left === undefined ? undefined : left / (2 * d.value.regimes.length);
+  return { ok: true, value: { derivation: d.value, compiled, audit, proofs: proveDirections(d.value, proofBudget(d.value, opts.budget), { candidates, timeLimitMs,
+    onProof: onProgress && ((i, n) => onProgress(samples + i, samples + n, 'proofs')) }) } };
 }

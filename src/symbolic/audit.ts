@@ -11,7 +11,7 @@ import { type CompiledDerivation, regimeAt } from './point.js';
 import { MarginFault } from '../errors.js';
 import type { Sign } from './conditions.js';
 import type { Expr } from '../expr/expr.js';
-import { encloseAt, signOf } from './interval/enclose.js';
+import { signAt } from './interval/enclose.js';
 
 export interface Witness {
   readonly values: Readonly<Record<string, number>>;
@@ -38,6 +38,8 @@ export interface WeightVerdict {
 export interface DirectionAudit {
   readonly seed: number;
   readonly samples: number;
+  /** Samples drawn: `samples`, or fewer when the audit's time budget ran out first (then the findings say so). */
+  readonly drawn: number;
   /** Points where every quantity was finite. */
   readonly valid: number;
   readonly dW: WeightVerdict;
@@ -74,7 +76,8 @@ function verdict(weight: 'dW' | 'dL'): { weight: 'dW' | 'dL'; negative: number; 
 
 const identicallyZero = (e: { kind: string; value?: number }) => e.kind === 'num' && e.value === 0;
 
-export function directionAudit(c: CompiledDerivation, opts: { samples?: number; seed?: number } = {}): DirectionAudit {
+/** `deadline` (performance.now()'s clock) stops the sampling early; `budgetMs` is the budget it came from, for the finding. */
+export function directionAudit(c: CompiledDerivation, opts: { samples?: number; seed?: number; deadline?: number; budgetMs?: number; onProgress?: (done: number, total: number) => void } = {}): DirectionAudit {
   const samples = opts.samples ?? 4000;
   const seed = opts.seed ?? 1;
   const rng = makeRng(seed);
@@ -82,13 +85,15 @@ export function directionAudit(c: CompiledDerivation, opts: { samples?: number; 
   const w = verdict('dW'), l = verdict('dL');
   const perRegime = c.regimes.map((r) => ({ index: r.regime.index, label: r.regime.label, hits: 0, dW: new Set<Sign>(), dL: new Set<Sign>() }));
   let valid = 0;
+  let drawn = 0;
+  const deadline = opts.deadline ?? Infinity;
   // A float64 value ≤ 0 is a finding only when its enclosure certifies the sign; an underflowed
   // positive weight (σ(−800) = 0) is counted apart, and an undecidable one is never a witness.
   const record = (v: ReturnType<typeof verdict>, value: number, env: Record<string, number>, regime: string, symbolicZero: boolean, e: Expr): Sign | undefined => {
     v.min = Math.min(v.min, value);
     v.max = Math.max(v.max, value);
     if (value > 0) { v.positive++; return 'positive'; }
-    const s = symbolicZero ? 'zero' : signOf(encloseAt(e, env));
+    const s = symbolicZero ? 'zero' : signAt(e, env);
     if (s === 'positive') { v.underflow++; return 'positive'; }
     if (s !== 'negative' && s !== 'zero') { v.uncertain++; return undefined; }
     if (s === 'negative') v.negative++; else v.zero++;
@@ -97,6 +102,12 @@ export function directionAudit(c: CompiledDerivation, opts: { samples?: number; 
     return s;
   };
   for (let i = 0; i < samples; i++) {
+    // The clock is read every 64 samples: a sample costs microseconds, or milliseconds where it is certified exactly.
+    if (i % 64 === 0 && i > 0) {
+      if (performance.now() > deadline) break;
+      opts.onProgress?.(i, samples);
+    }
+    drawn++;
     const env = samplePoint(spec, rng);
     try {
       const ri = regimeAt(c, env);
@@ -125,9 +136,10 @@ export function directionAudit(c: CompiledDerivation, opts: { samples?: number; 
   const findings = [
     finding(w, 'd_w', 'the loss on its own pushes the chosen response down there', 'no push on the chosen response there'),
     finding(l, 'd_l', 'the loss on its own pushes the rejected response up there', 'no push on the rejected response there; it moves only through ⟨a,b⟩'),
+    ...(drawn < samples ? [`The audit stopped after ${drawn} of its ${samples} samples: its time budget${opts.budgetMs !== undefined ? ` (a share of --budget ${opts.budgetMs} ms)` : ''} ran out; the counts above rest on those ${drawn}.`] : []),
   ];
   return {
-    seed, samples, valid, dW: w, dL: l,
+    seed, samples, drawn, valid, dW: w, dL: l,
     regimes: perRegime.map((r) => ({ index: r.index, label: r.label, hits: r.hits, dWSigns: [...r.dW].sort(), dLSigns: [...r.dL].sort() })),
     findings,
   };

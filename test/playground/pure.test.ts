@@ -4,7 +4,7 @@
 
 import { describe, expect, test } from 'vitest';
 import bundle from 'mathjs/lib/browser/math.js';
-import shim from '../../playground/src/mathjs-parse.js';
+import shim from '../../src/loss/mathjs-parse.js';
 import { buildLoss, fieldsOf, locateError } from '../../playground/src/loss.js';
 import { readHash, shareHash } from '../../playground/src/share.js';
 import { parseMetrics } from '../../playground/src/metrics.js';

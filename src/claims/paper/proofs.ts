@@ -6,6 +6,7 @@ import type { VerdictStatus } from '../../numeric/verdict.js';
 import { type SignOp } from '../../symbolic/interval/prove.js';
 import { proveSign } from '../../symbolic/interval/direction.js';
 import { toText } from '../../symbolic/print.js';
+import { stoppedText } from '../../symbolic/interval/prove.js';
 import type { Claim } from '../types.js';
 import { lossOf, printedOf, r4, roundEnv, verdict } from '../tools.js';
 import type { CompiledDerivation } from '../../symbolic/point.js';
@@ -22,7 +23,7 @@ const ratioMinus = (k: number): Target => (c, i) => {
 };
 
 /** Prove `target op 0` in every regime of each loss: the combined status, one line a regime, the work, the first witness. */
-function proveOver(losses: readonly (readonly [string, CompiledDerivation])[], target: Target, op: SignOp) {
+function proveOver(losses: readonly (readonly [string, CompiledDerivation])[], target: Target, op: SignOp, timeLimitMs?: number) {
   const parts: string[] = [];
   let status: VerdictStatus = 'proved';
   let witness: Record<string, unknown> | undefined;
@@ -31,7 +32,7 @@ function proveOver(losses: readonly (readonly [string, CompiledDerivation])[], t
     for (let i = 0; i < c.derivation.regimes.length; i++) {
       const e = target(c, i);
       if (!e) continue;
-      const r = proveSign(c.derivation, i, e, op, BUDGET);
+      const r = proveSign(c.derivation, i, e, op, BUDGET, { timeLimitMs });
       boxes += r.boxes + r.probes;
       const where = c.derivation.regimes.length > 1 ? ` (regime ${c.derivation.regimes[i].label})` : '';
       if (r.status === 'refuted') {
@@ -40,7 +41,7 @@ function proveOver(losses: readonly (readonly [string, CompiledDerivation])[], t
         parts.push(`${lossId}${where}: refuted`);
       } else if (r.status === 'undecided') {
         if (status === 'proved') status = 'undecided';
-        parts.push(`${lossId}${where}: undecided (${(100 * r.remainingShare).toPrecision(2)}% of the domain left)`);
+        parts.push(`${lossId}${where}: undecided (${(100 * r.remainingShare).toPrecision(2)}% of the domain left${r.stopped === 'time' ? `; ${stoppedText.time}` : ''})`);
       } else parts.push(`${lossId}${where}: proved`);
     }
   }
@@ -52,8 +53,9 @@ function proofClaim(id: string, where: string, statement: string, lossIds: reado
   return {
     id, where, statement, method: 'symbolic',
     how: `Interval branch and bound (budget ${BUDGET} boxes) over logp_w, logp_l, c_ref < 0, lengths ≥ 1, z_ref ≥ 0 and each parameter's declared range, on ${what}${opts.printed ? ' of the row as printed' : ''}, in every regime.`,
-    check: ({ seed }) => {
-      const { status, parts, boxes, witness } = proveOver(lossIds.map((l) => [l, opts.printed ? printedOf(l) : lossOf(l)]), target, op);
+    check: ({ seed, time }) => {
+      if (time?.prove === false) return verdict(id, 'undecided', `${what} ${op} 0 — not proved: the interval proofs were not run (--no-prove).`, { samples: 0, seed }, { backend: 'symbolic' });
+      const { status, parts, boxes, witness } = proveOver(lossIds.map((l) => [l, opts.printed ? printedOf(l) : lossOf(l)]), target, op, time?.ms);
       return verdict(id, status, `${what} ${op} 0 — ${parts.join('; ')}.`, { samples: boxes, seed, worst: witness }, { backend: 'symbolic' });
     },
   };

@@ -5,7 +5,6 @@ import { json, out } from '../common.js';
 
 export function register(program: Command): void {
   program.command('catalogue')
-    .description('the losses marginlab knows, with citations and defaults')
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) => {
       if (o.json) json(catalogueJson(CATALOGUE)); else out(catalogueText(CATALOGUE));

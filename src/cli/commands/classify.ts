@@ -9,7 +9,6 @@ import { finiteNumber, gramFrom, gramOptions, lossOptions } from '../options.js'
 
 export function register(program: Command): void {
   gramOptions(lossOptions(program.command('classify [loss]')))
-    .description('which case of Table 1 one gradient step lands in, from <a,b>, ||a||^2, ||b||^2')
     .requiredOption('--at <point>', 'e.g. logp_w=-12,logp_l=-15')
     .option('--eta <eta>', 'step size', finiteNumber('--eta'), 1)
     .option('--json', 'machine-readable output (schema marginlab/classify@1)')

@@ -8,7 +8,6 @@ import { lossOptions } from '../options.js';
 
 export function register(program: Command): void {
   lossOptions(program.command('eval [loss]'))
-    .description('numbers for d_w, d_l, ratio, L and the regime at a point')
     .requiredOption('--at <point>', 'e.g. logp_w=-12,logp_l=-15,beta=0.1')
     .option('--json', 'machine-readable output (schema marginlab/eval@1)')
     .action(async (loss: string | undefined, o: LossOptions & { at: string; json?: boolean }) => {

@@ -8,7 +8,6 @@ import { finiteNumber, lossOptions, positiveInt } from '../options.js';
 
 export function register(program: Command): void {
   lossOptions(program.command('fuzz [loss]'))
-    .description('property-test the derivation of a loss: finite differences, regimes, conditions (9)/(10), simplification, printing, eq. (6); exit 1 on a counterexample')
     .option('--runs <n>', 'samples per law', positiveInt('--runs'), 200)
     .option('--seed <s>', 'fast-check seed (printed; default from the clock)', finiteNumber('--seed'))
     .option('--json', 'machine-readable output')

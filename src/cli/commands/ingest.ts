@@ -15,7 +15,6 @@ interface IngestOptions { loss: string; param?: string[]; request?: string; out:
 
 export function register(program: Command): void {
   program.command('ingest')
-    .description("turn the events a trainer printed elsewhere (e.g. on a GPU machine without Node) into the run folder `train` writes")
     .argument('<events>', "the trainer's stdout, one JSON event per line")
     .requiredOption('--loss <loss>', 'the catalogue id or spec file the run trained with')
     .option('--param <name=value>', 'a loss parameter the run set (repeatable)', collect)

@@ -13,7 +13,6 @@ import { collect, positiveInt } from '../options.js';
 
 export function register(program: Command): void {
   program.command('prove <claim>')
-    .description("prove '<expr> > 0' (or >=, <, <=) on a whole box by interval branch and bound: proved (exit 0), refuted with a certified witness (exit 1), or undecided (exit 4)")
     .option('--domain <box>', "e.g. 'logp_w<0, logp_l<0, 0.01<=beta<=10'; repeatable, the boxes are intersected. Every other symbol takes its documented domain (log-probabilities and c_ref_w, c_ref_l < 0, lengths >= 1, z_ref >= 0, a loss's params over their declared ranges)", collect)
     .option('--loss <loss>', 'a catalogue id or spec file: dW, dL, ratio and its params become available, proved regime by regime')
     .option('--assuming <pred>', "side conditions, e.g. 'logp_w < c_ref_w'; repeatable, the conditions are conjoined", collect)

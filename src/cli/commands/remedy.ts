@@ -10,7 +10,6 @@ import { collect, gramFrom, gramOptions, lossOptions } from '../options.js';
 
 export function register(program: Command): void {
   gramOptions(lossOptions(program.command('remedy [loss]')))
-    .description('the admissible interval of d_w/d_l for chosen ↑ and rejected ↓, and the smallest change of a knob that reaches it')
     .requiredOption('--at <point>', 'e.g. logp_w=-12,logp_l=-15')
     .option('--knob <k>', "a param name, 'nll', 'nll-normalised' or 'weights' (repeatable; default: every param, nll, weights)", collect)
     .option('--json', 'machine-readable output (schema marginlab/remedy@1)')

@@ -6,7 +6,6 @@ interface ReportOptions { out?: string; png: boolean; json?: boolean }
 
 export function register(program: Command): void {
   program.command('report')
-    .description('draw a training run\'s figures as SVG and PNG: log-probabilities, cos_wl (several runs overlay), token heatmap, sign agreement')
     .argument('<dirs...>', 'run directories written by `marginlab train --out`')
     .option('--out <dir>', 'where the figures go (default: the first run directory)')
     .option('--no-png', 'SVG only')

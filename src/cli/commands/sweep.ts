@@ -15,7 +15,6 @@ interface SweepOptions extends LossOptions {
 
 export function register(program: Command): void {
   const cmd = lossOptions(program.command('sweep [loss]'))
-    .description('d_w, d_l, d_w/d_l (and, given a gradient pair\'s Gram statistics, Δlogp_w, Δlogp_l and Table 1\'s case) over one or two variables: a line plot or a heatmap')
     .requiredOption('--over <name=lo:hi[:n][:log]>', 'a variable to sweep (once or twice), e.g. logp_w=-40:-1 or beta=0.01:1:log', collect)
     .option('--log [names]', 'log-spaced samples: for the named variables, or bare for the --over just before it')
     .option('--of <quantities>', 'comma-separated: dW, dL, ratio, L, dLogpW, dLogpL, case (default dW,dL,ratio; with a Gram also the step)')

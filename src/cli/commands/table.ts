@@ -6,6 +6,8 @@ import { FORMATS, type Format, KINDS, type Kind, bibFor, guarded, htmlSideFiles,
 import { writeAllAtomic } from '../../report/table/write.js';
 import { need, out } from '../common.js';
 import { collect, oneOf } from '../options.js';
+import { type CheckOptions, checkBudget, checkOptions } from '../check-options.js';
+import { progressBar } from '../progress.js';
 
 interface TableOpts {
   losses?: string; all?: boolean; file?: string[]; format: string; kind: string; columns?: string;
@@ -13,8 +15,7 @@ interface TableOpts {
 }
 
 export function register(program: Command): void {
-  program.command('table')
-    .description('Table 2 (rows) or Table 1 (cases) of the chosen losses, derived, as LaTeX, HTML, Markdown or JSON')
+  checkOptions(program.command('table'), 'the interval proofs of one loss on its HTML derivation page (the tables themselves show no proof and run none)')
     .option('--losses <ids>', 'catalogue ids, comma-separated')
     .option('--all', 'every catalogue loss')
     .option('--file <spec>', 'a loss spec file (repeatable)', collect)
@@ -24,22 +25,28 @@ export function register(program: Command): void {
     .option('--out <file>', 'write here (HTML also writes katex/ and derivations/ beside it) instead of stdout')
     .option('--standalone', 'LaTeX: a compilable document instead of a fragment')
     .option('--bib <file>', 'also write the BibTeX of the cited losses')
-    .action(async (o: TableOpts) => {
+    .action(async (o: TableOpts & CheckOptions) => {
       // Every input is checked before anything is computed or written.
       const format = need(oneOf<Format>('format', o.format, FORMATS));
       const kind = need(oneOf<Kind>('kind', o.kind, KINDS));
       const columns = need(parseColumns(o.columns));
       const specs = need(await selectLosses({ ids: o.all ? 'all' : o.losses, files: o.file }));
-      const text = need(guarded(() => renderTable(specs, { kind, format, columns, standalone: o.standalone })));
+      const pages = format === 'html' && !!o.out;
+      const bar = await progressBar('table [{bar}] {value}/{total} {loss}', {}, { after: 1000 });
+      let done = 0;
+      const onLoss = (loss: string) => bar.update(++done, specs.length * (pages ? 2 : 1), { loss });
+      const text = need(guarded(() => renderTable(specs, { kind, format, columns, standalone: o.standalone, onLoss })));
       const files = new Map<string, string | Buffer>();
       if (o.out) {
         const target = resolve(o.out);
         files.set(target, text);
         if (format === 'html') {
-          const side = need(guarded(() => htmlSideFiles(specs, {}, target.split(/[\\/]/).pop()!)));
+          const side = need(guarded(() => htmlSideFiles(specs, { time: checkBudget(o), onLoss }, target.split(/[\\/]/).pop()!)));
           for (const [rel, v] of side) files.set(resolve(dirname(target), rel), v);
         }
-      } else out(text);
+      }
+      bar.stop();
+      if (!o.out) out(text);
       if (o.bib) files.set(resolve(o.bib), bibFor(specs));
       if (files.size) writeAllAtomic('/', files);
     });

@@ -26,7 +26,6 @@ interface TrainOptions {
 
 export function register(program: Command): void {
   program.command('train')
-    .description('train a model with a loss and check conditions (9)/(10) against what happens: metrics.jsonl + summary.json')
     .requiredOption('--task <task>', 'single | short | long (section 4.2) or FILE.jsonl', parseTask)
     .requiredOption('--loss <loss>', 'catalogue id or spec file')
     .option('--param <name=value>', 'set a loss parameter (repeatable)', collect)

@@ -4,7 +4,6 @@
 // --backend webgpu cannot run (no adapter, or a device fault mid-run).
 
 import { type Command, Option } from 'commander';
-import { CHECK_IDS } from '../../numeric/theorems/index.js';
 import { DEFAULT_MEMORY_CAP_MIB, planChecks } from '../../numeric/theorems/plan.js';
 import { type VerifyOptions, runChecks } from '../../numeric/verify.js';
 import { INJECTIONS } from '../../numeric/webgpu/index.js';
@@ -15,7 +14,6 @@ import { progressBar } from '../progress.js';
 
 export function register(program: Command): void {
   program.command('verify <check>')
-    .description(`check the paper's theorems numerically by taking real gradient steps: ${[...CHECK_IDS, 'all'].join(' | ')}`)
     .option('--backend <name>', 'cpu | webgpu | auto (auto: webgpu when an adapter exists, else cpu; webgpu results are always compared with cpu float64)', 'cpu')
     .option('--samples <n>', 'samples per check (per loss for taylor and cases); default per check', positiveInt('--samples'))
     .option('--seed <s>', 'PRNG seed (same seed, same bits)', finiteNumber('--seed'), 1)

@@ -57,7 +57,7 @@ export function derivationPage(a: Analysis, cssHref: string, backHref: string): 
       out.push(`<h3>${c.direction === 'chosen-up' ? 'chosen ↑' : 'rejected ↓'} ${escapeHtml(c.equation)} — ${escapeHtml(c.statement)}</h3><ul>`);
       for (const b of c.branches) {
         // A branch a proved sign rules out (d_l > 0 proved: no "if d_l < 0") is not printed.
-        if (excludedByProof(b, a.proofs.find((p) => p.index === r.index))) continue;
+        if (excludedByProof(b, a.proofs?.find((p) => p.index === r.index))) continue;
         const seen = (b.divisor === 'dW' ? signs.dW : signs.dL).includes(b.sign);
         out.push(`<li>if ${m(`${b.divisor === 'dW' ? 'd_w' : 'd_l'} ${SIGN_TEX[b.sign]}`)}: ${m(tidyTex(boundTex(b.bound, names, TEX_SHORT)))}${seen ? '' : ' <span class="note">[not seen in the audit samples]</span>'}</li>`);
       }

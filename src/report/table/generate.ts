@@ -32,7 +32,7 @@ export interface TableRequest extends TableOptions {
 
 /** The table's own text (no side files). */
 export function renderTable(specs: readonly LossSpec[], r: TableRequest, htmlCss = 'katex/katex.min.css'): string {
-  const o = { samples: r.samples, seed: r.seed };
+  const o: TableOptions = { samples: r.samples, seed: r.seed, onLoss: r.onLoss };
   if (r.kind === 'cases') {
     const t = buildTable1(specs, o);
     switch (r.format) {
@@ -55,7 +55,7 @@ export function renderTable(specs: readonly LossSpec[], r: TableRequest, htmlCss
 export function htmlSideFiles(specs: readonly LossSpec[], o: TableOptions, backHref: string): Map<string, string | Buffer> {
   const files = new Map<string, string | Buffer>(katexAssets());
   for (const spec of specs) {
-    files.set(derivationHref(spec.source.id), derivationPage(analyseOrThrow(spec, o), '../katex/katex.min.css', `../${backHref}`));
+    files.set(derivationHref(spec.source.id), derivationPage(analyseOrThrow(spec, o, true), '../katex/katex.min.css', `../${backHref}`));
   }
   return files;
 }

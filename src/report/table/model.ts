@@ -6,6 +6,7 @@
 import { findEntry } from '../../loss/catalogue/index.js';
 import type { Citation, LossSpec, Slot } from '../../loss/types.js';
 import { type Analysis, analyse } from '../../symbolic/analyse.js';
+import type { CheckBudget } from '../../symbolic/check-budget.js';
 import { conditionsFor, type Direction } from '../../symbolic/conditions.js';
 import type { Regime } from '../../symbolic/derive.js';
 import { toTex, toText } from '../../symbolic/print.js';
@@ -65,10 +66,17 @@ export interface Table2 {
 export interface TableOptions {
   readonly samples?: number;
   readonly seed?: number;
+  /** The proofs' budget, for what shows proofs (the HTML derivation pages); the tables themselves never run them. */
+  readonly time?: CheckBudget;
+  /** Called after each loss is analysed, for a progress bar. */
+  readonly onLoss?: (id: string) => void;
 }
 
-export function analyseOrThrow(spec: LossSpec, o: TableOptions): Analysis {
-  const a = analyse(spec, { samples: o.samples ?? 4000, seed: o.seed ?? 1 });
+/** `proofs`: whether what is being built shows the interval proofs; a table's rows and cases do not. */
+export function analyseOrThrow(spec: LossSpec, o: TableOptions, proofs = false): Analysis {
+  const time: CheckBudget = proofs ? { ...o.time, audit: 'complete' } : { prove: false };
+  const a = analyse(spec, { samples: o.samples ?? 4000, seed: o.seed ?? 1, time });
+  o.onLoss?.(spec.source.id);
   if (!a.ok) throw new MarginFault(a.errors[0]);
   return a.value;
 }

@@ -26,11 +26,19 @@ export function proveSign(d: Derivation, regimeIndex: number, e: Expr, op: SignO
  * a sampled point whose certified enclosure has the wrong sign refutes, so the proof never says
  * UNDECIDED where the audit has already found a genuine counterexample.
  */
-export function proveDirections(d: Derivation, budget = 20_000, opts: Pick<ProveOptions, 'candidates' | 'timeLimitMs' | 'strategy'> = {}): RegimeProofs[] {
+export function proveDirections(d: Derivation, budget = 20_000, opts: Pick<ProveOptions, 'candidates' | 'timeLimitMs' | 'strategy'> & { onProof?: (done: number, total: number) => void } = {}): RegimeProofs[] {
+  const { onProof, ...o } = opts;
+  const total = 2 * d.regimes.length;
+  let done = 0;
+  const one = (weight: 'dW' | 'dL', claim: string, e: Expr, index: number): WeightProof => {
+    const result = proveSign(d, index, e, '>', budget, o);
+    onProof?.(++done, total);
+    return { weight, claim, result };
+  };
   return d.regimes.map((r) => ({
     index: r.index,
     label: r.label,
-    dW: { weight: 'dW', claim: 'd_w > 0', result: proveSign(d, r.index, r.dW, '>', budget, opts) },
-    dL: { weight: 'dL', claim: 'd_l > 0', result: proveSign(d, r.index, r.dL, '>', budget, opts) },
+    dW: one('dW', 'd_w > 0', r.dW, r.index),
+    dL: one('dL', 'd_l > 0', r.dL, r.index),
   }));
 }

@@ -165,17 +165,34 @@ function tight(i: Interval): boolean {
 
 const compiled = new WeakMap<Expr, CompiledInterval>();
 
-/** An interval certain to contain the exact value of e at the float64 point env. */
-export function encloseAt(e: Expr, env: Env): Interval {
+/** The interval pass alone: an enclosure, often a loose one. */
+function fastEnclosure(e: Expr, env: Env): Interval {
   let f = compiled.get(e);
   if (!f) { f = compileInterval(e); compiled.set(e, f); }
   const box: Record<string, Interval> = {};
   for (const k of Object.keys(env)) box[k] = Number.isFinite(env[k]) ? point(env[k]) : ENTIRE;
   const w = own(env, 'c_ref_w'), l = own(env, 'c_ref_l');
   if (w !== undefined && l !== undefined && Number.isFinite(w) && Number.isFinite(l)) box.c_ref = differenceInterval(w, l);
-  const fast = f(box as Box);
+  return f(box as Box);
+}
+
+/** An interval certain to contain the exact value of e at the float64 point env. */
+export function encloseAt(e: Expr, env: Env): Interval {
+  const fast = fastEnclosure(e, env);
   if (tight(fast)) return fast;
   return intersect(fast, asInterval(value(e, env)));
+}
+
+/**
+ * The sign of e at env, certified: signOf(encloseAt(e, env)), without the exact pass when the interval
+ * pass already excludes 0 — both are enclosures of the same value, so their intersection has that sign
+ * too. (The direction audit asks for signs only, at every sample where float64 gave ≤ 0.)
+ */
+export function signAt(e: Expr, env: Env): CertainSign {
+  const fast = fastEnclosure(e, env);
+  const s = signOf(fast);
+  if (s === 'positive' || s === 'negative' || tight(fast)) return s;
+  return signOf(intersect(fast, asInterval(value(e, env))));
 }
 
 /** A value and the digits its enclosure supports. */

@@ -401,3 +401,8 @@ export function prove(expr0: Expr, op: SignOp, domainIn: Box, opts: ProveOptions
   const left = queue.reduce((s, b) => s + b.share, 0) + stuckShare;
   return { status: 'undecided', boxes, probes, remaining: queue.length + stuck, remainingShare: Math.min(1, left), stopped: stopped ?? 'stuck', seconds: elapsed() };
 }
+
+/** Why an undecided proof stopped, as its reports say it. */
+export const stoppedText: Record<NonNullable<ProofResult['stopped']>, string> = {
+  budget: 'the box budget ran out', time: 'the time budget ran out (--budget)', stuck: 'boxes float64 cannot split further remain',
+};

@@ -1,13 +1,16 @@
-// The browser build's stand-in for mathjs's single-file bundle (src/loss/mathjs.ts): the same mathjs
-// parser — mathjs's own parse factory and node classes — wired by hand with only what parsing uses.
+// The stand-in for mathjs's single-file bundle (src/loss/mathjs.ts) in the playground's build and the CLI's
+// bundle (scripts/bundle-cli.ts): the same mathjs parser — mathjs's own parse factory and node classes —
+// wired by hand with only what parsing uses. Both builds alias mathjs/lib/browser/math.js to this file
+// and tree-shake mathjs down to these factories; unbundled Node (tests, dist/) keeps the bundle, since
+// mathjs's ESM entry point loads all of mathjs's modules.
 //
-// Why by hand: the bundle builds every mathjs function at load (about 2 s of start-up in a browser), and
-// even `create({ parseDependencies })` builds ~50 typed functions (Unit, pow, det, inv, matrices…) that the
-// node classes need only to evaluate or compile, plus typed-function's dispatcher and conversions: together
-// the largest part of the page's cold start. src/loss/parse.ts only reads a tree's plain fields (type, fn,
-// op, args, name, value, content, condition, trueExpr, falseExpr) against its allow-list; nothing here
-// evaluates anything. test/playground/pure.test.ts checks that the trees and the syntax errors equal the
-// bundle's.
+// Why by hand: the bundle builds every mathjs function at load (about 2 s of start-up in a browser, and
+// ~0.4 s plus ~0.4 s of CommonJS export scanning in Node), and even `create({ parseDependencies })` builds
+// ~50 typed functions (Unit, pow, det, inv, matrices…) that the node classes need only to evaluate or
+// compile, plus typed-function's dispatcher and conversions. src/loss/parse.ts only reads a tree's plain
+// fields (type, fn, op, args, name, value, content, condition, trueExpr, falseExpr) against its
+// allow-list; nothing here evaluates anything. test/playground/pure.test.ts checks that the trees and the
+// syntax errors equal the bundle's.
 
 import {
   createAccessorNode, createArrayNode, createAssignmentNode, createBlockNode, createConditionalNode, createConstantNode,
@@ -36,7 +39,7 @@ function typed(name: string, signatures: Readonly<Record<string, Fn | SelfRef>>)
     for (const s of table) {
       if (s.params.length === args.length && s.params.every((alts, i) => alts.some((t) => IS[t]?.(args[i])))) return (s.fn as (...a: unknown[]) => unknown)(...args);
     }
-    throw new TypeError(`Unexpected type of argument in function ${name} (the playground's parser build takes plain values)`);
+    throw new TypeError(`Unexpected type of argument in function ${name} (the parser-only build takes plain values)`);
   }) as Fn;
   for (const [key, f] of Object.entries(signatures)) {
     const params = key.trim() === '' ? [] : key.split(',').map((p) => p.split('|').map((t) => t.trim()));
@@ -49,7 +52,7 @@ typed.addConversion = (): void => undefined;
 
 /** Used by the node classes only when a tree is evaluated or compiled, which the library never does. */
 const evaluationOnly = (name: string) => () => {
-  throw new Error(`mathjs '${name}' is not part of the playground's parser build (it only parses)`);
+  throw new Error(`mathjs '${name}' is not part of the parser-only build (it only parses)`);
 };
 
 // mathjs's defaults for what parse reads (config.number, and its fallback for 'bigint').
