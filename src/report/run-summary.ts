@@ -4,8 +4,10 @@ import { heldoutText, strayText, type RunSummary } from '../trainer/summary.js';
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 
-export function runSummaryText(lossName: string, s: RunSummary, paths: { metricsPath: string; summaryPath: string }): string {
-  const lines = [`${lossName} on ${s.task}: ${s.loggedSteps} logged steps, ${s.pairsMeasured} pairs measured in ${s.seconds.toFixed(1)} s`];
+// `gramAsked` is the run's --gram: where it was auto the line says which method auto chose.
+export function runSummaryText(lossName: string, s: RunSummary, paths: { metricsPath: string; summaryPath: string }, gramAsked?: string): string {
+  const gram = s.gram ? ` (gram: ${s.gram}${gramAsked === 'auto' ? ', by auto' : ''})` : '';
+  const lines = [`${lossName} on ${s.task}: ${s.loggedSteps} logged steps, ${s.pairsMeasured} pairs measured in ${s.seconds.toFixed(1)} s${gram}`];
   if (s.first && s.last) lines.push(`logp_w ${s.first.logp_w?.toFixed(4)} → ${s.last.logp_w?.toFixed(4)}, logp_l ${s.first.logp_l?.toFixed(4)} → ${s.last.logp_l?.toFixed(4)}, cos_wl ${s.first.cos_wl?.toFixed(3)} → ${s.last.cos_wl?.toFixed(3)}`);
   lines.push(`predicted vs observed signs agree: ${pct(s.agreement)} (marginlab's conditions: ${pct(s.marginlabAgreement)})`);
   lines.push(`steps in case 1 (batch chosen up, rejected down)${s.variant === 'none' ? '' : ` with ${s.variant}`}: ${pct(s.case1Share)} first order, ${pct(s.case1ObsShare)} observed; pairs: ${pct(s.case1PairShare)}`);

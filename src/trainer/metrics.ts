@@ -47,6 +47,8 @@ export interface MetricsRow {
   readonly case1_obs: boolean | null;
   readonly case1_pairs_fo: number | null;
   readonly variant: string;
+  /** How the Gram entries were measured ('vmap' or 'ghost'; null from a trainer that does not say). */
+  readonly gram: string | null;
   readonly scale_w: number | null;
   readonly scale_l: number | null;
   readonly pairs: readonly PairRow[];
@@ -79,7 +81,7 @@ export function metricsRow(e: StepEvent, predictor: Predictor): MetricsRow {
     ml_agree_rate: mlKnown.length ? mlKnown.filter((p) => p.ml_agree).length / mlKnown.length : null,
     full_logp_w: m((p) => p.full_logp_w ?? p.logp_w), full_logp_l: m((p) => p.full_logp_l ?? p.logp_l),
     case1_fo: case1Of(e, 'fo'), case1_obs: case1Of(e, 'obs'), case1_pairs_fo: share(ps.map((p) => case1Of(p, 'fo'))),
-    variant: e.variant ?? 'none', scale_w: e.scale_w ?? null, scale_l: e.scale_l ?? null,
+    variant: e.variant ?? 'none', gram: e.gram ?? null, scale_w: e.scale_w ?? null, scale_l: e.scale_l ?? null,
     pairs,
   };
 }

@@ -7,7 +7,7 @@ import { toText } from '../symbolic/print.js';
 import { generateTorch } from './codegen.js';
 import type { TrainerError } from './errors.js';
 import type { Result } from '../errors.js';
-import type { ProbePoint, TrainerRequest } from './protocol/schema.js';
+import type { GramMethod, ProbePoint, TrainerRequest } from './protocol/schema.js';
 import { PROTOCOL_VERSION } from './protocol/version.js';
 
 export type TaskRef = TrainerRequest['task'];
@@ -30,6 +30,7 @@ export interface RunSettings {
   readonly sftLr: number;
   readonly heartbeatS: number;
   readonly tokenCosine: boolean;
+  readonly gram: GramMethod;
   readonly predict: TrainerRequest['predict'];
   readonly variant: TrainerRequest['variant'];
   readonly heldoutPairs: number;
@@ -37,9 +38,13 @@ export interface RunSettings {
   readonly model: TrainerRequest['model'];
 }
 
+/** LoRA rank for a Hugging Face model: the paper's r = 64 (appendix C.2); 0 trains every weight. */
+export const DEFAULT_LORA_RANK = 64;
+
+/** Every run setting's default, once; the reference trainer's own defaults (ml_request.py) are tested equal. */
 export const DEFAULT_SETTINGS: Omit<RunSettings, 'task'> = {
   steps: 40, lr: 0.01, seed: 1, device: 'cpu', dtype: 'float64', batchSize: 8, logEvery: 1, sftSteps: 100, sftLr: 3e-3,
-  heartbeatS: 2, tokenCosine: true, predict: 'conditions', variant: 'none', heldoutPairs: 64, evalEvery: 0,
+  heartbeatS: 2, tokenCosine: true, gram: 'auto', predict: 'conditions', variant: 'none', heldoutPairs: 64, evalEvery: 0,
   model: { kind: 'tiny', d_model: 32, layers: 2, heads: 2 },
 };
 
@@ -79,7 +84,7 @@ export function buildRequest(d: Derivation, s: RunSettings): Result<TrainerReque
     seed: s.seed, device: s.device, dtype: s.dtype, steps: s.steps, lr: s.lr, batch_size: s.batchSize, log_every: s.logEvery,
     sft_steps: s.sftSteps, sft_lr: s.sftLr, heartbeat_s: s.heartbeatS,
     model: s.model,
-    measure: { gram: true, token_cosine: s.tokenCosine },
+    measure: { gram: s.gram, token_cosine: s.tokenCosine },
     predict: s.predict,
     variant: s.variant,
     heldout_pairs: s.heldoutPairs,

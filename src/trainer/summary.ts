@@ -25,6 +25,8 @@ export interface RunSummary {
   /** The same with marginlab's conditions (9)/(10) instead of the trainer's prediction. */
   readonly marginlabAgreement: number | null;
   readonly variant: string;
+  /** How the trainer measured the Gram entries: 'vmap', 'ghost' (auto resolved), or null if it did not say. */
+  readonly gram: string | null;
   /** Share of logged steps in case 1 (chosen ↑, rejected ↓, the batch as a whole; case1.ts): first order,
    * observed; and the share of measured pairs in case 1 under the batch step. */
   readonly case1Share: number | null;
@@ -90,6 +92,7 @@ export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'l
     agreementRejected: rate((p) => agrees(p.pred_dlogp_l_sign as number, p.obs_dlogp_l as number)),
     marginlabAgreement: rate((p) => p.ml_agree),
     variant: rows[0]?.variant ?? 'none',
+    gram: rows[0]?.gram ?? null,
     case1Share: share(rows.map((r) => r.case1_fo)), case1ObsShare: share(rows.map((r) => r.case1_obs)),
     case1PairShare: share(pairs.map((p) => case1Of(p, 'fo'))),
     heldout: heldoutOf(evals, completed ?? base.error === null),

@@ -4,7 +4,7 @@
 // and peft: scripts/test-all.sh makes one in .venv-hf from the wheels this machine image carries. Never
 // skipped: without it the suite fails and says how to get it.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainerEvent } from '../../src/trainer/protocol/schema.js';
@@ -39,6 +39,7 @@ describe('a Hugging Face causal LM', () => {
     expect(task.trained).toBe(2 * (64 * 8 + 8 * 192));
     expect(task.params as number).toBeGreaterThan(100_000);
     const s = r.summary;
+    expect(s.gram).toBe('ghost'); // auto: every trained layer (LoRA's A and B) is covered
     expect(s.loggedSteps).toBe(6);
     expect(s.checksum!.firstBatchMaxRelErr).toBeLessThan(1e-6);
     expect(s.agreement!).toBeGreaterThanOrEqual(0.95);
@@ -48,6 +49,25 @@ describe('a Hugging Face causal LM', () => {
     expect(tc.tokens_w.slice(0, 3)).toEqual(['it', 'has', 'a']);
     expect(tc.cos_head!.length).toBe(tc.tokens_w.length);
   }, 300_000);
+
+  it('trains every weight of the folder\'s model with ghost products, giving the step events vmap gives', async () => {
+    const run = (gram: 'vmap' | 'ghost') => train(catalogueSpec('dpo'), {
+      task: { kind: 'long' }, steps: 3, sftSteps: 10, sftLr: 1e-2, heldoutPairs: 0, gram,
+      model: { kind: 'hf', name_or_path: folder, lora_rank: 0 },
+    }, { python: HF_PYTHON, timeoutMs: 300_000 });
+    const [v, g] = [await run('vmap'), await run('ghost')];
+    expect(v.error).toBeNull();
+    expect(g.error).toBeNull();
+    expect([v.summary.gram, g.summary.gram]).toEqual(['vmap', 'ghost']);
+    const pairs = (r: typeof v) => readFileSync(r.metricsPath, 'utf8').trim().split('\n').flatMap((l) => JSON.parse(l).pairs as Record<string, number>[]);
+    const [pv, pg] = [pairs(v), pairs(g)];
+    expect(pg).toHaveLength(3 * 8);
+    pv.forEach((p, i) => {
+      for (const k of ['inner_wl', 'norm_w2', 'norm_l2', 'obs_dlogp_w', 'obs_dlogp_l', 'step_fo_dlogp_w', 'step_fo_dlogp_l']) {
+        expect(Math.abs(pg[i][k] - p[k]) / Math.max(Math.abs(p[k]), 1e-6), `pair ${i} ${k}`).toBeLessThan(1e-6);
+      }
+    });
+  }, 600_000);
 
   it('builds GPT-2 small from its config, with rank-64 LoRA adapters on the attention projection', () => {
     const code = [

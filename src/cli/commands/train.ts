@@ -5,8 +5,8 @@ import { runTraining } from '../../trainer/client.js';
 import { exitCodeFor } from '../../trainer/errors.js';
 import { prepareRunFolder } from '../../trainer/run-folder.js';
 import { writeErrors } from '../errors.js';
-import { VARIANTS, type Variant } from '../../trainer/protocol/schema.js';
-import { DEFAULT_SETTINGS, buildRequest, type RunSettings, type TaskRef } from '../../trainer/request.js';
+import { GRAM_METHODS, VARIANTS, type GramMethod, type Variant } from '../../trainer/protocol/schema.js';
+import { DEFAULT_LORA_RANK, DEFAULT_SETTINGS, buildRequest, type RunSettings, type TaskRef } from '../../trainer/request.js';
 import { runSummaryText } from '../../report/run-summary.js';
 import { progressBar } from '../progress.js';
 import { json, need, out } from '../common.js';
@@ -21,7 +21,7 @@ interface TrainOptions {
   task: TaskRef; loss: string; steps: number; lr: number; seed: number; out?: string; python?: string; trainer?: string;
   json?: boolean; device: string; batchSize: number; logEvery: number; sftSteps: number; timeout: number;
   predict: 'conditions' | 'no-sign-handling' | 'flipped'; param?: string[]; tokenCosine: boolean; dtype: 'float64' | 'float32'; variant: Variant;
-  heldoutPairs: number; evalEvery: number; model: string; loraRank: number; printRequest?: boolean; force?: boolean; outsideDomain?: boolean;
+  heldoutPairs: number; evalEvery: number; model: string; loraRank: number; gram: GramMethod; printRequest?: boolean; force?: boolean; outsideDomain?: boolean;
 }
 
 export function register(program: Command): void {
@@ -39,9 +39,10 @@ export function register(program: Command): void {
     .option('--heldout-pairs <n>', 'pairs kept out of training for the preference accuracy (0: none)', nonNegativeInt('--heldout-pairs'), DEFAULT_SETTINGS.heldoutPairs)
     .option('--eval-every <n>', 'evaluate the held-out pairs every n steps too (0: at the start and end only)', nonNegativeInt('--eval-every'), DEFAULT_SETTINGS.evalEvery)
     .option('--model <m>', "tiny (built in), gpt2-config (GPT-2 small, random weights) or a local Hugging Face model folder; the last two need transformers", 'tiny')
-    .option('--lora-rank <r>', 'LoRA rank for a Hugging Face model (peft); 0 trains every weight', nonNegativeInt('--lora-rank'), 64)
+    .option('--lora-rank <r>', 'LoRA rank for a Hugging Face model (peft); 0 trains every weight', nonNegativeInt('--lora-rank'), DEFAULT_LORA_RANK)
     .option('--device <d>', 'cpu or cuda', DEFAULT_SETTINGS.device)
     .option('--dtype <t>', 'float64 (default; exact sign checks) or float32', DEFAULT_SETTINGS.dtype)
+    .addOption(new Option('--gram <method>', "how each pair's gradient inner products are measured: vmap (per-example gradients), ghost (per-layer factorised products, memory of a plain step) or auto (ghost where every trained layer is covered)").choices([...GRAM_METHODS]).default(DEFAULT_SETTINGS.gram))
     .option('--no-token-cosine', 'skip the token-level cosine matrix (Figure 4b)')
     .option('--out <dir>', 'where metrics.jsonl and summary.json go (default runs/<loss>-<task>-<seed>); it must be new or empty')
     .option('--force', 'replace a non-empty --out folder as a whole, once the new run completes (a failed run leaves it as it was)')
@@ -58,7 +59,7 @@ export function register(program: Command): void {
       const d = need(derive(spec));
       const settings: RunSettings = { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
         batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant,
-        heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank) };
+        heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank), gram: o.gram };
       if (o.printRequest) {
         const r = buildRequest(d, settings);
         if (!r.ok) { writeErrors(r.errors, { json: !!o.json, exitCode: 2, trainer: true }); process.exitCode = 2; return; }
@@ -82,7 +83,7 @@ export function register(program: Command): void {
       bar.stop();
       process.removeListener('SIGINT', onSig);
       process.removeListener('SIGTERM', onSig);
-      if (o.json) json(res.summary); else out(runSummaryText(spec.source.name, res.summary, res));
+      if (o.json) json(res.summary); else out(runSummaryText(spec.source.name, res.summary, res, o.gram));
       if (res.error) {
         writeErrors([res.error], { json: !!o.json, exitCode: exitCodeFor(res.error), trainer: true });
         process.exitCode = exitCodeFor(res.error);

@@ -29,6 +29,11 @@ export const LossPayloadSchema = z.object({
 export const VARIANTS = ['none', 'adaptive', 'masked-first-diff', 'masked-diff-only', 'projected'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
+/** How a logged step measures each pair's Gram entries: per-example gradients by vmap, factorised per-layer
+ * ("ghost") products from one forward and one backward, or auto (ghost where it covers every trained layer). */
+export const GRAM_METHODS = ['vmap', 'ghost', 'auto'] as const;
+export type GramMethod = (typeof GRAM_METHODS)[number];
+
 export const PointSchema = z.object({
   logp_w: num, logp_l: num, c_ref_w: num, c_ref_l: num, len_w: num, len_l: num, z_ref: num,
 });
@@ -56,7 +61,8 @@ export const RequestSchema = z.object({
   sft_lr: z.number().positive(),
   heartbeat_s: z.number().positive(),
   model: ModelSchema,
-  measure: z.object({ gram: z.boolean(), token_cosine: z.boolean() }),
+  // A boolean `gram` is a request from before the methods existed (always measured, by vmap).
+  measure: z.object({ gram: z.union([z.enum(GRAM_METHODS), z.boolean()]), token_cosine: z.boolean() }),
   /** 'conditions' is the real prediction; the other two break it on purpose (tests). */
   predict: z.enum(['conditions', 'no-sign-handling', 'flipped']),
   variant: z.enum(VARIANTS),
@@ -96,7 +102,9 @@ export const EventSchema = z.discriminatedUnion('event', [
     batch_inner_wl: num.optional(), batch_norm_w2: num.optional(), batch_norm_l2: num.optional(),
     // The step as a whole: the d-weighted batch log π of the whole responses, first order and observed.
     step_fo_dlogp_w: num.optional(), step_fo_dlogp_l: num.optional(),
-    step_obs_dlogp_w: num.optional(), step_obs_dlogp_l: num.optional() }),
+    step_obs_dlogp_w: num.optional(), step_obs_dlogp_l: num.optional(),
+    // The method that measured the Gram entries (auto resolved).
+    gram: z.enum(['vmap', 'ghost']).optional() }),
   ev('token_cosine', { step: z.number().int(), tokens_w: z.array(z.string()), tokens_l: z.array(z.string()), cos: z.array(z.array(num)),
     // The output layer's own cosine matrix, in closed form (no per-token gradient).
     cos_head: z.array(z.array(num)).optional() }),

@@ -3,19 +3,24 @@ last stdout line). Same model, machine and process for each pair of methods; eac
 repetitions so that a neighbour's burst on the shared cores does not decide a ratio:
 - per-example gradient Gram for a batch of 32 pairs: functorch vmap vs the batch-1 loop (two backward passes
   per pair, as in the paper's code);
-- the token-level cosine matrix of a pair with 32-token responses: one vjp + vmap over one-hot cotangents vs
-  one backward pass per token (full model), and the output layer's matrix in closed form vs one backward per
-  token for that layer's weight;
-- a training step when measuring every 10 steps vs a step that measures nothing."""
+- the token-level cosine matrix of a pair with 32-token responses: one vjp + vmap over one-hot cotangents, and
+  ghost products of the per-token signals (ml_ghost), vs one backward pass per token (full model); the output
+  layer's matrix in closed form vs one backward per token for that layer's weight;
+- a training step when measuring every 10 steps vs a step that measures nothing (with the run's --gram).
+The Gram at GPT-2 scale (ghost, vmap, loop; time and memory) is ml_bench_gram's."""
 import json
 import sys
 import time
 
 import torch
 
-import marginlab_trainer as T
+import ml_ghost
 import ml_measure
 import ml_model
+import ml_request
+import ml_run
+from ml_measure import pair_gram, row_cosines
+from ml_protocol import emit
 
 
 def sync():
@@ -23,8 +28,9 @@ def sync():
         torch.cuda.synchronize()
 
 
-def best(fn, reps):
-    fn()  # warm-up: allocations and functorch's first-call tracing are not what we compare
+def best(fn, reps, warm=True):
+    if warm:
+        fn()  # warm-up: allocations and functorch's first-call tracing are not what we compare
     ts = []
     for _ in range(reps):
         sync()
@@ -35,18 +41,13 @@ def best(fn, reps):
     return min(ts)
 
 
-def gram(G, n):
-    a, b = G[:n], G[n:]
-    return (a * b).sum(1), (a * a).sum(1), (b * b).sum(1)
-
-
-def per_example(S, n, reps):
-    fun = S["fun"]
-    theta = fun.params(S["model"])
-    ids = torch.cat([S["ids_w"][:n], S["ids_l"][:n]])
-    mask = torch.cat([S["full_w"][:n], S["full_l"][:n]])
-    fast = lambda: gram(fun.per_example_grads(theta, ids, mask), n)  # noqa: E731
-    slow = lambda: gram(fun.per_example_grads_loop(theta, ids, mask), n)  # noqa: E731
+def per_example(run, n, reps):
+    fun = run.fun
+    theta = fun.params(run.model)
+    ids = torch.cat([run.w.ids[:n], run.l.ids[:n]])
+    mask = torch.cat([run.w.full[:n], run.l.full[:n]])
+    fast = lambda: pair_gram(fun.per_example_grads(theta, ids, mask), n)  # noqa: E731
+    slow = lambda: pair_gram(fun.per_example_grads_loop(theta, ids, mask), n)  # noqa: E731
     err = max(float(((x - y).abs() / y.abs().clamp_min(1e-12)).max()) for x, y in zip(fast(), slow()))
     return {"pairs": n, "vmap_s": best(fast, reps), "loop_s": best(slow, reps), "max_rel_err": err}
 
@@ -74,11 +75,16 @@ def token_level(model, tokens, reps, dtype, device):
         return fun.token_cosine(theta, ids_w, mask, ids_l, mask)[0]
 
     def slow():
-        gw, gl = fun.token_grads_loop(theta, ids_w, mask), fun.token_grads_loop(theta, ids_l, mask)
-        return (gw @ gl.T) / (gw.norm(dim=1, keepdim=True) @ gl.norm(dim=1, keepdim=True).T)
+        return row_cosines(fun.token_grads_loop(theta, ids_w, mask), fun.token_grads_loop(theta, ids_l, mask))
+
+    plan = ml_ghost.Plan(big)
+
+    def ghost():  # per-token backprop signals and ghost products, no [T, P] rows
+        return ml_measure.ghost_token_cosine(plan, big, ids_w, mask, ids_l, mask)[0]
 
     err = float((fast() - slow()).abs().max())
-    return {"tokens": tokens, "vmap_s": best(fast, reps), "loop_s": best(slow, reps), "max_abs_err": err}
+    return {"tokens": tokens, "vmap_s": best(fast, reps), "loop_s": best(slow, reps), "max_abs_err": err,
+            "ghost_s": best(ghost, reps), "ghost_max_abs_err": float((ghost() - slow()).abs().max())}
 
 
 def head_level(model, tokens, reps, device):
@@ -91,9 +97,7 @@ def head_level(model, tokens, reps, device):
         return ml_measure.head_token_inner(*ml_measure.head_inputs(model, ids_w, mask), *ml_measure.head_inputs(model, ids_l, mask))[0]
 
     def slow():
-        gw = ml_measure.head_token_grads_loop(model, ids_w, mask)
-        gl = ml_measure.head_token_grads_loop(model, ids_l, mask)
-        return (gw @ gl.T) / (gw.norm(dim=1, keepdim=True) @ gl.norm(dim=1, keepdim=True).T)
+        return row_cosines(ml_measure.head_token_grads_loop(model, ids_w, mask), ml_measure.head_token_grads_loop(model, ids_l, mask))
 
     err = float((fast() - slow()).abs().max())
     # The same two methods given the forward pass (both need one per sequence): the closed form's arithmetic
@@ -106,8 +110,7 @@ def head_level(model, tokens, reps, device):
         return ml_measure.head_token_inner(*inputs)[0]
 
     def slow_core():
-        gw, gl = (ml_measure.per_token_grads(lp, W) for lp in lps)
-        return (gw @ gl.T) / (gw.norm(dim=1, keepdim=True) @ gl.norm(dim=1, keepdim=True).T)
+        return row_cosines(*(ml_measure.per_token_grads(lp, W) for lp in lps))
 
     return {"tokens": tokens, "vocab": vocab, "d": model.head_weight().shape[1], "closed_s": best(fast, reps),
             "loop_s": best(slow, reps), "max_abs_err": err,
@@ -136,45 +139,48 @@ class HeadModel(torch.nn.Module):
         return self.head_logits(self.hidden(ids))
 
 
-def overhead(S, steps, every):
-    def run(log_every):
+def overhead(run, steps, every):
+    def loop(log_every):
         sync()
         t0 = time.perf_counter()
         for s in range(steps):
-            record = T.po_step(S, s, log_every > 0 and s % log_every == 0)
+            record = ml_run.po_step(run, s, log_every > 0 and s % log_every == 0)
             if record is not None:
-                T.emit("step", step=s, **record)  # serialising the event is part of what logging costs
+                emit("step", step=s, **record)  # serialising the event is part of what logging costs
         sync()
         return (time.perf_counter() - t0) / steps
-    run(0)  # warm-up
+    loop(0)  # warm-up
     # Interleaved, best of three each, so that a neighbour's burst on the shared cores hits both alike.
     plain, logged = [], []
     for _ in range(3):
-        plain.append(run(0))
-        logged.append(run(every))
+        plain.append(loop(0))
+        logged.append(loop(every))
     plain, logged = min(plain), min(logged)
     return {"steps": steps, "log_every": every, "plain_step_s": plain, "logged_step_s": logged}
 
 
 def run(argv):
-    req = json.loads(sys.stdin.readline())
-    reps = int(req.get("bench_reps", 3))
+    raw = json.loads(sys.stdin.readline())
+    reps = int(raw.get("bench_reps", 3))
     saved = sys.stdout
     sys.stdout = sys.stderr  # setup's events are not the result
     try:
-        torch.set_num_threads(int(req.get("threads", torch.get_num_threads())))
-        S = T.setup(req)
-        dtype = next(S["model"].parameters()).dtype
+        torch.set_num_threads(int(raw.get("threads", torch.get_num_threads())))
+        r = ml_run.setup(ml_request.parse(raw))
+        dtype = next(r.model.parameters()).dtype
         out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "dtype": str(dtype),
-               "params": sum(p.numel() for p in S["model"].parameters()),
-               "per_example": per_example(S, 32, reps),
-               "token_cosine": token_level(S["model"], 32, reps, dtype, S["device"]),
-               "head_cosine": head_level(ml_model.TinyLM(S["model"].head_weight().shape[0], max_len=38).to(device=S["device"], dtype=dtype),
-                                         32, reps, S["device"]),
-               "logging": overhead(S, int(req.get("bench_steps", 40)), 10)}
-        if req.get("bench_gpt2_head"):
-            big = HeadModel().to(device=S["device"], dtype=torch.float32)
-            out["head_cosine_gpt2"] = head_level(big, int(req.get("bench_gpt2_tokens", 8)), 1, S["device"])
+               "params": sum(p.numel() for p in r.model.parameters()),
+               "per_example": per_example(r, 32, reps),
+               "token_cosine": token_level(r.model, 32, reps, dtype, r.device),
+               "head_cosine": head_level(ml_model.TinyLM(r.model.head_weight().shape[0], max_len=38).to(device=r.device, dtype=dtype),
+                                         32, reps, r.device),
+               "gram": r.gram, "logging": overhead(r, int(raw.get("bench_steps", 40)), 10)}
+        if r.gram != "vmap":  # the same overhead with vmap's per-example gradients, the method before ghost
+            r.gram = "vmap"
+            out["logging_vmap"] = overhead(r, int(raw.get("bench_steps", 40)), 10)
+        if raw.get("bench_gpt2_head"):
+            big = HeadModel().to(device=r.device, dtype=torch.float32)
+            out["head_cosine_gpt2"] = head_level(big, int(raw.get("bench_gpt2_tokens", 8)), 1, r.device)
     finally:
         sys.stdout = saved
     print(json.dumps(out))

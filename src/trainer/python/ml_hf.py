@@ -8,7 +8,18 @@ import os
 import torch
 import torch.nn as nn
 
-CONFIGS = {"gpt2-config": "gpt2"}
+from ml_request import model_of
+
+# Models built from a config with random weights (no hub is reached): the architecture is what matters for the
+# measurements. gpt2-config is GPT-2 small (12 layers, d 768, vocab 50257, tied head); llama-1b-config has
+# Llama 3.2 1B's shape (16 layers, d 2048, 32 heads over 8 key-value heads, SwiGLU 8192, vocab 128256, tied
+# head; 1.24B parameters), for the GPU check of ml_ghost at the paper's kind of model.
+CONFIGS = {
+    "gpt2-config": ("gpt2", {}),
+    "llama-1b-config": ("llama", {"hidden_size": 2048, "intermediate_size": 8192, "num_hidden_layers": 16,
+                                  "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 128256,
+                                  "max_position_embeddings": 2048, "tie_word_embeddings": True, "rope_theta": 500000.0}),
+}
 
 
 class HFCausal(nn.Module):
@@ -51,13 +62,10 @@ class TokenizerCodec:
         return range(len(self.tok))
 
 
-def is_hf(model_req):
-    return model_req.get("kind") == "hf"
-
-
 def codec(model_req):
-    """The local model's own tokenizer (TokenizerCodec), or None where the task's word-level vocabulary is used."""
-    name = model_req["name_or_path"]
+    """The local model's own tokenizer (TokenizerCodec), or None where the task's word-level vocabulary is used.
+    model_req: an ml_request.Model or the request's `model` object."""
+    name = model_of(model_req).name_or_path
     if name in CONFIGS:
         return None
     if not os.path.isdir(name):
@@ -72,19 +80,27 @@ def build(model_req, vocab_size, dtype, device):
     eager implementation: fused attention kernels have no vmap batching rule and would fall back to a loop."""
     from transformers import AutoConfig, AutoModelForCausalLM
 
-    name = model_req["name_or_path"]
+    model_req = model_of(model_req)
+    name = model_req.name_or_path
     if name in CONFIGS:
-        config = AutoConfig.for_model(CONFIGS[name])  # GPT-2 small: 12 layers, d 768, vocab 50257
+        kind, shape = CONFIGS[name]
+        config = AutoConfig.for_model(kind, **shape)
         if vocab_size > config.vocab_size:
             raise ValueError(f"the task has {vocab_size} words, more than {name}'s vocabulary of {config.vocab_size}")
-        lm = AutoModelForCausalLM.from_config(config, attn_implementation="eager")
+        with torch.device(device):  # initialised where it runs (a 1B model's CPU initialisation takes minutes)
+            lm = AutoModelForCausalLM.from_config(config, attn_implementation="eager")
     else:
         lm = AutoModelForCausalLM.from_pretrained(name, local_files_only=True, attn_implementation="eager")
+    return wrap(lm, int(model_req.lora_rank), dtype, device)
+
+
+def wrap(lm, rank, dtype, device):
+    """A transformers causal LM as HFCausal: no cache, no pad id, LoRA adapters of `rank` (peft's default target
+    modules for the architecture) when rank > 0, eval mode."""
     lm.config.use_cache = False
     # Padding sits behind the causal mask and outside the response mask. With a pad id set, the model checks
     # the ids for padding on every call, a data-dependent branch that vmap cannot trace.
     lm.config.pad_token_id = None
-    rank = int(model_req.get("lora_rank", 0))
     if rank > 0:
         from peft import LoraConfig, get_peft_model
         lm = get_peft_model(lm, LoraConfig(r=rank, lora_alpha=rank, lora_dropout=0.0, init_lora_weights=True))

@@ -2,11 +2,31 @@
 parameters with vmap (one batched call, not a loop over examples), their Gram entries, the prediction of
 conditions (9)/(10), the observed change after a step on the pair, the token-level gradient cosine matrix
 (Figure 4b) with batched VJPs — and, for the output layer alone, in closed form without any per-token
-gradient — and the CHES score of Razin et al. (2024) from the last hidden states."""
+gradient — and the CHES score of Razin et al. (2024) from the last hidden states. measure_step assembles a
+step event's record from what a meter (ml_meters) measured; token_cosine emits Figure 4b's event."""
 import torch
 
+import ml_ghost
 from ml_func import functional, grad, trained, vjp, vmap
 from ml_model import token_logps
+from ml_protocol import emit, floats
+
+
+def pair_gram(G, n):
+    """Theorem 1's Gram entries per pair from per-example gradients G [2n, P], chosen rows first:
+    (⟨a_i, b_i⟩, ‖a_i‖², ‖b_i‖²), each [n]."""
+    a, b = G[:n], G[n:]
+    return (a * b).sum(1), (a * a).sum(1), (b * b).sum(1)
+
+
+def cosine(inner, nw2, nl2):
+    """The cosine matrix from inner products [T, S] and squared norms [T], [S]."""
+    return inner / (nw2.sqrt()[:, None] * nl2.sqrt()[None, :])
+
+
+def row_cosines(gw, gl):
+    """cos(gw_t, gl_s) for every row t of gw [T, P] and s of gl [S, P]."""
+    return cosine(gw @ gl.T, gw.pow(2).sum(1), gl.pow(2).sum(1))
 
 
 class Functional:
@@ -52,9 +72,9 @@ class Functional:
         gw = self._tok_grads(params, ids_w, mask_w)
         gl = self._tok_grads(params, ids_l, mask_l)
         inner = sum(x.reshape(x.shape[0], -1) @ y.reshape(y.shape[0], -1).T for x, y in zip(gw, gl))
-        nw = sum(x.reshape(x.shape[0], -1).pow(2).sum(1) for x in gw).sqrt()
-        nl = sum(y.reshape(y.shape[0], -1).pow(2).sum(1) for y in gl).sqrt()
-        return inner / (nw[:, None] * nl[None, :]), inner
+        nw = sum(x.reshape(x.shape[0], -1).pow(2).sum(1) for x in gw)
+        nl = sum(y.reshape(y.shape[0], -1).pow(2).sum(1) for y in gl)
+        return cosine(inner, nw, nl), inner
 
     def _tok_grads(self, params, ids, mask):
         """Per-token gradients as a tuple of [T, *shape], one per trained parameter."""
@@ -80,7 +100,7 @@ def head_token_inner(h_w, logp_w, y_w, h_l, logp_l, y_l):
     inner = (h_w @ h_l.T) * (r_w @ r_l.T)
     nw = h_w.pow(2).sum(1) * r_w.pow(2).sum(1)
     nl = h_l.pow(2).sum(1) * r_l.pow(2).sum(1)
-    return inner / (nw.sqrt()[:, None] * nl.sqrt()[None, :]), inner
+    return cosine(inner, nw, nl), inner
 
 
 def residual(logp, y):
@@ -177,3 +197,70 @@ def predict(dw, dl, inner, nw, nl, mode="conditions"):
     else:
         down = dl >= 0
     return (1 if up else -1), (-1 if down else 1)
+
+
+def measure_step(run, meter, bw, bl, ctx, dw, dl, u, info):
+    """The step's record from a meter (ml_meters.VmapStep or GhostStep): per pair the Gram entries of a_i, b_i, the prediction of
+    (9)/(10), the single-pair probe, CHES (from the step's own hidden states), and the first-order change under
+    the batch step u. Returns (record, (full_w, full_l)): the whole responses' log π before the step."""
+    lr = run.lr
+    q = meter.per_pair(dw, dl, u, info)
+    inner, nw, nl = q["inner"], q["nw"], q["nl"]
+    cos = inner / (nw.sqrt() * nl.sqrt())
+    old_w, old_l = ctx["logp_w"].detach(), ctx["logp_l"].detach()
+    # Case 1 of the step actually taken (the batch step u, after any variant), judged on the whole responses'
+    # log π — what a user wants to rise — whichever tokens the loss counts: Δlog π_i ≈ lr⟨∇log π_i, u⟩.
+    step_fo_w, step_fo_l = lr * q["u_w"], lr * q["u_l"]
+    ches, ches_ln = ches_from_hidden(meter.hidden[0], bw.full, meter.hidden[1], bl.full)
+    fo_w, fo_l = lr * (dw * nw - dl * inner), lr * (dw * inner - dl * nl)
+    # One transfer per quantity (not one per pair and quantity): on a GPU each float() is a synchronisation.
+    col = {k: floats(v) for k, v in {
+        "logp_w": old_w, "logp_l": old_l, "c_ref_w": ctx["c_ref_w"], "c_ref_l": ctx["c_ref_l"], "len_w": ctx["len_w"],
+        "len_l": ctx["len_l"], "z_ref": ctx["z_ref"], "dW": dw, "dL": dl, "inner_wl": inner, "norm_w2": nw, "norm_l2": nl,
+        "cos_wl": cos, "fo_dlogp_w": fo_w, "fo_dlogp_l": fo_l, "obs_dlogp_w": q["new_w"] - old_w,
+        "obs_dlogp_l": q["new_l"] - old_l, "full_logp_w": q["full_w"], "full_logp_l": q["full_l"],
+        "step_fo_dlogp_w": step_fo_w, "step_fo_dlogp_l": step_fo_l, "ches": ches, "ches_ln": ches_ln}.items()}
+    pairs = []
+    for i in range(bw.ids.shape[0]):
+        pw, pl = predict(col["dW"][i], col["dL"][i], col["inner_wl"][i], col["norm_w2"][i], col["norm_l2"][i], run.predict)
+        row = {k: v[i] for k, v in col.items()}
+        row["pred_dlogp_w_sign"], row["pred_dlogp_l_sign"] = pw, pl
+        pairs.append(row)
+    # Case 1 of the step as a whole: the batch's chosen log π (weighted by d_w, the aggregate whose gradient is
+    # G_w) rises and its rejected one falls, to first order lr⟨G, u⟩ = lr·mean_i d_i⟨∇log π_i, u⟩ — on the whole
+    # responses, so a masked variant is judged on what it leaves out too.
+    record = {"pairs": pairs, "gram": run.gram, "step_fo_dlogp_w": lr * float((dw * q["u_w"]).mean()),
+              "step_fo_dlogp_l": lr * float((dl * q["u_l"]).mean())}
+    return record, (q["full_w"], q["full_l"])
+
+
+def token_cosine(run, step):
+    """Figure 4b's event for the first training pair: the cosine matrix over all trained parameters (ghost
+    products of per-token backprop signals, or vjp + vmap), and over the output layer alone in closed form
+    (head_token_inner); no [T, P] per-token gradient rows under ghost, none at all for the head."""
+    fun, model = run.fun, run.model
+    ids_w, mask_w, ids_l, mask_l = run.w.ids[0], run.w.full[0], run.l.ids[0], run.l.full[0]
+    if run.gram == "ghost":
+        cos, _ = ghost_token_cosine(run.plan, model, ids_w, mask_w, ids_l, mask_l)
+    else:
+        cos, _ = fun.token_cosine(fun.params(model), ids_w, mask_w, ids_l, mask_l)
+    head, _ = head_token_inner(*head_inputs(model, ids_w, mask_w), *head_inputs(model, ids_l, mask_l))
+    words = lambda ids, m: [run.vocab.word(t) for t, k in zip(ids.tolist(), m.tolist()) if k]  # noqa: E731
+    emit("token_cosine", step=step, tokens_w=words(ids_w, mask_w), tokens_l=words(ids_l, mask_l),
+         cos=[floats(r) for r in cos], cos_head=[floats(r) for r in head])
+
+
+def token_records(plan, model, ids, mask):
+    """ml_ghost Records with one row per response token of one sequence: one forward, then one backward of
+    the token log-probabilities with the identity's rows as cotangents (batched)."""
+    with ml_ghost.Tape(plan, 1) as tape:
+        lp = token_logps(model(ids.unsqueeze(0)), ids.unsqueeze(0))[0][mask[1:].bool()]
+    return tape.backprop(lp, cotangents=torch.eye(lp.shape[0], dtype=lp.dtype, device=lp.device))
+
+
+def ghost_token_cosine(plan, model, ids_w, mask_w, ids_l, mask_l):
+    """Figure 4b by ghost products: (cosine, inner) [T_w, T_l] from per-token backprop signals."""
+    rw, rl = token_records(plan, model, ids_w, mask_w), token_records(plan, model, ids_l, mask_l)
+    with torch.no_grad():
+        inner = ml_ghost.gram(rw, rl)
+        return cosine(inner, ml_ghost.norms(rw), ml_ghost.norms(rl)), inner

@@ -63,3 +63,12 @@ def token_logps(logits, ids):
     """log π(ids[t+1] | ids[≤t]) for each position: logits [.., T, V], ids [.., T] → [.., T-1]."""
     lp = torch.log_softmax(logits[..., :-1, :], dim=-1)
     return lp.gather(-1, ids[..., 1:].unsqueeze(-1)).squeeze(-1)
+
+
+def masked_logps(logits, ids, mask):
+    """log π(y|x) per sequence: the sum of the token log-probabilities at the positions `mask` marks."""
+    return (token_logps(logits, ids) * mask[:, 1:]).sum(1)
+
+
+def seq_logps(model, ids, mask):
+    return masked_logps(model(ids), ids, mask)

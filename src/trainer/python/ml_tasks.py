@@ -50,17 +50,24 @@ def sentiment_pairs(style, n, seed):
     return pairs
 
 
+def task_pairs(task, seed):
+    """The training pairs of an ml_request.Task: the file's, or `task.pairs` generated statements."""
+    if task.kind == "file":
+        return file_pairs(task.path)
+    return sentiment_pairs(task.kind, task.pairs, seed)
+
+
 def heldout_pairs(task, train, n, seed):
     """Pairs kept out of training for the preference accuracy: for a sentiment task, n fresh statements from
     another stream of the same generator whose prompts never occur in training; for a file, its last fifth
     (at most n), which the caller removes from training. Returns (train, heldout)."""
     if n <= 0:
         return train, []
-    if task["kind"] == "file":
+    if task.kind == "file":
         k = min(n, len(train) // 5)
         return (train[:-k], train[-k:]) if k > 0 else (train, [])
     seen = {p["prompt"] for p in train}
-    fresh = [p for p in sentiment_pairs(task["kind"], 4 * n, seed + 1_000_003) if p["prompt"] not in seen]
+    fresh = [p for p in sentiment_pairs(task.kind, 4 * n, seed + 1_000_003) if p["prompt"] not in seen]
     return train, fresh[:n]
 
 

@@ -7,8 +7,6 @@ import math
 
 import torch
 
-VARIANTS = ("none", "adaptive", "masked-first-diff", "masked-diff-only", "projected")
-
 
 def response_masks(ids_w, mask_w, ids_l, mask_l, variant):
     """The masked variants keep only some response tokens in log π: from the first position where chosen and
@@ -53,3 +51,10 @@ def combine(variant, gw, gl):
         info["proj_coef"] = c
         return gw - (gl - c * gw), info
     return gw - gl, info
+
+
+def coefficients(info):
+    """(α, γ) with u = α G_w − γ G_l for the direction combine() returned with `info`: adaptive scales the halves
+    (α = s_w, γ = s_l), projected adds c·G_w to the chosen half (α = 1 + c), the rest keep (1, 1). A measurement
+    that has ⟨∇log π_i, G_w⟩ and ⟨∇log π_i, G_l⟩ (ml_ghost's Gram) gets ⟨∇log π_i, u⟩ from them without u."""
+    return info["scale_w"] + info["proj_coef"], info["scale_l"]
