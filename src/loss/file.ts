@@ -6,29 +6,33 @@ import { CATALOGUE, findEntry } from './catalogue/index.js';
 import { type MarginError, type Result, didYouMean, fail } from '../errors.js';
 import { checkLoss } from './check.js';
 import { readTextFile } from './files.js';
-import { fromCatalogue, lineOfKey, parseSpecText } from './source.js';
+import { fromCatalogue, parseSpecDoc } from './source.js';
+import type { YamlData } from './yaml.js';
 import type { LossSpec } from './types.js';
 
 export { fromCatalogue, printedSource, parseSpecText, inlineLoss, type InlineLoss } from './source.js';
 
-/** Attach file and line to errors raised while checking a loss read from a file. */
-function locate(errors: readonly MarginError[], file: string, text: string): MarginError[] {
+/** Attach file, line and column to errors raised while checking a loss read from a file: an expression's
+ * error at its key's line (its column is inside the expression's own text), a parameter's at its value. */
+function locate(errors: readonly MarginError[], file: string, data: YamlData): MarginError[] {
   return errors.map((e) => {
     const slot = e.at?.slot;
-    const line = slot ? lineOfKey(text, slot) : undefined;
-    return { ...e, at: { ...e.at, file, line: line ?? e.at?.line } };
+    if (slot === 'params' && e.at?.symbol !== undefined) {
+      const p = data.at(['params', e.at.symbol]);
+      return { ...e, at: { ...e.at, file, line: p?.line, column: p?.column } };
+    }
+    const p = slot ? data.at([slot]) : undefined;
+    return { ...e, at: { ...e.at, file, line: p?.line ?? e.at?.line } };
   });
 }
 
 export async function loadSpecFile(path: string): Promise<Result<LossSpec>> {
   const read = readTextFile(path, { what: 'spec file' });
   if (!read.ok) return read;
-  const text = read.value;
-  const src = await parseSpecText(text, path);
+  const src = await parseSpecDoc(read.value, path);
   if (!src.ok) return src;
-  const spec = checkLoss(src.value);
-  // Column numbers inside a file are relative to the expression's own text; the line is the key's.
-  return spec.ok ? spec : { ok: false, errors: locate(spec.errors, path, text) };
+  const spec = checkLoss(src.value.source);
+  return spec.ok ? spec : { ok: false, errors: locate(spec.errors, path, src.value.data) };
 }
 
 /** A catalogue id or a path to a spec file. */

@@ -6,6 +6,10 @@ import type { CatalogueEntry } from './catalogue/index.js';
 import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
 import { checkLoss, checkParams } from './check.js';
 import type { LossSource, LossSpec, ParamDecl } from './types.js';
+import { type SchemaIssue, type SchemaWords, schemaErrors } from './issues.js';
+import { type YamlData, parseYamlDoc } from './yaml.js';
+
+export { parseYamlText } from './yaml.js';
 
 export function fromCatalogue(entry: CatalogueEntry): LossSource {
   return { ...entry, origin: `catalogue:${entry.id}` };
@@ -29,7 +33,9 @@ async function specSchema() {
     description: z.string().optional(),
     range: z.tuple([z.number(), z.number()]).optional(),
     tex: z.string().optional(),
-  }),
+    source: z.string().optional(),
+  // strict: a misspelt `rnage` is refused, not dropped (the audit would explore the default range instead).
+  }).strict(),
 ]);
 
   return z.object({
@@ -53,65 +59,41 @@ export function lineOfKey(text: string, key: string): number | undefined {
   return m ? text.slice(0, m.index).split('\n').length : undefined;
 }
 
-/** yaml's message without the file's own text: quoted tokens and alias names are left out (a file that fails
- * to parse may be anything — a secret opened by mistake — and its contents must not reach a CI log). */
-function yamlMessage(message: string): string {
-  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '');
-  return first.replace(/"[^"]*"?/g, '"…"').replace(/\): .*$/, ')').slice(0, 160);
-}
+/** How a spec file's fields are described when one is wrong or missing (docs/guide.md, "Spec files"). */
+const SPEC_WORDS: SchemaWords = {
+  expected: {
+    name: 'a non-empty name', id: 'a string', notes: 'a list of strings', 'notes.*': 'a string',
+    citation: 'a BibTeX key or {key, authors, title, venue, year, url}',
+    params: 'a mapping from parameter names to values', 'params.*': 'a number or {default, range}',
+    'params.*.default': 'a number', 'params.*.range': 'two numbers [lo, hi]', 'params.*.range.*': 'a number',
+    'params.*.description': 'a string', 'params.*.source': 'a string', 'params.*.tex': 'a LaTeX symbol such as \\beta',
+    m: 'an expression in a', h_w: 'an expression in a', h_l: 'an expression in a', Lambda: 'an expression in a',
+  },
+  required: {
+    name: 'every spec file needs a name', m: 'every loss needs m, h_w, h_l', h_w: 'every loss needs m, h_w, h_l', h_l: 'every loss needs m, h_w, h_l',
+    'params.*.default': 'a parameter written as a mapping needs its default',
+  },
+};
 
-/** YAML (or JSON, a subset) text → plain data, with E_SPEC errors located at line and column. */
-export async function parseYamlText(text: string, file: string): Promise<Result<unknown>> {
-  const { parseDocument, LineCounter, visit } = await import('yaml');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, lineCounter });
-  if (doc.errors.length > 0) {
-    return fail(...doc.errors.map((e): MarginError => ({ code: 'E_SPEC', message: yamlMessage(e.message),
-      at: { file, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col } })));
-  }
-  try {
-    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
-  } catch {
-    // A billion-laughs file: aliases that expand exponentially. Located at its first alias.
-    let at: { line?: number; column?: number } = {};
-    visit(doc, { Alias(_key, node) {
-      const p = node.range ? lineCounter.linePos(node.range[0]) : undefined;
-      at = { line: p?.line, column: p?.col };
-      return visit.BREAK;
-    } });
-    return fail({ code: 'E_SPEC', message: `the YAML's aliases expand more than ${MAX_ALIAS_COUNT} times (an alias bomb)`, at: { file, ...at },
-      hint: 'write the values out; spec and claims files need no anchors or aliases' });
-  }
-}
-
-/** Aliases yaml may expand before it refuses (its own default): a spec file needs none. */
-const MAX_ALIAS_COUNT = 100;
-
-/** zod's complaint about a file, echoing at most one name taken from the file, and only when short and plain. */
-export function schemaIssue(i: { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }): string {
-  const path = i.path.map((p) => shownName(String(p))).join('.');
-  const message = i.code === 'unrecognized_keys' && i.keys
-    ? `unknown key '${shownName(i.keys[0])}'${i.keys.length > 1 ? ` (and ${i.keys.length - 1} more)` : ''}`
-    : i.message;
-  return `${path || 'file'}: ${message}`;
-}
-
-export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
-  const data = await parseYamlText(text, file);
-  if (!data.ok) return data;
+/** A spec file's text → the loss as written, and the locator of its values (for errors found later). */
+export async function parseSpecDoc(text: string, file: string): Promise<Result<{ source: LossSource; data: YamlData }>> {
+  const doc = await parseYamlDoc(text, file);
+  if (!doc.ok) return doc;
+  const data = doc.value;
   // zod builds records by assignment, so a key `__proto__` would vanish into the prototype; names are
   // checked on the data as parsed, where every key is an own property.
   const raw = data.value as { params?: unknown } | null;
   const rawParams = raw && typeof raw === 'object' && raw.params && typeof raw.params === 'object' ? Object.keys(raw.params) : [];
-  const badNames = checkParams(Object.fromEntries(rawParams.filter((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k)).map((k) => [k, { default: 0, description: k }])));
-  if (badNames.length) return fail(...badNames.map((e) => ({ ...e, at: { ...e.at, file, line: lineOfKey(text, 'params') } })));
-  const parsed = (await specSchema()).safeParse(data.value);
-  if (!parsed.success) {
-    return fail(...parsed.error.issues.map((i): MarginError => {
-      const field = String(i.path[0] ?? '');
-      return { code: 'E_SPEC', message: schemaIssue(i as Parameters<typeof schemaIssue>[0]), at: { file, slot: field ? shownName(field) : undefined, line: field ? lineOfKey(text, field) : undefined } };
+  const bad = rawParams.filter((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k));
+  const badNames = checkParams(Object.fromEntries(bad.map((k) => [k, { default: 0, description: k }])));
+  if (badNames.length) {
+    return fail(...badNames.map((e, j) => {
+      const p = data.keyAt(['params'], bad[j]) ?? data.at(['params']);
+      return { ...e, at: { ...e.at, file, line: p?.line, column: p?.column } };
     }));
   }
+  const parsed = (await specSchema()).safeParse(data.value);
+  if (!parsed.success) return fail(...schemaErrors(parsed.error.issues as readonly SchemaIssue[], data, file, SPEC_WORDS));
   const s = parsed.data;
   // fromEntries makes own properties: a key `__proto__` stays a (refused) name instead of replacing the prototype.
   const params: Record<string, ParamDecl> = Object.fromEntries(Object.entries(s.params ?? {}).map(([k, v]) =>
@@ -119,8 +101,13 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
   const citation = typeof s.citation === 'string'
     ? { key: s.citation, authors: '', title: s.citation, venue: '', year: 0 }
     : s.citation ? { authors: '', title: s.citation.key, venue: '', year: 0, ...s.citation } : undefined;
-  return ok({ id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
-    m: String(s.m), h_w: String(s.h_w), h_l: String(s.h_l), Lambda: String(s.Lambda ?? '0'), notes: s.notes, origin: file });
+  return ok({ data, source: { id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
+    m: String(s.m), h_w: String(s.h_w), h_l: String(s.h_l), Lambda: String(s.Lambda ?? '0'), notes: s.notes, origin: file } });
+}
+
+export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
+  const r = await parseSpecDoc(text, file);
+  return r.ok ? ok(r.value.source) : r;
 }
 
 export interface InlineLoss {
