@@ -1,6 +1,6 @@
 // Claims files: a loss designer's own claims about their loss, checked the way the paper's are.
 //
-//   loss: simpo                      # catalogue id, or a spec file (relative to this file)
+//   loss: simpo                      # catalogue id, a spec file (relative to this file), or the spec itself
 //   samples: 2000                    # optional
 //   claims:
 //     - id: ratio
@@ -16,10 +16,13 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
 import { readTextFile } from '../loss/files.js';
-import { resolveLoss, unknownLoss } from '../loss/file.js';
+import { locate, resolveLoss, unknownLoss } from '../loss/file.js';
+import { checkLoss } from '../loss/check.js';
+import { specFromYaml } from '../loss/source.js';
+import type { LossSpec } from '../loss/types.js';
 import { findEntry } from '../loss/catalogue/index.js';
 import { schemaErrors, type SchemaIssue, type SchemaWords } from '../loss/issues.js';
-import { parseYamlDoc } from '../loss/yaml.js';
+import { type YamlData, parseYamlDoc, within } from '../loss/yaml.js';
 import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import { parseExpression } from '../loss/parse.js';
 import { derive } from '../symbolic/derive.js';
@@ -103,6 +106,23 @@ export function claimsLossPath(claimsPath: string, loss: string, o: ClaimsOption
   return ok(target);
 }
 
+/** The claims' loss: a catalogue id or a spec file beside the claims file (claimsLossPath), or written out
+ * under `loss:` as a spec file's fields, located in the claims file. */
+async function claimsLoss(path: string, loss: string | Record<string, unknown>, data: YamlData, opts: ClaimsOptions): Promise<Result<LossSpec>> {
+  if (typeof loss !== 'string') {
+    const inner = within(data, ['loss']);
+    const underLoss = (es: readonly MarginError[]) => es.map((e) => ({ ...e, at: { ...e.at, slot: e.at?.slot ? `loss.${e.at.slot}` : 'loss' } }));
+    const src = await specFromYaml(inner, path, { name: 'inline loss' });
+    if (!src.ok) return fail(...underLoss(src.errors));
+    const spec = checkLoss(src.value);
+    return spec.ok ? spec : fail(...underLoss(locate(spec.errors, path, inner)));
+  }
+  const lossRef = claimsLossPath(path, loss, opts);
+  const lossAt = data.at(['loss']);
+  if (!lossRef.ok) return fail(...lossRef.errors.map((e) => ({ ...e, at: { ...e.at, line: lossAt?.line, column: lossAt?.column } })));
+  return resolveLoss(lossRef.value);
+}
+
 export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Promise<Result<ClaimsFile>> {
   const read = readTextFile(path, { what: 'claims file' });
   if (!read.ok) return read;
@@ -112,7 +132,8 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
   const yamlData = yamlDoc.value;
   const { z } = await import('zod');
   const schema = z.object({
-    loss: z.string(),
+    // A catalogue id, a spec file, or the spec itself (the fields of a spec file; name optional).
+    loss: z.union([z.string(), z.record(z.string(), z.unknown())]),
     samples: z.number().int().positive().optional(),
     'allow-undecided': z.boolean().optional(),
     claims: z.array(z.object({
@@ -130,10 +151,7 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
   const parsed = schema.safeParse(yamlData.value);
   if (!parsed.success) return fail(...schemaErrors(parsed.error.issues as readonly SchemaIssue[], yamlData, path, CLAIMS_WORDS));
   const data = parsed.data;
-  const lossRef = claimsLossPath(path, data.loss, opts);
-  const lossAt = yamlData.at(['loss']);
-  if (!lossRef.ok) return fail(...lossRef.errors.map((e) => ({ ...e, at: { ...e.at, line: lossAt?.line, column: lossAt?.column } })));
-  const spec = await resolveLoss(lossRef.value);
+  const spec = await claimsLoss(path, data.loss, yamlData, opts);
   if (!spec.ok) return spec;
   const derived = derive(spec.value);
   if (!derived.ok) return derived;
@@ -257,5 +275,5 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
     }
   }
   const allowUndecided = new Set(data.claims.filter((c) => c['allow-undecided'] ?? data['allow-undecided'] ?? false).map((c) => c.id));
-  return errors.length ? { ok: false, errors } : ok({ loss: data.loss, samples: data.samples, claims, allowUndecided });
+  return errors.length ? { ok: false, errors } : ok({ loss: typeof data.loss === 'string' ? data.loss : spec.value.source.name, samples: data.samples, claims, allowUndecided });
 }

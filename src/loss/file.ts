@@ -14,7 +14,7 @@ export { fromCatalogue, printedSource, parseSpecText, inlineLoss, type InlineLos
 
 /** Attach file, line and column to errors raised while checking a loss read from a file: an expression's
  * error at its key's line (its column is inside the expression's own text), a parameter's at its value. */
-function locate(errors: readonly MarginError[], file: string, data: YamlData): MarginError[] {
+export function locate(errors: readonly MarginError[], file: string, data: YamlData): MarginError[] {
   return errors.map((e) => {
     const slot = e.at?.slot;
     if (slot === 'params' && e.at?.symbol !== undefined) {

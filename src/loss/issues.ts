@@ -7,7 +7,7 @@
 // when short and plain (a file opened by mistake may hold secrets, and this line reaches CI logs).
 
 import { type MarginError, shownName } from '../errors.js';
-import type { TextPosition, YamlData } from './yaml.js';
+import { type TextPosition, type YamlData, valueAt } from './yaml.js';
 
 /** The parts of a zod issue read here (zod v4's shape). */
 export interface SchemaIssue {
@@ -47,12 +47,10 @@ function resolveUnion(i: SchemaIssue, prefix: readonly PropertyKey[]): SchemaIss
   return meant ? meant.flatMap((x) => resolveUnion(x, path)) : [{ ...i, path }];
 }
 
-const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k as string) ? (v as Record<string, unknown>)[k as string] : undefined), data);
-
-/** What was found, echoed only when short and plain. */
-export function foundText(v: unknown): string {
-  if (typeof v === 'string') return v === '' ? 'an empty string' : /^[A-Za-z0-9_.+-]{1,16}$/.test(v) ? `"${v}"` : `a string of ${[...v].length} characters`;
+/** What was found, echoed only when short and plain, and only under a key the file type knows (the whole
+ * of a file opened by mistake, `hunter2`, is described, not echoed). */
+export function foundText(v: unknown, echo = true): string {
+  if (typeof v === 'string') return v === '' ? 'an empty string' : echo && /^[A-Za-z0-9_.+-]{1,16}$/.test(v) ? `"${v}"` : `a string of ${[...v].length} characters`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null) return 'nothing (null)';
   if (Array.isArray(v)) return `a list of ${v.length}`;
@@ -61,7 +59,8 @@ export function foundText(v: unknown): string {
 
 /** zod's own expectation, where the words for the file have none. */
 function zodExpected(i: SchemaIssue): string {
-  if (i.code === 'invalid_type' && i.expected) return /^[aeiou]/.test(i.expected) ? `an ${i.expected}` : `a ${i.expected}`;
+  const named: Record<string, string> = { object: 'a mapping', array: 'a list', record: 'a mapping' };
+  if (i.code === 'invalid_type' && i.expected) return named[i.expected] ?? (/^[aeiou]/.test(i.expected) ? `an ${i.expected}` : `a ${i.expected}`);
   if (i.code === 'too_small' && i.origin === 'string') return 'a non-empty string';
   if (i.code === 'too_small' && i.origin === 'array') return `a list of at least ${i.minimum}`;
   if (i.code === 'too_small' || i.code === 'too_big' || i.code === 'not_multiple_of') return i.message.replace(/^Too (small|big): /, '').replace(/^Invalid input: /, '');
@@ -94,6 +93,6 @@ export function schemaErrors(issues: readonly SchemaIssue[], data: YamlData, fil
       const why = lookup(words.required, i.path) ?? `expected ${expected}`;
       return { code: 'E_SPEC', message: `${segment(i.path[i.path.length - 1])} is missing — ${why}`, at: loc(data.at(i.path)) };
     }
-    return { code: 'E_SPEC', message: `${shownPath(i.path)}: expected ${expected}, got ${foundText(value)}`, at: loc(data.at(i.path)) };
+    return { code: 'E_SPEC', message: `${shownPath(i.path)}: expected ${expected}, got ${foundText(value, i.path.length > 0)}`, at: loc(data.at(i.path)) };
   });
 }

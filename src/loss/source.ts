@@ -79,7 +79,13 @@ const SPEC_WORDS: SchemaWords = {
 export async function parseSpecDoc(text: string, file: string): Promise<Result<{ source: LossSource; data: YamlData }>> {
   const doc = await parseYamlDoc(text, file);
   if (!doc.ok) return doc;
-  const data = doc.value;
+  const source = await specFromYaml(doc.value, file);
+  return source.ok ? ok({ source: source.value, data: doc.value }) : source;
+}
+
+/** Spec data (a file's, or the mapping under a claims file's `loss:`) → the loss as written; `name` may be
+ * left out where the caller gives one. */
+export async function specFromYaml(data: YamlData, file: string, o: { name?: string } = {}): Promise<Result<LossSource>> {
   // zod builds records by assignment, so a key `__proto__` would vanish into the prototype; names are
   // checked on the data as parsed, where every key is an own property.
   const raw = data.value as { params?: unknown } | null;
@@ -92,7 +98,8 @@ export async function parseSpecDoc(text: string, file: string): Promise<Result<{
       return { ...e, at: { ...e.at, file, line: p?.line, column: p?.column } };
     }));
   }
-  const parsed = (await specSchema()).safeParse(data.value);
+  const given = raw && typeof raw === 'object' && !Array.isArray(raw) && o.name !== undefined && !Object.hasOwn(raw, 'name') ? { name: o.name, ...raw } : data.value;
+  const parsed = (await specSchema()).safeParse(given);
   if (!parsed.success) return fail(...schemaErrors(parsed.error.issues as readonly SchemaIssue[], data, file, SPEC_WORDS));
   const s = parsed.data;
   // fromEntries makes own properties: a key `__proto__` stays a (refused) name instead of replacing the prototype.
@@ -101,8 +108,8 @@ export async function parseSpecDoc(text: string, file: string): Promise<Result<{
   const citation = typeof s.citation === 'string'
     ? { key: s.citation, authors: '', title: s.citation, venue: '', year: 0 }
     : s.citation ? { authors: '', title: s.citation.key, venue: '', year: 0, ...s.citation } : undefined;
-  return ok({ data, source: { id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
-    m: String(s.m), h_w: String(s.h_w), h_l: String(s.h_l), Lambda: String(s.Lambda ?? '0'), notes: s.notes, origin: file } });
+  return ok({ id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
+    m: String(s.m), h_w: String(s.h_w), h_l: String(s.h_l), Lambda: String(s.Lambda ?? '0'), notes: s.notes, origin: file });
 }
 
 export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {

@@ -72,6 +72,15 @@ export async function parseYamlDoc(text: string, file: string): Promise<Result<Y
   }
 }
 
+/** The plain value at a path (own keys only: `__proto__` is a key like any other). */
+export const valueAt = (data: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' && Object.hasOwn(v, k as string) ? (v as Record<string, unknown>)[k as string] : undefined), data);
+
+/** The part of a file under `prefix` (a claims file's `loss:` mapping), located in the whole file. */
+export function within(data: YamlData, prefix: readonly PropertyKey[]): YamlData {
+  return { value: valueAt(data.value, prefix), at: (p) => data.at([...prefix, ...p]), keyAt: (p, key) => data.keyAt([...prefix, ...p], key) };
+}
+
 /** YAML (or JSON, a subset) text → plain data, with E_SPEC errors located at line and column. */
 export async function parseYamlText(text: string, file: string): Promise<Result<unknown>> {
   const r = await parseYamlDoc(text, file);

@@ -9,7 +9,7 @@
 import { type Expr, add, mul, num, substitute, symbolsOf } from '../expr/expr.js';
 import { compile } from './evaluate.js';
 import { MarginFault, type MarginError, type Result, fail, ok } from '../errors.js';
-import { ARG } from '../loss/symbols.js';
+import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import type { LossSpec, Slot } from '../loss/types.js';
 import { type RuleUse, differentiate } from './diff.js';
 import { toText } from './print.js';

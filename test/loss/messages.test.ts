@@ -44,6 +44,10 @@ describe('spec files say what was expected and what was found, where', () => {
     const [e] = await errorsOf('name: x\nparams:\n  beta: sk_live_0123456789abcdef\nm: logsigmoid(beta*a)\nh_w: a\nh_l: a\n');
     expect(e.message).toBe('beta: expected a number or {default, range}, got a string of 24 characters');
   });
+  it('a file that is no mapping at all is described, never echoed, however short', async () => {
+    const [e] = await errorsOf('hunter2\n', 'pw.yaml');
+    expect(e.message).toBe('file: expected a mapping, got a string of 7 characters');
+  });
   it('a default outside its own declared range is refused (E_PARAM), at the parameter', async () => {
     const [e] = await errorsOf('name: badr\nparams:\n  beta: {default: 20, range: [0.01, 10]}\nm: logsigmoid(beta*a)\nh_w: a\nh_l: a\n');
     expect(e).toMatchObject({ code: 'E_PARAM', at: { slot: 'params', symbol: 'beta', line: 3, column: 9 } });
