@@ -86,7 +86,7 @@ export function completePoint(d: Derivation, given: Readonly<Record<string, numb
 /** A point as its outputs show it (a witness, a worst sample): only the names the loss reads, and no c_ref
  * (derived from c_ref_w and c_ref_l, and refused by --at), so that `--at` replays it as printed. */
 export function pointShown(d: Derivation, values: Readonly<Record<string, number>>, also: ReadonlySet<string> = new Set()): Record<string, number> {
-  const reads = symbolsRead(d);
+  const reads = new Set(symbolsRead(d));
   if (also.has('c_ref')) { reads.add('c_ref_w'); reads.add('c_ref_l'); }
   return Object.fromEntries(Object.entries(values).filter(([k]) => k !== 'c_ref' && (reads.has(k) || also.has(k))));
 }
