@@ -132,8 +132,8 @@ describe('the forms, their conflicts, and where they are documented', () => {
     const r = await runCli(['derive', '--hw', 'beta*a']);
     expect(r.stderr).toMatch(/^E_USAGE in --m: m is missing — an inline loss needs --m; found only --hw/);
   });
-  it('every command that takes a loss has the same options and points to the guide', () => {
-    const program = buildProgram();
+  it('every command that takes a loss has the same options and points to the guide', async () => {
+    const program = await buildProgram('all');
     const takers = ['derive', 'eval', 'classify', 'remedy', 'prove', 'fuzz', 'verify', 'table', 'train', 'ingest', 'sweep'];
     for (const name of takers) {
       const cmd = program.commands.find((c) => c.name() === name)!;
