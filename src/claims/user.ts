@@ -1,6 +1,6 @@
 // Claims files: a loss designer's own claims about their loss, checked the way the paper's are.
 //
-//   loss: simpo                      # catalogue id, or a spec file (relative to this file)
+//   loss: simpo                      # catalogue id, a spec file (relative to this file), or the spec itself
 //   samples: 2000                    # optional
 //   claims:
 //     - id: ratio
@@ -16,18 +16,22 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
 import { readTextFile } from '../loss/files.js';
-import { resolveLoss, unknownLoss } from '../loss/file.js';
+import { locate, resolveLoss, unknownLoss } from '../loss/file.js';
+import { checkLoss } from '../loss/check.js';
+import { specFromYaml } from '../loss/source.js';
+import type { LossSpec } from '../loss/types.js';
 import { findEntry } from '../loss/catalogue/index.js';
-import { lineOfKey, parseYamlText, schemaIssue } from '../loss/source.js';
+import { schemaErrors, type SchemaIssue, type SchemaWords } from '../loss/issues.js';
+import { type YamlData, parseYamlDoc, within } from '../loss/yaml.js';
 import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import { parseExpression } from '../loss/parse.js';
 import { derive } from '../symbolic/derive.js';
-import { type Expr, sub, substitute } from '../expr/expr.js';
+import { type Expr, sub, substitute, symbolsOf } from '../expr/expr.js';
 import { simplify } from '../symbolic/simplify.js';
 import { samplePoint } from '../symbolic/audit.js';
 import { certified, encloseAt } from '../symbolic/interval/enclose.js';
 import { changeEnclosures } from '../symbolic/step.js';
-import { type CompiledDerivation, compileDerivation } from '../symbolic/point.js';
+import { type CompiledDerivation, compileDerivation, pointShown } from '../symbolic/point.js';
 import type { Rng } from '../util/prng.js';
 import { makeRng } from '../util/prng.js';
 import type { Claim } from './types.js';
@@ -39,8 +43,25 @@ import { randomPair, relErr, verdict } from './tools.js';
 
 const DIRECTIONS = ['chosen-up', 'chosen-down', 'rejected-down', 'rejected-up'] as const;
 
+/** How a claims file's fields are described when one is wrong or missing (docs/guide.md, "Claims files"). */
+const CLAIMS_WORDS: SchemaWords = {
+  expected: {
+    loss: 'a catalogue id or a spec file', samples: 'a whole number >= 1', 'allow-undecided': 'true or false', claims: 'a list of claims',
+    'claims.*': 'a claim {id, and one of ratio, holds, direction}', 'claims.*.id': 'a name', 'claims.*.says': 'a sentence',
+    'claims.*.ratio': 'an expression (text or a number)', 'claims.*.holds': 'a predicate such as dW > 0', 'claims.*.assuming': 'a predicate such as logp_w < c_ref_w',
+    'claims.*.whenever': 'a predicate such as inner <= normW2', 'claims.*.direction': `one of ${DIRECTIONS.join(', ')}`, 'claims.*.allow-undecided': 'true or false',
+  },
+  required: { loss: 'a claims file names the loss its claims are about', claims: 'a claims file lists at least one claim', 'claims.*.id': 'every claim needs an id' },
+};
+
+/** The symbols a claim names itself (a witness shows them beside what the loss reads). */
+const mentioned = (exprs: readonly Expr[], cmps: readonly Comparison[]): Set<string> => {
+  const out = new Set<string>();
+  for (const e of [...exprs, ...cmps.flatMap((x) => [x.left, x.right])]) symbolsOf(e, out);
+  return out;
+};
+
 const isZero = (e: Expr) => e.kind === 'num' && e.value === 0;
-const withoutCref = (env: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'c_ref'));
 
 /** Random points of the loss's audit domain (the sampler the direction audit uses). */
 function* samplePoints(c: CompiledDerivation, rng: Rng, n: number): Generator<Record<string, number>> {
@@ -85,21 +106,41 @@ export function claimsLossPath(claimsPath: string, loss: string, o: ClaimsOption
   return ok(target);
 }
 
+/** The claims' loss: a catalogue id or a spec file beside the claims file (claimsLossPath), or written out
+ * under `loss:` as a spec file's fields, located in the claims file. */
+async function claimsLoss(path: string, loss: string | Record<string, unknown>, data: YamlData, opts: ClaimsOptions): Promise<Result<LossSpec>> {
+  if (typeof loss !== 'string') {
+    const inner = within(data, ['loss']);
+    const underLoss = (es: readonly MarginError[]) => es.map((e) => ({ ...e, at: { ...e.at, slot: e.at?.slot ? `loss.${e.at.slot}` : 'loss' } }));
+    const src = await specFromYaml(inner, path, { name: 'inline loss' });
+    if (!src.ok) return fail(...underLoss(src.errors));
+    const spec = checkLoss(src.value);
+    return spec.ok ? spec : fail(...underLoss(locate(spec.errors, path, inner, src.value.locations)));
+  }
+  const lossRef = claimsLossPath(path, loss, opts);
+  const lossAt = data.at(['loss']);
+  if (!lossRef.ok) return fail(...lossRef.errors.map((e) => ({ ...e, at: { ...e.at, line: lossAt?.line, column: lossAt?.column } })));
+  return resolveLoss(lossRef.value);
+}
+
 export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Promise<Result<ClaimsFile>> {
   const read = readTextFile(path, { what: 'claims file' });
   if (!read.ok) return read;
   const text = read.value;
-  const yamlData = await parseYamlText(text, path);
-  if (!yamlData.ok) return yamlData;
+  const yamlDoc = await parseYamlDoc(text, path);
+  if (!yamlDoc.ok) return yamlDoc;
+  const yamlData = yamlDoc.value;
   const { z } = await import('zod');
   const schema = z.object({
-    loss: z.string(),
+    // A catalogue id, a spec file, or the spec itself (the fields of a spec file; name optional).
+    loss: z.union([z.string(), z.record(z.string(), z.unknown())]),
     samples: z.number().int().positive().optional(),
     'allow-undecided': z.boolean().optional(),
     claims: z.array(z.object({
       id: z.string(),
       says: z.string().optional(),
-      ratio: z.string().optional(),
+      // An expression: `ratio: 1` is the number 1, read as the expression '1'.
+      ratio: z.union([z.string(), z.number()]).optional(),
       holds: z.string().optional(),
       assuming: z.string().optional(),
       direction: z.enum(DIRECTIONS).optional(),
@@ -108,16 +149,9 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
     }).strict()).min(1),
   }).strict();
   const parsed = schema.safeParse(yamlData.value);
-  if (!parsed.success) {
-    return fail(...parsed.error.issues.map((i): MarginError => {
-      const field = String(i.path[0] ?? '');
-      return { code: 'E_SPEC', message: schemaIssue(i as Parameters<typeof schemaIssue>[0]), at: { file: path, slot: field ? shownName(field) : undefined, line: field ? lineOfKey(text, field) : undefined } };
-    }));
-  }
+  if (!parsed.success) return fail(...schemaErrors(parsed.error.issues as readonly SchemaIssue[], yamlData, path, CLAIMS_WORDS));
   const data = parsed.data;
-  const lossRef = claimsLossPath(path, data.loss, opts);
-  if (!lossRef.ok) return fail(...lossRef.errors.map((e) => ({ ...e, at: { ...e.at, line: lineOfKey(text, 'loss') } })));
-  const spec = await resolveLoss(lossRef.value);
+  const spec = await claimsLoss(path, data.loss, yamlData, opts);
   if (!spec.ok) return spec;
   const derived = derive(spec.value);
   if (!derived.ok) return derived;
@@ -128,15 +162,18 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
   const errors: MarginError[] = [];
   for (const [i, raw] of data.claims.entries()) {
     const slot = `claims[${i}] (${raw.id})`;
+    // An expression's error at its field's line (its column is inside the expression's own text).
+    const inFile = (es: readonly MarginError[], field: string) => es.map((e) => ({ ...e, at: { ...e.at, file: path, line: yamlData.at(['claims', i, field])?.line } }));
     const kinds = [raw.ratio !== undefined, raw.holds !== undefined, raw.direction !== undefined].filter(Boolean).length;
-    if (kinds !== 1) { errors.push({ code: 'E_SPEC', message: 'a claim needs exactly one of ratio, holds, direction', at: { file: path, slot } }); continue; }
+    if (kinds !== 1) { errors.push({ code: 'E_SPEC', message: 'a claim needs exactly one of ratio, holds, direction', at: { file: path, slot, ...yamlData.at(['claims', i]) } }); continue; }
     const assuming = raw.assuming ? parsePredicate(raw.assuming, base, `${slot}.assuming`) : ok([]);
-    if (!assuming.ok) { errors.push(...assuming.errors); continue; }
+    if (!assuming.ok) { errors.push(...inFile(assuming.errors, 'assuming')); continue; }
     const where = `${path}, ${raw.id}`;
     if (raw.ratio !== undefined) {
-      const e = parseExpression(raw.ratio, { slot: `${slot}.ratio`, symbols: base });
-      if (!e.ok) { errors.push(...e.errors); continue; }
+      const e = parseExpression(String(raw.ratio), { slot: `${slot}.ratio`, symbols: base });
+      if (!e.ok) { errors.push(...inFile(e.errors, 'ratio')); continue; }
       const claimed = e.value;
+      const shown = (env: Readonly<Record<string, number>>) => pointShown(c.derivation, env, mentioned([claimed], assuming.value));
       claims.push({ id: raw.id, where, statement: raw.says ?? `d_w/d_l = ${raw.ratio}`, method: 'symbolic+numeric',
         how: 'd_w/d_l from the derivation against the claimed expression: symbolically first (their difference simplifies to 0 in every regime), else at sampled points by enclosures.',
         check: ({ seed, samples }) => {
@@ -162,7 +199,7 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
             checked++;
             if (certainlyDifferent(derived, claimedIv)) {
               return verdict(raw.id, 'refuted', `d_w/d_l differs from ${raw.ratio} at a sampled point (certified: the enclosures of the two are disjoint).`,
-                { samples: checked, seed, maxRelError: relErr(dc.value, cc.value), worst: { point: withoutCref(env), derived: [dc.lo, dc.hi], claimed: [cc.lo, cc.hi] },
+                { samples: checked, seed, maxRelError: relErr(dc.value, cc.value), worst: { point: shown(env), derived: [dc.lo, dc.hi], claimed: [cc.lo, cc.hi] },
                   notes: skipped ? [`${skipped} samples skipped: their values had no significant digit in float64`] : undefined },
                 { assumption: raw.assuming });
             }
@@ -175,8 +212,9 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
     } else {
       const predText = raw.holds ?? raw.whenever!;
       const pred = parsePredicate(predText, raw.holds ? base : withGram, `${slot}.${raw.holds ? 'holds' : 'whenever'}`);
-      if (!pred.ok) { errors.push(...pred.errors); continue; }
+      if (!pred.ok) { errors.push(...inFile(pred.errors, raw.holds ? 'holds' : 'whenever')); continue; }
       const direction = raw.direction;
+      const shown = (env: Readonly<Record<string, number>>) => pointShown(c.derivation, env, mentioned([], [...pred.value, ...assuming.value]));
       claims.push({ id: raw.id, where, statement: raw.says ?? (direction ? `${direction} whenever ${predText}` : predText), method: direction ? 'numeric' : 'symbolic+numeric',
         how: direction ? 'Random points and gradient pairs where the condition certainly holds; the first-order step must go the claimed way (signs certified by enclosures).'
           : 'Interval branch and bound on the whole domain; where undecided, sampled points decided by enclosures.',
@@ -190,7 +228,7 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
             if (status === 'proved') return verdict(raw.id, 'proved', `${predText} proved on the whole domain${raw.assuming ? ` where ${raw.assuming}` : ''} (interval branch and bound).`, { samples: per.flat().reduce((s, r) => s + r.result.boxes + r.result.probes, 0), seed }, { backend: 'symbolic', assumption: raw.assuming });
             if (status === 'refuted') {
               const w = per.flat().find((r) => r.result.status === 'refuted')!;
-              return verdict(raw.id, 'refuted', `${predText} fails at a point of regime ${w.regime} (a witness the interval enclosure confirms).`, { samples: w.result.boxes + w.result.probes, seed, worst: { point: withoutCref(w.result.witness!), value: w.result.witnessValue } }, { backend: 'symbolic', assumption: raw.assuming });
+              return verdict(raw.id, 'refuted', `${predText} fails at a point of regime ${w.regime} (a witness the interval enclosure confirms).`, { samples: w.result.boxes + w.result.probes, seed, worst: { point: shown(w.result.witness!), value: w.result.witnessValue } }, { backend: 'symbolic', assumption: raw.assuming });
             }
           }
           const rng = makeRng(seed);
@@ -208,7 +246,7 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
               const t = truths(pred.value);
               if (t.includes('false')) {
                 return verdict(raw.id, 'refuted', `${predText} fails at a sampled point (certified: an enclosure lies on the wrong side).`,
-                  { samples: n + 1, seed, worst: { point: withoutCref(env) } }, { assumption: raw.assuming });
+                  { samples: n + 1, seed, worst: { point: shown(env) } }, { assumption: raw.assuming });
               }
               if (t.includes('unknown')) { skipped++; continue; }
               n++;
@@ -227,7 +265,7 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
             n++;
             if (okDir === 'false') {
               return verdict(raw.id, 'refuted', `The step goes the other way at a sampled point where ${predText} (certified: the enclosure of the change has the wrong sign).`,
-                { samples: n, seed, worst: { point: withoutCref(env), gram, change: [moved.lo, moved.hi] } }, { assumption: raw.assuming });
+                { samples: n, seed, worst: { point: shown(env), gram, change: [moved.lo, moved.hi] } }, { assumption: raw.assuming });
             }
           }
           const notes = skipped ? [`${skipped} samples skipped: float64 could not certify their values or premises`] : undefined;
@@ -237,5 +275,5 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
     }
   }
   const allowUndecided = new Set(data.claims.filter((c) => c['allow-undecided'] ?? data['allow-undecided'] ?? false).map((c) => c.id));
-  return errors.length ? { ok: false, errors } : ok({ loss: data.loss, samples: data.samples, claims, allowUndecided });
+  return errors.length ? { ok: false, errors } : ok({ loss: typeof data.loss === 'string' ? data.loss : spec.value.source.name, samples: data.samples, claims, allowUndecided });
 }

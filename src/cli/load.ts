@@ -1,14 +1,19 @@
-// Turning CLI arguments into a checked loss: a catalogue id, a spec file, or inline expressions, with
-// `--param name=value` overriding declared defaults.
+// Turning CLI arguments into a checked loss, the same for every command (docs/guide.md, "Naming a loss"):
+// a catalogue id or a spec file (a command's [loss] argument, or --loss), or inline expressions, with
+// `--param name=value` overriding declared defaults (declaring them, inline).
 
 import { checkLoss } from '../loss/check.js';
-import { type MarginError, type Result, didYouMean, fail, shownName } from '../errors.js';
+import { type MarginError, type Result, didYouMean, fail, ok, shownName } from '../errors.js';
 import { OUTSIDE_FLAG, checkDomains, outsideText } from '../loss/domain.js';
 import { inlineLoss, resolveLoss } from '../loss/file.js';
 import type { LossSpec } from '../loss/types.js';
+import { type LossSelection, selectLosses } from '../loss/select.js';
+import { LOSS_FORMS_DOC } from './options.js';
 import { parseAssignments } from '../symbolic/point.js';
 
 export interface LossOptions {
+  /** --loss: a catalogue id or a spec file (the same as a command's [loss] argument). */
+  readonly loss?: string;
   readonly m?: string;
   readonly hw?: string;
   readonly hl?: string;
@@ -48,18 +53,52 @@ export function withParams(spec: LossSpec, values: Readonly<Record<string, numbe
   return checkLoss({ ...spec.source, params, ...(outside.value.length ? { outside: outside.value, notes } : {}) });
 }
 
-export async function lossFromArgs(ref: string | undefined, o: LossOptions): Promise<Result<LossSpec>> {
+const FORMS_HINT = `a catalogue id (see \`marginlab catalogue\`), a spec file, or inline --m … [--hw …] [--hl …] [--Lambda …] [--Lambda-l …] or --L … (${LOSS_FORMS_DOC})`;
+const inlineGiven = (o: LossOptions) => o.m !== undefined || o.hw !== undefined || o.hl !== undefined || o.Lambda !== undefined || o.LambdaL !== undefined || o.L !== undefined;
+
+/** The loss named on the command line, or undefined where none is (a command whose loss is optional). */
+export async function optionalLossFromArgs(ref: string | undefined, o: LossOptions): Promise<Result<LossSpec | undefined>> {
+  if (ref !== undefined && o.loss !== undefined && ref !== o.loss) {
+    return fail({ code: 'E_USAGE', message: `the loss is named twice: '${shownName(ref)}' and --loss '${shownName(o.loss)}'`, at: { slot: '--loss' }, hint: 'give one of them' });
+  }
+  const named = ref ?? o.loss;
   const params = parseParams(o.param);
   if (!params.ok) return params;
-  if (o.m !== undefined || o.hw !== undefined || o.hl !== undefined || o.Lambda !== undefined || o.LambdaL !== undefined || o.L !== undefined) {
-    if (ref) return fail({ code: 'E_USAGE', message: 'give either a loss (catalogue id or spec file) or inline --m/--hw/--hl/--Lambda/--Lambda-l or --L, not both', at: { slot: '<loss>' } });
+  if (inlineGiven(o)) {
+    if (named !== undefined) return fail({ code: 'E_USAGE', message: 'give either a loss (catalogue id or spec file) or inline --m/--hw/--hl/--Lambda/--Lambda-l or --L, not both', at: { slot: named === ref ? '<loss>' : '--loss' } });
     if (o.L !== undefined) return inlineLoss({ L: o.L, m: o.m, hw: o.hw, hl: o.hl, Lambda: o.Lambda, Lambda_l: o.LambdaL, params: params.value });
-    if (o.m === undefined) return fail({ code: 'E_USAGE', message: 'an inline loss needs --m (h_w and h_l default to a, Lambda to 0)', at: { slot: '--m' } });
+    if (o.m === undefined) {
+      const given = (['hw', 'hl', 'Lambda', 'LambdaL'] as const).filter((k) => o[k] !== undefined).map((k) => (k === 'LambdaL' ? '--Lambda-l' : `--${k}`));
+      return fail({ code: 'E_USAGE', message: `m is missing — an inline loss needs --m (or the whole loss as --L); found only ${given.join(', ')} (h_w and h_l default to a, Lambda to 0)`, at: { slot: '--m' } });
+    }
     // An inline loss's --param declares its parameters: there is no declared range to check against.
     return inlineLoss({ m: o.m, hw: o.hw, hl: o.hl, Lambda: o.Lambda, Lambda_l: o.LambdaL, params: params.value });
   }
-  if (!ref) return fail({ code: 'E_USAGE', message: 'name a loss: a catalogue id (see `marginlab catalogue`), a spec file, or --m …', at: { slot: '<loss>' } });
-  const spec = await resolveLoss(ref);
-  if (!spec.ok) return spec;
+  if (named === undefined) {
+    if (Object.keys(params.value).length) return fail({ code: 'E_USAGE', message: '--param sets a parameter of a loss, and no loss is named', at: { slot: '--param' }, hint: `name one: ${FORMS_HINT}` });
+    return ok(undefined);
+  }
+  const spec = await resolveLoss(named);
+  if (!spec.ok) return named === ref ? spec : { ok: false, errors: spec.errors.map((e) => (e.at?.slot === '<loss>' ? { ...e, at: { ...e.at, slot: '--loss' } } : e)) };
   return Object.keys(params.value).length ? withParams(spec.value, params.value, { outsideDomain: o.outsideDomain }) : spec;
+}
+
+/** The loss named on the command line: `ref` is the command's [loss] argument (undefined where it has none). */
+export async function lossFromArgs(ref: string | undefined, o: LossOptions): Promise<Result<LossSpec>> {
+  const r = await optionalLossFromArgs(ref, o);
+  if (!r.ok) return r;
+  if (r.value === undefined) return fail({ code: 'E_USAGE', message: 'no loss is named', at: { slot: '--loss' }, hint: `name one: ${FORMS_HINT}` });
+  return ok(r.value);
+}
+
+/**
+ * The losses of a command that takes many (table): catalogue ids and spec files (--losses, --all, --file),
+ * and the one loss named the common way (--loss, or inline), which --param applies to.
+ */
+export async function lossesFromArgs(sel: LossSelection, o: LossOptions): Promise<Result<LossSpec[]>> {
+  const one = await optionalLossFromArgs(undefined, o);
+  const many = sel.ids || sel.files?.length || one.ok && one.value === undefined ? await selectLosses(sel) : ok([]);
+  const errors = [...(one.ok ? [] : one.errors), ...(many.ok ? [] : many.errors)];
+  if (errors.length) return { ok: false, errors };
+  return ok([...(many.ok ? many.value : []), ...(one.ok && one.value ? [one.value] : [])]);
 }

@@ -26,18 +26,27 @@ export function positiveInt(name: string) {
 }
 export const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+/** Where the forms of naming a loss are documented once; every command that takes a loss points there. */
+export const LOSS_FORMS_DOC = 'docs/guide.md, "Naming a loss"';
+
+/**
+ * The one way to name a loss, shared by every command that takes one: a catalogue id or a spec file (as
+ * the command's [loss] argument where it has one, or --loss), or an inline loss from its slots; --param
+ * sets (or, inline, declares) a parameter. load.ts turns them into a checked loss.
+ */
 export function lossOptions(cmd: Command): Command {
   return cmd
+    .option('--loss <loss>', 'a catalogue id (see `marginlab catalogue`) or a spec file')
     .option('--m <expr>', 'inline loss: m(a)')
     .option('--hw <expr>', 'inline loss: h_w(a) (default a)')
     .option('--hl <expr>', 'inline loss: h_l(a) (default a)')
     .option('--Lambda <expr>', 'inline loss: Lambda(a), the chosen-side term at logp_w (default 0)')
     .option('--Lambda-l <expr>', 'inline loss: Lambda_l(a), the rejected-side term at logp_l (default 0)')
     .option('--L <expr>', 'inline loss written whole: L in logp_w, logp_l and the context symbols (instead of --m/--hw/--hl/--Lambda/--Lambda-l)')
-    .option('--param <name=value>', 'set a parameter (repeatable)', collect)
-    .option('--outside-domain', 'accept --param and --at values outside their domain (log-probabilities < 0, lengths >= 1, params in range); the output says which');
+    .option('--param <name=value>', "set a loss parameter (repeatable); on an inline loss it declares one", collect)
+    .option('--outside-domain', 'accept --param and --at values outside their domain (log-probabilities < 0, lengths >= 1, params in range); the output says which')
+    .addHelpText('after', `\nNaming a loss (${LOSS_FORMS_DOC}): a catalogue id (dpo), a spec file (my-loss.yaml),\nor inline slots: --m 'logsigmoid(a)' --hw 'beta*a' --hl 'beta*a' [--Lambda 0] [--Lambda-l 0] --param beta=0.1,\nor the whole loss: --L '-logsigmoid(beta*(logp_w - logp_l))' --param beta=0.1`);
 }
-
 
 /** The gradient statistics of one step: --inner, --norm-w2, --norm-l2 (classify, remedy). */
 export function gramOptions(cmd: Command): Command {

@@ -22,7 +22,7 @@ import { CONTEXT_NAMES } from '../loss/symbols.js';
 import type { Derivation } from '../symbolic/derive.js';
 import { conditionLaw, derivativeLaw, isMarginOnly, type LawOutcome, marginChange, marginLaw, parsePrintLaw, rawLoss,
   regimeCoverLaw, simplifyLaw } from '../symbolic/laws.js';
-import { type CompiledDerivation, compileDerivation, regimeAt } from '../symbolic/point.js';
+import { type CompiledDerivation, compileDerivation, pointShown, regimeAt } from '../symbolic/point.js';
 import { MarginFault } from '../errors.js';
 import { type DomainPoint, type GradientPair, gramArb, pointArb } from './arbitraries.js';
 import { tidyWitness } from '../fuzz/witness.js';
@@ -179,7 +179,8 @@ export function runLaw(law: LawSpec, c: CompiledDerivation, opts: { runs: number
       ranges: Object.fromEntries(params.flatMap(([k, d]) => (d.range ? [[k, d.range]] : []))) });
     const o = law.check(c, t.point, t.gram ?? NO_GRAM);
     counterexample = {
-      point: t.point,
+      // What the loss reads: the rest never changes the verdict, and `--at` fills it the same way.
+      point: pointShown(c.derivation, t.point),
       gram: t.gram ? gramReport(t.gram) : undefined,
       message: o.status === 'fail' ? o.message : 'the property threw',
       details: o.status === 'fail' ? o.details : { error: String(details.errorInstance ?? '') },

@@ -14,7 +14,7 @@ export interface LossSelection {
 
 export async function selectLosses(sel: LossSelection): Promise<Result<LossSpec[]>> {
   const ids = sel.ids === 'all' ? CATALOGUE.map((e) => e.id) : (sel.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (!ids.length && !sel.files?.length) return fail({ code: 'E_USAGE', message: 'name the losses: --losses dpo,simpo, --all, or --file spec.yaml' });
+  if (!ids.length && !sel.files?.length) return fail({ code: 'E_USAGE', message: 'name the losses: --losses dpo,simpo, --all, --file spec.yaml, or one with --loss or inline --m …', at: { slot: '--losses' } });
   const errors: MarginError[] = [];
   const specs: LossSpec[] = [];
   for (const id of ids) {

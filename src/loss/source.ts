@@ -6,6 +6,10 @@ import type { CatalogueEntry } from './catalogue/index.js';
 import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
 import { checkLoss, checkParams } from './check.js';
 import type { LossSource, LossSpec, ParamDecl, TextStart } from './types.js';
+import { type SchemaIssue, type SchemaWords, schemaErrors } from './issues.js';
+import { type YamlData, parseYamlDoc } from './yaml.js';
+
+export { parseYamlText } from './yaml.js';
 
 export function fromCatalogue(entry: CatalogueEntry): LossSource {
   return { ...entry, origin: `catalogue:${entry.id}` };
@@ -29,7 +33,9 @@ async function specSchema() {
     description: z.string().optional(),
     range: z.tuple([z.number(), z.number()]).optional(),
     tex: z.string().optional(),
-  }),
+    source: z.string().optional(),
+  // strict: a misspelt `rnage` is refused, not dropped (the audit would explore the default range instead).
+  }).strict(),
 ]);
 
   return z.object({
@@ -38,7 +44,7 @@ async function specSchema() {
   citation: z.union([z.string(), z.object({ key: z.string(), authors: z.string().optional(), title: z.string().optional(),
     venue: z.string().optional(), year: z.number().optional(), url: z.string().optional() })]).optional(),
   params: z.record(z.string(), paramSchema).optional(),
-  // Either the slots (m, h_w, h_l required) or L alone: checked after the schema, with the line of the key.
+  // Either the slots (m, h_w, h_l required) or L alone: checked after the schema, at the key's line.
   m: z.union([z.string(), z.number()]).optional(),
   h_w: z.union([z.string(), z.number()]).optional(),
   h_l: z.union([z.string(), z.number()]).optional(),
@@ -61,122 +67,71 @@ export function lineOfKey(text: string, key: string): number | undefined {
   return m ? text.slice(0, m.index).split('\n').length : undefined;
 }
 
-/** yaml's message without the file's own text: quoted tokens and alias names are left out (a file that fails
- * to parse may be anything — a secret opened by mistake — and its contents must not reach a CI log). */
-function yamlMessage(message: string): string {
-  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '');
-  return first.replace(/"[^"]*"?/g, '"…"').replace(/\): .*$/, ')').slice(0, 160);
-}
+/** How a spec file's fields are described when one is wrong or missing (docs/guide.md, "Spec files"). */
+const SPEC_WORDS: SchemaWords = {
+  expected: {
+    name: 'a non-empty name', id: 'a string', notes: 'a list of strings', 'notes.*': 'a string',
+    citation: 'a BibTeX key or {key, authors, title, venue, year, url}',
+    params: 'a mapping from parameter names to values', 'params.*': 'a number or {default, range}',
+    'params.*.default': 'a number', 'params.*.range': 'two numbers [lo, hi]', 'params.*.range.*': 'a number',
+    'params.*.description': 'a string', 'params.*.source': 'a string', 'params.*.tex': 'a LaTeX symbol such as \\beta',
+    m: 'an expression in a', h_w: 'an expression in a', h_l: 'an expression in a', Lambda: 'an expression in a',
+    Lambda_w: 'an expression in a', Lambda_l: 'an expression in a', L: 'an expression in logp_w, logp_l and the context',
+    where: 'a mapping from names to expressions', 'where.*': 'an expression',
+  },
+  required: {
+    name: 'every spec file needs a name', m: 'every loss needs m, h_w, h_l', h_w: 'every loss needs m, h_w, h_l', h_l: 'every loss needs m, h_w, h_l',
+    'params.*.default': 'a parameter written as a mapping needs its default',
+  },
+};
 
-/** Keys a spec file may spell two ways, and the slot each names. */
-const ALIASES: Readonly<Record<string, string>> = { Lambda_w: 'Lambda' };
-
-/**
- * Where each top-level value of a YAML mapping starts (and each value of a nested mapping, as `key.sub`): the
- * line, and the column of the expression's first character where the value sits on one line (after the
- * quote of a quoted scalar). Expressions are located from this in the file's own coordinates.
- */
-function valueStarts(doc: import('yaml').Document, lineCounter: import('yaml').LineCounter, yaml: typeof import('yaml')): Record<string, TextStart> {
-  const out: Record<string, TextStart> = {};
-  const walk = (node: unknown, prefix: string): void => {
-    if (!yaml.isMap(node)) return;
-    for (const pair of node.items) {
-      if (!yaml.isScalar(pair.key)) continue;
-      const key = String(pair.key.value);
-      const name = prefix ? `${prefix}.${key}` : ALIASES[key] ?? key;
-      const v = pair.value;
-      if (yaml.isScalar(v) && v.range) {
-        const start = lineCounter.linePos(v.range[0]);
-        const end = lineCounter.linePos(v.range[1]);
-        const quoted = v.type === 'QUOTE_DOUBLE' || v.type === 'QUOTE_SINGLE';
-        const plain = quoted || v.type === 'PLAIN';
-        out[name] = plain && start.line === end.line ? { line: start.line, column: start.col + (quoted ? 1 : 0) } : { line: start.line };
-      } else if (!prefix) walk(v, key);
-    }
-  };
-  walk(doc.contents, '');
-  return out;
-}
-
-/** YAML (or JSON, a subset) text → plain data, with E_SPEC errors located at line and column. */
-export async function parseYamlText(text: string, file: string): Promise<Result<unknown>> {
-  const r = await parseYamlDocument(text, file);
-  return r.ok ? ok(r.value.data) : r;
-}
-
-async function parseYamlDocument(text: string, file: string): Promise<Result<{ data: unknown; starts: Record<string, TextStart> }>> {
-  const yaml = await import('yaml');
-  const { parseDocument, LineCounter, visit } = yaml;
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, lineCounter });
-  if (doc.errors.length > 0) {
-    return fail(...doc.errors.map((e): MarginError => ({ code: 'E_SPEC', message: yamlMessage(e.message),
-      at: { file, line: e.linePos?.[0]?.line, column: e.linePos?.[0]?.col } })));
-  }
-  try {
-    const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    return { ok: true, value: { data, starts: valueStarts(doc, lineCounter, yaml) } };
-  } catch {
-    // A billion-laughs file: aliases that expand exponentially. Located at its first alias.
-    let at: { line?: number; column?: number } = {};
-    visit(doc, { Alias(_key, node) {
-      const p = node.range ? lineCounter.linePos(node.range[0]) : undefined;
-      at = { line: p?.line, column: p?.col };
-      return visit.BREAK;
-    } });
-    return fail({ code: 'E_SPEC', message: `the YAML's aliases expand more than ${MAX_ALIAS_COUNT} times (an alias bomb)`, at: { file, ...at },
-      hint: 'write the values out; spec and claims files need no anchors or aliases' });
-  }
-}
-
-/** Aliases yaml may expand before it refuses (its own default): a spec file needs none. */
-const MAX_ALIAS_COUNT = 100;
-
-/** zod's complaint about a file, echoing at most one name taken from the file, and only when short and plain. */
-export function schemaIssue(i: { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }): string {
-  const path = i.path.map((p) => shownName(String(p))).join('.');
-  const message = i.code === 'unrecognized_keys' && i.keys
-    ? `unknown key '${shownName(i.keys[0])}'${i.keys.length > 1 ? ` (and ${i.keys.length - 1} more)` : ''}`
-    : i.message;
-  return `${path || 'file'}: ${message}`;
-}
-
-export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
-  const doc = await parseYamlDocument(text, file);
+/** A spec file's text → the loss as written, and the locator of its values (for errors found later). */
+export async function parseSpecDoc(text: string, file: string): Promise<Result<{ source: LossSource; data: YamlData }>> {
+  const doc = await parseYamlDoc(text, file);
   if (!doc.ok) return doc;
-  const data = { value: doc.value.data };
+  const source = await specFromYaml(doc.value, file);
+  return source.ok ? ok({ source: source.value, data: doc.value }) : source;
+}
+
+/** Spec data (a file's, or the mapping under a claims file's `loss:`) → the loss as written; `name` may be
+ * left out where the caller gives one. */
+export async function specFromYaml(data: YamlData, file: string, o: { name?: string } = {}): Promise<Result<LossSource>> {
   // zod builds records by assignment, so a key `__proto__` would vanish into the prototype; names are
   // checked on the data as parsed, where every key is an own property.
   const raw = data.value as { params?: unknown } | null;
   const rawParams = raw && typeof raw === 'object' && raw.params && typeof raw.params === 'object' ? Object.keys(raw.params) : [];
-  const badNames = checkParams(Object.fromEntries(rawParams.filter((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k)).map((k) => [k, { default: 0, description: k }])));
-  if (badNames.length) return fail(...badNames.map((e) => ({ ...e, at: { ...e.at, file, line: lineOfKey(text, 'params') } })));
+  const bad = rawParams.filter((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k));
+  const badNames = checkParams(Object.fromEntries(bad.map((k) => [k, { default: 0, description: k }])));
+  if (badNames.length) {
+    return fail(...badNames.map((e, j) => {
+      const p = data.keyAt(['params'], bad[j]) ?? data.at(['params']);
+      return { ...e, at: { ...e.at, file, line: p?.line, column: p?.column } };
+    }));
+  }
   const rawWhere = raw && typeof raw === 'object' && 'where' in raw && raw.where && typeof raw.where === 'object' ? Object.keys(raw.where) : [];
   const badWhere = rawWhere.filter((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k));
   if (badWhere.length) {
-    return fail({ code: 'E_SPEC', message: `'${shownName(badWhere[0])}' is not a valid name for a where definition`, at: { file, slot: 'where', line: lineOfKey(text, 'where') },
+    const p = data.keyAt(['where'], badWhere[0]) ?? data.at(['where']);
+    return fail({ code: 'E_SPEC', message: `'${shownName(badWhere[0])}' is not a valid name for a where definition`, at: { file, slot: 'where', line: p?.line, column: p?.column },
       hint: 'letters, digits and _, starting with a letter' });
   }
-  const parsed = (await specSchema()).safeParse(data.value);
-  const given = raw && typeof raw === 'object' ? raw as Record<string, unknown> : {};
+  const given = raw && typeof raw === 'object' && !Array.isArray(raw) && o.name !== undefined && !Object.hasOwn(raw, 'name') ? { name: o.name, ...raw } : data.value;
+  const parsed = (await specSchema()).safeParse(given);
+  const present = given && typeof given === 'object' ? given as Record<string, unknown> : {};
   // The slots' form needs m, h_w and h_l unless the loss is written whole as L (said with the schema's complaints).
-  const missing = given.L === undefined ? (['m', 'h_w', 'h_l'] as const).filter((k) => given[k] === undefined)
-    .map((k): MarginError => ({ code: 'E_SPEC', message: `${k}: required (or write the whole loss as L)`, at: { file, slot: k } })) : [];
-  if (!parsed.success) {
-    return fail(...parsed.error.issues.map((i): MarginError => {
-      const field = String(i.path[0] ?? '');
-      return { code: 'E_SPEC', message: schemaIssue(i as Parameters<typeof schemaIssue>[0]), at: { file, slot: field ? shownName(field) : undefined, line: field ? lineOfKey(text, field) : undefined } };
-    }), ...missing);
-  }
+  const missing = present.L === undefined ? (['m', 'h_w', 'h_l'] as const).filter((k) => present[k] === undefined)
+    .map((k): MarginError => { const p = data.at([]); return { code: 'E_SPEC', message: `${k} is missing — every loss needs m, h_w, h_l (or the whole loss as L)`, at: { file, slot: k, line: p?.line, column: p?.column } }; }) : [];
+  if (!parsed.success) return fail(...schemaErrors(parsed.error.issues as readonly SchemaIssue[], data, file, SPEC_WORDS), ...missing);
   if (missing.length) return fail(...missing);
   const s = parsed.data;
+  const located = (key: string) => { const p = data.keyAt([], key); return { file, slot: key, line: p?.line, column: p?.column }; };
   const slotKeys = (['m', 'h_w', 'h_l', 'Lambda', 'Lambda_w', 'Lambda_l'] as const).filter((k) => s[k] !== undefined);
   if (s.L !== undefined && slotKeys.length) {
     return fail({ code: 'E_SPEC', message: `a loss is written either whole as L or as m, h_w, h_l, Lambda, Lambda_l; this file gives L and ${slotKeys.join(', ')}`,
-      at: { file, slot: slotKeys[0], line: lineOfKey(text, slotKeys[0]) }, hint: "write the slots' terms into L (in logp_w and logp_l), or drop L" });
+      at: located(slotKeys[0]), hint: "write the slots' terms into L (in logp_w and logp_l), or drop L" });
   }
   if (s.Lambda !== undefined && s.Lambda_w !== undefined) {
-    return fail({ code: 'E_SPEC', message: 'Lambda_w is another name for Lambda; give one of them', at: { file, slot: 'Lambda_w', line: lineOfKey(text, 'Lambda_w') },
+    return fail({ code: 'E_SPEC', message: 'Lambda_w is another name for Lambda; give one of them', at: located('Lambda_w'),
       hint: 'Lambda (or Lambda_w) is the chosen-side term Λ_w(logp_w); Lambda_l is the rejected-side term' });
   }
   // fromEntries makes own properties: a key `__proto__` stays a (refused) name instead of replacing the prototype.
@@ -189,7 +144,29 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
     m: String(s.m ?? '0'), h_w: String(s.h_w ?? '0'), h_l: String(s.h_l ?? '0'), Lambda: String(s.Lambda ?? s.Lambda_w ?? '0'), Lambda_l: String(s.Lambda_l ?? '0'),
     ...(s.L !== undefined ? { L: String(s.L) } : {}),
     ...(s.where ? { where: Object.fromEntries(Object.entries(s.where).map(([k, v]) => [k, String(v)])) } : {}),
-    notes: s.notes, origin: file, locations: doc.value.starts });
+    notes: s.notes, origin: file, locations: expressionStarts(data, s.where ? Object.keys(s.where) : []) });
+}
+
+/** Keys a spec file may spell two ways, and the slot each names. */
+const ALIASES: Readonly<Record<string, string>> = { Lambda_w: 'Lambda' };
+
+/** Where each expression of a spec starts (slots, L, and `where.name`), so errors inside it are located in the file. */
+function expressionStarts(data: YamlData, whereNames: readonly string[]): Record<string, TextStart> {
+  const out: Record<string, TextStart> = {};
+  for (const key of ['m', 'h_w', 'h_l', 'Lambda', 'Lambda_w', 'Lambda_l', 'L']) {
+    const p = data.scalarStart([key]);
+    if (p) out[ALIASES[key] ?? key] = p;
+  }
+  for (const name of whereNames) {
+    const p = data.scalarStart(['where', name]);
+    if (p) out[`where.${name}`] = p;
+  }
+  return out;
+}
+
+export async function parseSpecText(text: string, file: string): Promise<Result<LossSource>> {
+  const r = await parseSpecDoc(text, file);
+  return r.ok ? ok(r.value.source) : r;
 }
 
 export interface InlineLoss {

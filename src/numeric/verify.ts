@@ -7,6 +7,7 @@ import { type MarginError, type Result, fail, ok } from '../errors.js';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from './select.js';
 import { CHECKS, type CheckId } from './theorems/index.js';
 import type { Verdict } from './verdict.js';
+import type { LossSpec } from '../loss/types.js';
 import { type WebGpuBackend, compareCheck, parseInjection } from './webgpu/index.js';
 
 export interface VerifyOptions {
@@ -18,6 +19,8 @@ export interface VerifyOptions {
   readonly support?: number;
   /** For tests: make the WebGPU backend deliberately faulty (webgpu/faults.ts INJECTIONS). */
   readonly webgpuFault?: string;
+  /** The user's own losses, for the checks that take losses (taylor, cases); else the catalogue's. */
+  readonly losses?: readonly LossSpec[];
 }
 
 /** The verdicts of a run, the backend they came from, and what was said about it. */
@@ -59,7 +62,7 @@ export async function runChecks(ids: readonly CheckId[], o: VerifyOptions, hooks
     for (const id of ids) {
       const bar = (await hooks.onCheck?.(id)) ?? { update: () => undefined, stop: () => undefined };
       const opts = { samples: o.samples, seed: o.seed, vocab: o.vocab, dim: o.dim,
-        support: CHECKS[id].takesSupport ? o.support : undefined, onProgress: (d: number, t: number) => bar.update(d, t) };
+        support: CHECKS[id].takesSupport ? o.support : undefined, losses: CHECKS[id].takesLoss ? o.losses : undefined, onProgress: (d: number, t: number) => bar.update(d, t) };
       try {
         if (!gpu) { verdicts.push(await CHECKS[id].run({ ...opts, backend: sel.backend })); continue; }
         const r = await compareCheck(CHECKS[id].run, opts, gpu);
@@ -71,6 +74,12 @@ export async function runChecks(ids: readonly CheckId[], o: VerifyOptions, hooks
         verdicts.push(r.ok ? { ...r.verdict, backend: 'cpu', precision: undefined } as Verdict : r.cpu);
         gpu.dispose();
         gpu = undefined;
+      } catch (e) {
+        // A check on the user's own loss may find no point it can use (a loss undefined almost everywhere):
+        // bad input, said with the loss's name, not an internal error. The catalogue's losses are known to check.
+        if (!opts.losses || e instanceof TypeError) throw e;
+        return fail({ code: 'E_NO_DOMAIN', message: `${id} cannot check ${opts.losses.map((l) => l.source.name).join(', ')}: ${(e as Error).message}`, at: { slot: '--loss' },
+          hint: 'the check draws random points of the loss\'s domain; a loss that is not finite at most of them cannot be checked' });
       } finally {
         bar.stop();
       }

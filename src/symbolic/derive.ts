@@ -194,6 +194,21 @@ function deriveGeneral(spec: LossSpec, L0: Expr): Derivation {
 }
 
 /** Unwrap a derivation of a loss that is known to be well-formed (the catalogue, tests). */
+/** Symbols a derivation reads (c_ref counted as c_ref_w and c_ref_l): what a point of it needs, and all
+ * that its outputs list (eval's defaults, the witnesses of fuzz, prove and claims). */
+export function symbolsRead(d: Derivation): ReadonlySet<string> {
+  const cached = READS.get(d);
+  if (cached) return cached;
+  const used = new Set<string>([LOGP_W, LOGP_L]);
+  symbolsOf(d.L, used);
+  for (const r of d.regimes) { symbolsOf(r.dW, used); symbolsOf(r.dL, used); for (const k of r.constraints) symbolsOf(k.g, used); }
+  if (used.has('c_ref')) { used.add('c_ref_w'); used.add('c_ref_l'); }
+  READS.set(d, used);
+  return used;
+}
+/** Once per derivation: completePoint asks for every point of a sweep or a training run. */
+const READS = new WeakMap<Derivation, ReadonlySet<string>>();
+
 export function mustDerive(spec: LossSpec): Derivation {
   const r = derive(spec);
   if (!r.ok) throw new Error(r.errors.map((e: MarginError) => e.message).join('; '));

@@ -8,7 +8,7 @@ import type { Expr } from '../expr/expr.js';
 import { type Compiled, type Env, compile } from './evaluate.js';
 import { type Certified, certified, encloseAt, signOf } from './interval/enclose.js';
 import type { Derivation, Regime } from './derive.js';
-import { constraintText } from './derive.js';
+import { constraintText, symbolsRead } from './derive.js';
 
 export interface Point {
   readonly values: Readonly<Record<string, number>>;
@@ -44,11 +44,12 @@ export function parseAssignments(text: string, what = '--at'): Result<Record<str
  */
 export function completePoint(d: Derivation, given: Readonly<Record<string, number>>, o: { outsideDomain?: boolean } = {}): Result<Point> {
   const params = d.spec.source.params;
-  const known = new Set([LOGP_W, LOGP_L, ...CONTEXT_NAMES, ...Object.keys(params)]);
+  // What --at accepts, and so what the hint lists: c_ref is derived from c_ref_w and c_ref_l, refused below.
+  const known = new Set([LOGP_W, LOGP_L, ...CONTEXT_NAMES, ...Object.keys(params)].filter((x) => x !== 'c_ref'));
   const has = (name: string): boolean => Object.hasOwn(given, name);
   const errors: MarginError[] = [];
   for (const name of Object.keys(given)) {
-    if (!known.has(name)) {
+    if (!known.has(name) && name !== 'c_ref') {
       const guess = didYouMean(name, known);
       errors.push({ code: 'E_POINT', message: `'${shownName(name)}' is not a symbol of this loss`, at: { slot: '--at', symbol: shownName(name) },
         hint: guess ? `did you mean '${guess}'?` : `known: ${[...known].join(', ')}` });
@@ -63,8 +64,10 @@ export function completePoint(d: Derivation, given: Readonly<Record<string, numb
   if (errors.length) return { ok: false, errors };
   const values: Record<string, number> = Object.fromEntries(Object.entries(given));
   const defaults: { name: string; value: number; rule: string }[] = [];
+  // Every name gets a value (a caller may evaluate more than the loss); only those the loss reads are listed.
+  const reads = symbolsRead(d);
   const dflt = (name: string, value: number, rule: string): void => {
-    if (!Object.hasOwn(values, name)) { values[name] = value; defaults.push({ name, value, rule }); }
+    if (!Object.hasOwn(values, name)) { values[name] = value; if (reads.has(name)) defaults.push({ name, value, rule }); }
   };
   for (const [name, decl] of Object.entries(params)) dflt(name, decl.default, decl.source ? `default (${decl.source})` : 'default');
   dflt('c_ref_w', values[LOGP_W], 'c_ref_w = logp_w (policy at its reference)');
@@ -78,6 +81,14 @@ export function completePoint(d: Derivation, given: Readonly<Record<string, numb
   // A default is outside only where --param set it so under --outside-domain; the loss carries that along.
   const forced = (d.spec.source.outside ?? []).filter((x) => !has(x.name));
   return ok({ values, defaults, outside: [...checked.value, ...forced] });
+}
+
+/** A point as its outputs show it (a witness, a worst sample): only the names the loss reads, and no c_ref
+ * (derived from c_ref_w and c_ref_l, and refused by --at), so that `--at` replays it as printed. */
+export function pointShown(d: Derivation, values: Readonly<Record<string, number>>, also: ReadonlySet<string> = new Set()): Record<string, number> {
+  const reads = new Set(symbolsRead(d));
+  if (also.has('c_ref')) { reads.add('c_ref_w'); reads.add('c_ref_l'); }
+  return Object.fromEntries(Object.entries(values).filter(([k]) => k !== 'c_ref' && (reads.has(k) || also.has(k))));
 }
 
 /** Compiled forms of a derivation, reused across many points (audits, fuzzing, tables). */

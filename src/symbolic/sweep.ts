@@ -6,11 +6,12 @@
 // located between samples: by bisection on one axis, as the edges between cells of different regimes
 // on two; the edges of Table 1's case-1 region likewise. Pure: no I/O, no randomness.
 
-import { symbolsOf } from '../expr/expr.js';
 import { type ErrorCode, type MarginError, type Result, didYouMean, fail, ok } from '../errors.js';
 import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import type { Gram } from './conditions.js';
-import type { Derivation } from './derive.js';
+import { symbolsRead } from './derive.js';
+
+export { symbolsRead } from './derive.js';
 import { type CompiledDerivation, type Point, type Quantity, completePoint, evaluateAt, regimeAt } from './point.js';
 import { classifyCertified } from './step.js';
 
@@ -101,15 +102,6 @@ export function parseAxis(text: string, dims = 1): Result<SweepAxis> {
     else return usage(`'${part}' is neither a sample count nor 'log'`);
   }
   return ok({ name: m[1], lo, hi, log, n });
-}
-
-/** Symbols a derivation reads (c_ref counted as c_ref_w and c_ref_l). */
-export function symbolsRead(d: Derivation): Set<string> {
-  const used = new Set<string>();
-  symbolsOf(d.L, used);
-  for (const r of d.regimes) { symbolsOf(r.dW, used); symbolsOf(r.dL, used); for (const k of r.constraints) symbolsOf(k.g, used); }
-  if (used.has('c_ref')) { used.add('c_ref_w'); used.add('c_ref_l'); }
-  return used;
 }
 
 /** Domain of each kind of variable, as the guide documents it. */

@@ -57,7 +57,7 @@ describe('special files are refused, not read (each would hang readFileSync)', (
   it('a claims file with loss: /dev/zero — refused as outside, and as a device when allowed outside', async () => {
     const r = await runCli(['audit', '--claims', join(dir, 'claims', 'zero.yaml')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^E_FILE .*zero\.yaml, in loss, line 1: the claims file names a loss file outside its own folder/);
+    expect(r.stderr).toMatch(/^E_FILE .*zero\.yaml, in loss, line 1, column 7: the claims file names a loss file outside its own folder/);
     const allowed = await runCli(['audit', '--claims', join(dir, 'claims', 'zero.yaml'), '--allow-outside-claims-dir']);
     expect(allowed.code).toBe(2);
     expect(allowed.stderr).toMatch(/^E_FILE \/dev\/zero: the spec file '\/dev\/zero' is a character device/);
@@ -105,7 +105,7 @@ describe("a claims file's loss: is resolved against its folder and may not leave
   it.each(['etc', 'environ', 'up', 'link'])('%s.yaml → E_FILE, nothing opened', async (name) => {
     const r = await runCli(['audit', '--claims', join(dir, 'claims', `${name}.yaml`)]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^E_FILE .*, in loss, line 1: the claims file names a loss file outside its own folder — .*--allow-outside-claims-dir/);
+    expect(r.stderr).toMatch(/^E_FILE .*, in loss, line 1, column 7: the claims file names a loss file outside its own folder — .*--allow-outside-claims-dir/);
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
   it('a spec beside the claims file is found from any current directory', async () => {
@@ -119,7 +119,7 @@ describe("a claims file's loss: is resolved against its folder and may not leave
   });
   it('a mistyped catalogue id is E_UNKNOWN_LOSS with a suggestion, never looked up in the current directory', async () => {
     const r = await runCli(['audit', '--claims', join(dir, 'claims', 'typo.yaml')]);
-    expect(r.stderr).toMatch(/^E_UNKNOWN_LOSS .*typo\.yaml, in loss, line 1: 'simp0' is neither a catalogue id nor a spec file — did you mean 'simpo'\?/);
+    expect(r.stderr).toMatch(/^E_UNKNOWN_LOSS .*typo\.yaml, in loss, line 1, column 7: 'simp0' is neither a catalogue id nor a spec file — did you mean 'simpo'\?/);
   });
   it('claimsLossPath: catalogue ids pass, relative paths are taken from the claims folder', () => {
     expect(claimsLossPath(join(dir, 'claims', 'x.yaml'), 'dpo')).toEqual({ ok: true, value: 'dpo' });

@@ -118,7 +118,7 @@ describe('names of Object.prototype are ordinary names', () => {
   });
   it('as a spec-file key it is a key: __proto__ is refused as a name, never taken as the prototype', async () => {
     const r = await parseSpecText('name: x\nparams:\n  __proto__: {default: 1}\nm: a\nh_w: a\nh_l: a\n', 'x.yaml');
-    expect(r).toFailWith('E_PARAM', { slot: 'params', line: 2 });
+    expect(r).toFailWith('E_PARAM', { slot: 'params', line: 3, column: 3 });
     expect(globals()).toBe(before);
   });
 });

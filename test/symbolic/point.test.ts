@@ -15,12 +15,13 @@ function at(spec: LossSpec, values: Record<string, number>) {
 const inline = (o: Parameters<typeof inlineLoss>[0]) => { const r = inlineLoss(o); if (!r.ok) throw new Error(r.errors[0].message); return r.value; };
 
 describe('points', () => {
-  it('defaults are filled and reported: params, c_ref = logp, lengths, z_ref', () => {
+  it('defaults are filled (params, c_ref = logp, lengths, z_ref) and reported where the loss reads them', () => {
     const r = at(specOf('dpo'), { logp_w: -12, logp_l: -15 });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const names = r.value.point.defaults.map((d) => d.name);
-    expect(names).toEqual(expect.arrayContaining(['beta', 'c_ref_w', 'c_ref_l', 'len_w', 'len_l', 'z_ref']));
+    expect(names.sort()).toEqual(['beta', 'c_ref_l', 'c_ref_w']); // DPO reads no length and no z_ref (issue 21)
+    expect(r.value.point.values).toMatchObject({ len_w: 1, len_l: 1, z_ref: 0 });
     // At the reference, DPO's weights are β σ(0) = β/2.
     expect(r.value.dW).toBeCloseTo(0.05, 15);
     expect(r.value.ratio).toBe(1);

@@ -7,25 +7,22 @@ import { strayText } from '../../trainer/summary.js';
 import { openRegular } from '../../loss/files.js';
 import { closeSync } from 'node:fs';
 import { json, need, out } from '../common.js';
-import { collect } from '../options.js';
+import { lossOptions } from '../options.js';
 import { writeErrors } from '../errors.js';
-import { lossFromArgs } from '../load.js';
+import { type LossOptions, lossFromArgs } from '../load.js';
 
-interface IngestOptions { loss: string; param?: string[]; request?: string; out: string; json?: boolean; force?: boolean; outsideDomain?: boolean }
+interface IngestOptions extends LossOptions { request?: string; out: string; json?: boolean; force?: boolean }
 
 export function register(program: Command): void {
-  program.command('ingest')
+  lossOptions(program.command('ingest'))
     .argument('<events>', "the trainer's stdout, one JSON event per line")
-    .requiredOption('--loss <loss>', 'the catalogue id or spec file the run trained with')
-    .option('--param <name=value>', 'a loss parameter the run set (repeatable)', collect)
-    .option('--outside-domain', 'accept --param values outside their declared range')
     .option('--request <file>', 'the request that was sent (`train --print-request`), to check the probe checksums')
     .requiredOption('--out <dir>', 'the run folder to write (metrics.jsonl, eval.jsonl, token_cosine.jsonl, summary.json); it must be new or empty')
     .option('--force', 'replace a non-empty --out folder as a whole, once the ingest completes')
     .option('--json', 'print summary.json')
     .action(async (events: string, o: IngestOptions) => {
       // Every input is checked before the output is touched: the loss, the request, the events file, --out.
-      const spec = need(await lossFromArgs(o.loss, { param: o.param, outsideDomain: o.outsideDomain }));
+      const spec = need(await lossFromArgs(undefined, o)); // the loss (and --param) the run trained with
       const d = need(derive(spec));
       let request = null;
       if (o.request) {

@@ -6,20 +6,20 @@ import { combine, proveClaim } from '../../symbolic/interval/claim.js';
 import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../../loss/symbols.js';
 import type { Interval } from '../../expr/interval.js';
 import { proveJson, proveText } from '../../report/prove.js';
-import { lossFromArgs } from '../load.js';
+import { type LossOptions, optionalLossFromArgs } from '../load.js';
 import { exitFor } from '../exit-codes.js';
 import { UsageError, json, need, out } from '../common.js';
-import { collect, positiveInt } from '../options.js';
+import { collect, lossOptions, positiveInt } from '../options.js';
 
 export function register(program: Command): void {
-  program.command('prove <claim>')
+  lossOptions(program.command('prove <claim>'))
     .option('--domain <box>', "e.g. 'logp_w<0, logp_l<0, 0.01<=beta<=10'; repeatable, the boxes are intersected. Every other symbol takes its documented domain (log-probabilities and c_ref_w, c_ref_l < 0, lengths >= 1, z_ref >= 0, a loss's params over their declared ranges)", collect)
-    .option('--loss <loss>', 'a catalogue id or spec file: dW, dL, ratio and its params become available, proved regime by regime')
     .option('--assuming <pred>', "side conditions, e.g. 'logp_w < c_ref_w'; repeatable, the conditions are conjoined", collect)
     .option('--budget <n>', 'boxes to examine', positiveInt('--budget'), 20000)
     .option('--json', 'machine-readable output')
-    .action(async (claimText: string, o: { domain?: string[]; loss?: string; assuming?: string[]; budget: number; json?: boolean }) => {
-      const spec = o.loss ? need(await lossFromArgs(o.loss, {})) : undefined;
+    .action(async (claimText: string, o: LossOptions & { domain?: string[]; assuming?: string[]; budget: number; json?: boolean }) => {
+      // A loss (--loss or inline) makes dW, dL, ratio and its params available, proved regime by regime.
+      const spec = need(await optionalLossFromArgs(undefined, o));
       const derivation = spec ? need(derive(spec)) : undefined;
       let box: Record<string, Interval> = auditBox(spec);
       for (const d of o.domain ?? []) box = need(conjoinDomains(box, need(parseDomain(d))));

@@ -1,21 +1,21 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { selectLosses } from '../../loss/select.js';
 import { parseColumns } from '../../report/table/columns.js';
 import { FORMATS, type Format, KINDS, type Kind, bibFor, guarded, htmlSideFiles, renderTable } from '../../report/table/generate.js';
 import { writeAllAtomic } from '../../report/table/write.js';
 import { need, out } from '../common.js';
-import { collect, oneOf } from '../options.js';
+import { collect, lossOptions, oneOf } from '../options.js';
+import { type LossOptions, lossesFromArgs } from '../load.js';
 import { type CheckOptions, checkBudget, checkOptions } from '../check-options.js';
 import { progressBar } from '../progress.js';
 
-interface TableOpts {
+interface TableOpts extends LossOptions {
   losses?: string; all?: boolean; file?: string[]; format: string; kind: string; columns?: string;
   out?: string; standalone?: boolean; bib?: string;
 }
 
 export function register(program: Command): void {
-  checkOptions(program.command('table'), 'the interval proofs of one loss on its HTML derivation page (the tables themselves show no proof and run none)')
+  lossOptions(checkOptions(program.command('table'), 'the interval proofs of one loss on its HTML derivation page (the tables themselves show no proof and run none)'))
     .option('--losses <ids>', 'catalogue ids, comma-separated')
     .option('--all', 'every catalogue loss')
     .option('--file <spec>', 'a loss spec file (repeatable)', collect)
@@ -30,7 +30,7 @@ export function register(program: Command): void {
       const format = need(oneOf<Format>('format', o.format, FORMATS));
       const kind = need(oneOf<Kind>('kind', o.kind, KINDS));
       const columns = need(parseColumns(o.columns));
-      const specs = need(await selectLosses({ ids: o.all ? 'all' : o.losses, files: o.file }));
+      const specs = need(await lossesFromArgs({ ids: o.all ? 'all' : o.losses, files: o.file }, o));
       const pages = format === 'html' && !!o.out;
       const bar = await progressBar('table [{bar}] {value}/{total} {loss}', {}, { after: 1000 });
       let done = 0;

@@ -10,25 +10,23 @@ import { DEFAULT_LORA_RANK, DEFAULT_SETTINGS, buildRequest, type RunSettings, ty
 import { runSummaryText } from '../../report/run-summary.js';
 import { progressBar } from '../progress.js';
 import { json, need, out } from '../common.js';
-import { collect, finiteNumber, nonNegativeInt, parseTask, positive, positiveInt } from '../options.js';
-import { lossFromArgs } from '../load.js';
+import { finiteNumber, lossOptions, nonNegativeInt, parseTask, positive, positiveInt } from '../options.js';
+import { type LossOptions, lossFromArgs } from '../load.js';
 
 function modelRef(name: string, loraRank: number): RunSettings['model'] {
   return name === 'tiny' ? DEFAULT_SETTINGS.model : { kind: 'hf', name_or_path: name, lora_rank: loraRank };
 }
 
-interface TrainOptions {
-  task: TaskRef; loss: string; steps: number; lr: number; seed: number; out?: string; python?: string; trainer?: string;
+interface TrainOptions extends LossOptions {
+  task: TaskRef; steps: number; lr: number; seed: number; out?: string; python?: string; trainer?: string;
   json?: boolean; device: string; batchSize: number; logEvery: number; sftSteps: number; timeout: number;
-  predict: 'conditions' | 'no-sign-handling' | 'flipped'; param?: string[]; tokenCosine: boolean; dtype: 'float64' | 'float32'; variant: Variant;
-  heldoutPairs: number; evalEvery: number; model: string; loraRank: number; gram: GramMethod; printRequest?: boolean; force?: boolean; outsideDomain?: boolean;
+  predict: 'conditions' | 'no-sign-handling' | 'flipped'; tokenCosine: boolean; dtype: 'float64' | 'float32'; variant: Variant;
+  heldoutPairs: number; evalEvery: number; model: string; loraRank: number; gram: GramMethod; printRequest?: boolean; force?: boolean;
 }
 
 export function register(program: Command): void {
-  program.command('train')
+  lossOptions(program.command('train'))
     .requiredOption('--task <task>', 'single | short | long (section 4.2) or FILE.jsonl', parseTask)
-    .requiredOption('--loss <loss>', 'catalogue id or spec file')
-    .option('--param <name=value>', 'set a loss parameter (repeatable)', collect)
     .addOption(new Option('--variant <v>', 'entanglement-aware variant of the loss (docs/remedies.md)').choices([...VARIANTS]).default('none'))
     .option('--steps <n>', 'preference-optimisation steps', positiveInt('--steps'), DEFAULT_SETTINGS.steps)
     .option('--lr <x>', 'SGD learning rate (also the probe step)', positive('--lr'), DEFAULT_SETTINGS.lr)
@@ -46,7 +44,6 @@ export function register(program: Command): void {
     .option('--no-token-cosine', 'skip the token-level cosine matrix (Figure 4b)')
     .option('--out <dir>', 'where metrics.jsonl and summary.json go (default runs/<loss>-<task>-<seed>); it must be new or empty')
     .option('--force', 'replace a non-empty --out folder as a whole, once the new run completes (a failed run leaves it as it was)')
-    .option('--outside-domain', 'accept --param values outside their declared range (the run notes it)')
     .option('--python <path>', 'Python with torch for the reference trainer', '/usr/bin/python3')
     .option('--trainer <command>', 'any other trainer command speaking docs/trainer-protocol.md')
     .option('--timeout <s>', 'fail when the trainer is silent (no heartbeat) this long', positive('--timeout'), 120)
@@ -55,7 +52,7 @@ export function register(program: Command): void {
     .option('--json', 'print summary.json')
     .option('--print-request', 'print the request line and stop (run the trainer elsewhere with it; then `marginlab ingest`)')
     .action(async (o: TrainOptions) => {
-      const spec = need(await lossFromArgs(o.loss, { param: o.param, outsideDomain: o.outsideDomain }));
+      const spec = need(await lossFromArgs(undefined, o));
       const d = need(derive(spec));
       const settings: RunSettings = { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
         batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant,

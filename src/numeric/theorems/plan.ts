@@ -11,6 +11,8 @@ export interface CheckSizes {
   readonly support?: number;
   /** Refuse sizes whose estimated memory exceeds this many MiB. */
   readonly maxMemory: number;
+  /** The user named a loss of their own, which only the checks that take losses can use. */
+  readonly ownLoss?: boolean;
 }
 
 const MIB = 1024 * 1024;
@@ -23,6 +25,10 @@ export function planChecks(which: string, o: CheckSizes): Result<CheckId[]> {
   if (ids.length === 0) {
     const guess = didYouMean(which, [...CHECK_IDS, 'all']);
     return fail(usage(`unknown check '${which}'`, guess ? `did you mean '${guess}'?` : `choose one of ${[...CHECK_IDS, 'all'].join(', ')}`));
+  }
+  if (o.ownLoss && !ids.some((id) => CHECKS[id].takesLoss)) {
+    const takers = CHECK_IDS.filter((id) => CHECKS[id].takesLoss);
+    return fail(usage(`${which} checks a theorem about a model, not a loss: a loss applies to ${takers.join(' and ')}`, `run \`marginlab verify ${takers[0]} --loss …\`, or leave the loss out`));
   }
   for (const id of ids) {
     const e = CHECKS[id];
