@@ -14,6 +14,8 @@ export interface LossOptions {
   readonly hl?: string;
   readonly Lambda?: string;
   readonly param?: readonly string[];
+  /** A TRL config file: the loss it trains (loss/trl-config.ts). */
+  readonly trlConfig?: string;
   /** Accept values outside their domain (--outside-domain); every output then says which. */
   readonly outsideDomain?: boolean;
 }
@@ -47,6 +49,12 @@ export function withParams(spec: LossSpec, values: Readonly<Record<string, numbe
 export async function lossFromArgs(ref: string | undefined, o: LossOptions): Promise<Result<LossSpec>> {
   const params = parseParams(o.param);
   if (!params.ok) return params;
+  if (o.trlConfig !== undefined) {
+    if (ref || o.m !== undefined) return fail({ code: 'E_USAGE', message: 'give either a loss or --trl-config, not both', at: { slot: '--trl-config' } });
+    const { loadTrlConfig } = await import('../loss/trl-config.js');
+    const spec = await loadTrlConfig(o.trlConfig);
+    return spec.ok && Object.keys(params.value).length ? withParams(spec.value, params.value, { outsideDomain: o.outsideDomain }) : spec;
+  }
   if (o.m !== undefined || o.hw !== undefined || o.hl !== undefined || o.Lambda !== undefined) {
     if (ref) return fail({ code: 'E_USAGE', message: 'give either a loss (catalogue id or spec file) or inline --m/--hw/--hl/--Lambda, not both', at: { slot: '<loss>' } });
     if (o.m === undefined) return fail({ code: 'E_USAGE', message: 'an inline loss needs --m (h_w and h_l default to a, Lambda to 0)', at: { slot: '--m' } });

@@ -33,6 +33,7 @@ export function lossOptions(cmd: Command): Command {
     .option('--hl <expr>', 'inline loss: h_l(a) (default a)')
     .option('--Lambda <expr>', 'inline loss: Lambda(a) (default 0)')
     .option('--param <name=value>', 'set a parameter (repeatable)', collect)
+    .option('--trl-config <file>', 'the loss a TRL config trains (YAML as `trl dpo --config` reads it, or a saved training_args JSON)')
     .option('--outside-domain', 'accept --param and --at values outside their domain (log-probabilities < 0, lengths >= 1, params in range); the output says which');
 }
 
