@@ -21,15 +21,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-# The trainer's Hugging Face path (test/trainer/hf.test.ts) needs torch >= 2, transformers and peft, which
-# Debian 12 does not package. This machine image carries their wheels (/opt/wheels, /opt/pypi*), so the venv
+# The trainer's Hugging Face path (test/trainer/hf.test.ts) needs torch >= 2, transformers and peft, and the TRL
+# tests (test/trainer/trl*.test.ts) trl 1.13 with accelerate and datasets, none of which Debian 12 packages. This machine image carries their wheels (/opt/wheels, /opt/pypi*), so the venv
 # is made from local files alone; no registry is reached.
 HF_VENV="$PWD/.venv-hf"
-if ! "$HF_VENV/bin/python" -c 'import torch, transformers, peft' >/dev/null 2>&1; then
-  echo "test-all: making $HF_VENV (torch, transformers, peft from the image's local wheels)"
-  python3 -m venv "$HF_VENV" || { apt-get install -y -qq --no-install-recommends python3-venv >/dev/null && /usr/bin/python3 -m venv "$HF_VENV"; }
+HF_PACKAGES=(torch transformers peft trl==1.13.0 accelerate datasets)
+if ! "$HF_VENV/bin/python" -c 'import torch, transformers, peft, trl, accelerate, datasets; assert trl.__version__ == "1.13.0"' >/dev/null 2>&1; then
+  echo "test-all: making $HF_VENV (${HF_PACKAGES[*]} from the image's local wheels)"
+  [ -x "$HF_VENV/bin/pip" ] || python3 -m venv "$HF_VENV" || { apt-get install -y -qq --no-install-recommends python3-venv >/dev/null && /usr/bin/python3 -m venv "$HF_VENV"; }
   "$HF_VENV/bin/pip" install -q --disable-pip-version-check --index-url file:///opt/pypi/simple \
-    --extra-index-url file:///opt/pypi-more/simple --find-links /opt/wheels torch transformers peft
+    --extra-index-url file:///opt/pypi-more/simple --find-links /opt/wheels "${HF_PACKAGES[@]}"
 fi
 export MARGINLAB_HF_PYTHON="$HF_VENV/bin/python"
 

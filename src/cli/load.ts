@@ -23,6 +23,8 @@ export interface LossOptions {
   /** --L: the loss written whole. */
   readonly L?: string;
   readonly param?: readonly string[];
+  /** A TRL config file: the loss it trains (loss/trl-config.ts). */
+  readonly trlConfig?: string;
   /** Accept values outside their domain (--outside-domain); every output then says which. */
   readonly outsideDomain?: boolean;
 }
@@ -64,6 +66,12 @@ export async function optionalLossFromArgs(ref: string | undefined, o: LossOptio
   const named = ref ?? o.loss;
   const params = parseParams(o.param);
   if (!params.ok) return params;
+  if (o.trlConfig !== undefined) {
+    if (named !== undefined || inlineGiven(o)) return fail({ code: 'E_USAGE', message: 'give either a loss or --trl-config, not both', at: { slot: '--trl-config' } });
+    const { loadTrlConfig } = await import('../loss/trl-config.js');
+    const spec = await loadTrlConfig(o.trlConfig);
+    return spec.ok && Object.keys(params.value).length ? withParams(spec.value, params.value, { outsideDomain: o.outsideDomain }) : spec;
+  }
   if (inlineGiven(o)) {
     if (named !== undefined) return fail({ code: 'E_USAGE', message: 'give either a loss (catalogue id or spec file) or inline --m/--hw/--hl/--Lambda/--Lambda-l or --L, not both', at: { slot: named === ref ? '<loss>' : '--loss' } });
     if (o.L !== undefined) return inlineLoss({ L: o.L, m: o.m, hw: o.hw, hl: o.hl, Lambda: o.Lambda, Lambda_l: o.LambdaL, params: params.value });

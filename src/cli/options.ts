@@ -44,6 +44,7 @@ export function lossOptions(cmd: Command): Command {
     .option('--Lambda-l <expr>', 'inline loss: Lambda_l(a), the rejected-side term at logp_l (default 0)')
     .option('--L <expr>', 'inline loss written whole: L in logp_w, logp_l and the context symbols (instead of --m/--hw/--hl/--Lambda/--Lambda-l)')
     .option('--param <name=value>', "set a loss parameter (repeatable); on an inline loss it declares one", collect)
+    .option('--trl-config <file>', 'the loss a TRL config trains (YAML as `trl dpo --config` reads it, or a saved training_args JSON)')
     .option('--outside-domain', 'accept --param and --at values outside their domain (log-probabilities < 0, lengths >= 1, params in range); the output says which')
     .addHelpText('after', `\nNaming a loss (${LOSS_FORMS_DOC}): a catalogue id (dpo), a spec file (my-loss.yaml),\nor inline slots: --m 'logsigmoid(a)' --hw 'beta*a' --hl 'beta*a' [--Lambda 0] [--Lambda-l 0] --param beta=0.1,\nor the whole loss: --L '-logsigmoid(beta*(logp_w - logp_l))' --param beta=0.1`);
 }

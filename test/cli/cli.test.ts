@@ -58,6 +58,21 @@ describe('marginlab catalogue', () => {
     expect(ids.slice(0, 10)).toEqual(['dpo', 'r-dpo', 'simpo', 'ipo', 'rrhf', 'slic-hf', 'cpo', 'dpop', 'kto', 'sppo']);
     expect(ids.length).toBeGreaterThanOrEqual(16);
   });
+  it('shows both families, marginlab\'s and TRL\'s, and a TRL id works where a loss is named', async () => {
+    const j = JSON.parse((await runCli(['catalogue', '--json'])).stdout);
+    const families = new Set(j.losses.map((l: { family: string }) => l.family));
+    expect([...families]).toEqual(['marginlab', 'trl']);
+    expect(j.losses.find((l: { id: string }) => l.id === 'trl/dpo:ipo').family).toBe('trl');
+    const text = (await runCli(['catalogue'])).stdout;
+    expect(text).toMatch(/^marginlab .*:\n/);
+    expect(text).toContain('\n\ntrl (');
+    // ids with '/', ':' and '@' are ids, never paths or sweep syntax: TRL's ipo divides each log-ratio by its length.
+    const e = JSON.parse((await runCli(['eval', 'trl/dpo:ipo@js_divergence', '--at', 'logp_w=-12,logp_l=-15,c_ref_w=-11,c_ref_l=-14,len_w=10,len_l=12', '--json'])).stdout);
+    expect(e.schema).toMatch(/^marginlab\/eval@/);
+    const ipo = JSON.parse((await runCli(['eval', 'trl/dpo:ipo', '--at', 'logp_w=-12,logp_l=-15,c_ref_w=-11,c_ref_l=-14,len_w=10,len_l=12', '--json'])).stdout);
+    const paper = JSON.parse((await runCli(['eval', 'ipo', '--at', 'logp_w=-12,logp_l=-15,c_ref_w=-11,c_ref_l=-14,len_w=10,len_l=12', '--json'])).stdout);
+    expect(JSON.stringify(ipo)).not.toBe(JSON.stringify(paper));
+  });
 });
 
 describe('bad input: exit 2, a coded message, never a stack trace', () => {

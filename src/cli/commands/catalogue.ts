@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CATALOGUE } from '../../loss/catalogue/index.js';
+import { FAMILIES } from '../../loss/catalogue/index.js';
 import { catalogueJson, catalogueText } from '../../report/catalogue.js';
 import { json, out } from '../common.js';
 
@@ -7,6 +7,6 @@ export function register(program: Command): void {
   program.command('catalogue')
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) => {
-      if (o.json) json(catalogueJson(CATALOGUE)); else out(catalogueText(CATALOGUE));
+      if (o.json) json(catalogueJson(FAMILIES)); else out(catalogueText(FAMILIES));
     });
 }

@@ -8,6 +8,7 @@ import { writeErrors } from '../errors.js';
 import { GRAM_METHODS, VARIANTS, type GramMethod, type Variant } from '../../trainer/protocol/schema.js';
 import { DEFAULT_LORA_RANK, DEFAULT_SETTINGS, buildRequest, type RunSettings, type TaskRef } from '../../trainer/request.js';
 import { runSummaryText } from '../../report/run-summary.js';
+import { fileId } from '../../report/table/html-page.js';
 import { progressBar } from '../progress.js';
 import { json, need, out } from '../common.js';
 import { finiteNumber, lossOptions, nonNegativeInt, parseTask, positive, positiveInt } from '../options.js';
@@ -64,7 +65,8 @@ export function register(program: Command): void {
         return;
       }
       const label = o.task.kind === 'file' ? 'file' : o.task.kind;
-      const outDir = o.out ?? `runs/${spec.source.id}-${label}-${o.seed}`;
+      // A TRL id (trl/dpo:ipo) names no folder: the run folder takes the id's file-safe form, as derivation pages do.
+      const outDir = o.out ?? `runs/${fileId(spec.source.id)}-${label}-${o.seed}`;
       // The destination is checked before the trainer starts: a non-empty folder is refused unless --force.
       const folder = need(prepareRunFolder(outDir, { force: o.force }));
       for (const note of spec.source.outside ?? []) process.stderr.write(`note: ${note.name} = ${note.value} is outside its domain (${note.domain}); --outside-domain\n`);

@@ -27,4 +27,16 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   cdpo, robustDpo, hinge, orpo, nca, apoZero, apoDown, bco,
 ];
 
-export const findEntry = (id: string): CatalogueEntry | undefined => CATALOGUE.find((e) => e.id === id);
+// ---- The TRL family (issue 19): TRL's losses under TRL's conventions, kept in catalogue/trl/ ----
+import { TRL_CATALOGUE } from './trl/index.js';
+
+export { TRL_CATALOGUE } from './trl/index.js';
+
+/** The catalogue's families, as `marginlab catalogue` lists them: the papers' forms, then TRL's. */
+export const FAMILIES: readonly { readonly name: string; readonly entries: readonly CatalogueEntry[] }[] = [
+  { name: 'marginlab (the papers\' forms)', entries: CATALOGUE },
+  { name: 'trl (TRL 1.13\'s code, per pair)', entries: TRL_CATALOGUE },
+];
+
+export const findEntry = (id: string): CatalogueEntry | undefined => CATALOGUE.find((e) => e.id === id) ?? TRL_CATALOGUE.find((e) => e.id === id);
+// ---- end of the TRL family ----
