@@ -44,6 +44,8 @@ async function specSchema() {
   h_l: z.union([z.string(), z.number()]).optional(),
   /** The general form: the whole loss in logp_w, logp_l and the context. */
   L: z.union([z.string(), z.number()]).optional(),
+  /** K ranked responses: L is then written in logp_1 … logp_K (checked in ranked.ts, located at this key). */
+  responses: z.number().optional(),
   Lambda: z.union([z.string(), z.number()]).optional(),
   /** The same slot, named for its side. */
   Lambda_w: z.union([z.string(), z.number()]).optional(),
@@ -160,7 +162,7 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
   const parsed = (await specSchema()).safeParse(data.value);
   const given = raw && typeof raw === 'object' ? raw as Record<string, unknown> : {};
   // The slots' form needs m, h_w and h_l unless the loss is written whole as L (said with the schema's complaints).
-  const missing = given.L === undefined ? (['m', 'h_w', 'h_l'] as const).filter((k) => given[k] === undefined)
+  const missing = given.L === undefined && given.responses === undefined ? (['m', 'h_w', 'h_l'] as const).filter((k) => given[k] === undefined)
     .map((k): MarginError => ({ code: 'E_SPEC', message: `${k}: required (or write the whole loss as L)`, at: { file, slot: k } })) : [];
   if (!parsed.success) {
     return fail(...parsed.error.issues.map((i): MarginError => {
@@ -171,6 +173,10 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
   if (missing.length) return fail(...missing);
   const s = parsed.data;
   const slotKeys = (['m', 'h_w', 'h_l', 'Lambda', 'Lambda_w', 'Lambda_l'] as const).filter((k) => s[k] !== undefined);
+  if (s.responses !== undefined && slotKeys.length) {
+    return fail({ code: 'E_SPEC', message: `a loss over ranked responses (responses: ${s.responses}) is written whole as L; this file also gives ${slotKeys.join(', ')}`,
+      at: { file, slot: slotKeys[0], line: lineOfKey(text, slotKeys[0]) }, hint: 'the slots belong to the two-response form; write every term into L, in logp_1 … logp_K' });
+  }
   if (s.L !== undefined && slotKeys.length) {
     return fail({ code: 'E_SPEC', message: `a loss is written either whole as L or as m, h_w, h_l, Lambda, Lambda_l; this file gives L and ${slotKeys.join(', ')}`,
       at: { file, slot: slotKeys[0], line: lineOfKey(text, slotKeys[0]) }, hint: "write the slots' terms into L (in logp_w and logp_l), or drop L" });
@@ -188,6 +194,7 @@ export async function parseSpecText(text: string, file: string): Promise<Result<
   return ok({ id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
     m: String(s.m ?? '0'), h_w: String(s.h_w ?? '0'), h_l: String(s.h_l ?? '0'), Lambda: String(s.Lambda ?? s.Lambda_w ?? '0'), Lambda_l: String(s.Lambda_l ?? '0'),
     ...(s.L !== undefined ? { L: String(s.L) } : {}),
+    ...(s.responses !== undefined ? { responses: s.responses } : {}),
     ...(s.where ? { where: Object.fromEntries(Object.entries(s.where).map(([k, v]) => [k, String(v)])) } : {}),
     notes: s.notes, origin: file, locations: doc.value.starts });
 }

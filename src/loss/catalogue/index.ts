@@ -18,6 +18,8 @@ import { nca } from './nca.js';
 import { apoZero } from './apo-zero.js';
 import { apoDown } from './apo-down.js';
 import { bco } from './bco.js';
+import { plackettLuceDpo } from './plackett-luce-dpo.js';
+import { infonca } from './infonca.js';
 
 export type { CatalogueEntry } from './entry.js';
 
@@ -27,4 +29,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   cdpo, robustDpo, hinge, orpo, nca, apoZero, apoDown, bco,
 ];
 
-export const findEntry = (id: string): CatalogueEntry | undefined => CATALOGUE.find((e) => e.id === id);
+/**
+ * Losses over K ranked responses (`responses: K`): weights d_1 … d_K, which eval, classify and derive take.
+ * Kept apart from CATALOGUE, whose every entry the two-response machinery (tables, the trainer, proofs) takes.
+ */
+export const RANKED_CATALOGUE: readonly CatalogueEntry[] = [plackettLuceDpo, infonca];
+
+export const findEntry = (id: string): CatalogueEntry | undefined => [...CATALOGUE, ...RANKED_CATALOGUE].find((e) => e.id === id);
