@@ -50,15 +50,23 @@ export function lossOptions(cmd: Command): Command {
 }
 
 /** The gradient statistics of one step: --inner, --norm-w2, --norm-l2 (classify, remedy). */
-export function gramOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('--inner <x>', '<grad logp_w, grad logp_l>', finiteNumber('--inner'))
-    .requiredOption('--norm-w2 <y>', '||grad logp_w||^2', finiteNumber('--norm-w2'))
-    .requiredOption('--norm-l2 <z>', '||grad logp_l||^2', finiteNumber('--norm-l2'));
+export function gramOptions(cmd: Command, o: { required?: boolean } = {}): Command {
+  // classify checks them itself (required = false): a ranked loss takes --gram instead.
+  const opt = (o.required ?? true) ? cmd.requiredOption.bind(cmd) : cmd.option.bind(cmd);
+  opt('--inner <x>', '<grad logp_w, grad logp_l>', finiteNumber('--inner'));
+  opt('--norm-w2 <y>', '||grad logp_w||^2', finiteNumber('--norm-w2'));
+  opt('--norm-l2 <z>', '||grad logp_l||^2', finiteNumber('--norm-l2'));
+  return cmd;
 }
 
 /** A Gram matrix that some pair of vectors has: norms ≥ 0 and Cauchy–Schwarz, or exit 2. */
-export function gramFrom(o: { inner: number; normW2: number; normL2: number }): { innerWL: number; normW2: number; normL2: number } {
+export function gramFrom(given: { inner?: number; normW2?: number; normL2?: number }): { innerWL: number; normW2: number; normL2: number } {
+  const { inner, normW2, normL2 } = given;
+  if (inner === undefined || normW2 === undefined || normL2 === undefined) {
+    const flag = inner === undefined ? '--inner' : normW2 === undefined ? '--norm-w2' : '--norm-l2';
+    throw new UsageError([{ code: 'E_USAGE', message: `required option '${flag}' not specified`, at: { slot: flag }, hint: 'a two-response step needs --inner, --norm-w2 and --norm-l2' }]);
+  }
+  const o = { inner, normW2, normL2 };
   if (o.normW2 < 0 || o.normL2 < 0) throw new UsageError([{ code: 'E_POINT', message: 'squared norms cannot be negative', at: { slot: o.normW2 < 0 ? '--norm-w2' : '--norm-l2' } }]);
   if (o.inner * o.inner > o.normW2 * o.normL2 * (1 + 1e-12)) {
     throw new UsageError([{ code: 'E_POINT', message: `no gradient pair has <a,b> = ${o.inner} with ||a||^2 = ${o.normW2}, ||b||^2 = ${o.normL2}: Cauchy–Schwarz needs <a,b>^2 <= ||a||^2 ||b||^2`, at: { slot: '--inner' } }]);

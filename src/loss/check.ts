@@ -7,6 +7,7 @@ import { type MarginError, type Result, fail, ok, shownName } from '../errors.js
 import { parseExpression, resultVariableHints } from './parse.js';
 import { ARG, CONSTANTS, CONTEXT_NAMES, LOGP_L, LOGP_W, isSymbolTex, resultSymbols } from './symbols.js';
 import { applyWhere, expandWhere } from './where.js';
+import { checkRanked } from './ranked.js';
 import { SLOTS, type LossSource, type LossSpec, type ParamDecl, type Slot } from './types.js';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -98,6 +99,7 @@ function checkGeneral(source: LossSource & { L: string }): Result<LossSpec> {
 export function checkLoss(source: LossSource): Result<LossSpec> {
   const errors = checkParams(source.params, 'params', new Set((source.outside ?? []).map((o) => o.name)));
   if (errors.length > 0) return { ok: false, errors };
+  if (source.responses !== undefined) return checkRanked(source, RESERVED);
   if (source.L !== undefined) return checkGeneral(source as LossSource & { L: string });
   const where = whereOf(source, slotSymbols(source.params));
   if (!where.ok) return where;

@@ -35,7 +35,9 @@ export function paramDomain(decl: ParamDecl): Domain {
 /** The domain of a named value of a point, or undefined for a name with none (an unknown name). */
 export function domainOf(name: string, params: Readonly<Record<string, ParamDecl>>): Domain | undefined {
   if (Object.hasOwn(params, name)) return paramDomain(params[name]);
-  return SYMBOL_DOMAINS.get(name);
+  // A ranked loss's per-response symbols (logp_k, c_ref_k, len_k) share the two-response ones' domains.
+  const ranked = /^(logp|c_ref|len)_[1-8]$/.exec(name);
+  return SYMBOL_DOMAINS.get(ranked ? `${ranked[1]}_w` : name);
 }
 
 export const inDomain = (d: Domain, v: number): boolean =>

@@ -50,6 +50,8 @@ async function specSchema() {
   h_l: z.union([z.string(), z.number()]).optional(),
   /** The general form: the whole loss in logp_w, logp_l and the context. */
   L: z.union([z.string(), z.number()]).optional(),
+  /** K ranked responses: L is then written in logp_1 … logp_K (checked in ranked.ts, located at this key). */
+  responses: z.number().optional(),
   Lambda: z.union([z.string(), z.number()]).optional(),
   /** The same slot, named for its side. */
   Lambda_w: z.union([z.string(), z.number()]).optional(),
@@ -119,13 +121,17 @@ export async function specFromYaml(data: YamlData, file: string, o: { name?: str
   const parsed = (await specSchema()).safeParse(given);
   const present = given && typeof given === 'object' ? given as Record<string, unknown> : {};
   // The slots' form needs m, h_w and h_l unless the loss is written whole as L (said with the schema's complaints).
-  const missing = present.L === undefined ? (['m', 'h_w', 'h_l'] as const).filter((k) => present[k] === undefined)
+  const missing = present.L === undefined && present.responses === undefined ? (['m', 'h_w', 'h_l'] as const).filter((k) => present[k] === undefined)
     .map((k): MarginError => { const p = data.at([]); return { code: 'E_SPEC', message: `${k} is missing — every loss needs m, h_w, h_l (or the whole loss as L)`, at: { file, slot: k, line: p?.line, column: p?.column } }; }) : [];
   if (!parsed.success) return fail(...schemaErrors(parsed.error.issues as readonly SchemaIssue[], data, file, SPEC_WORDS), ...missing);
   if (missing.length) return fail(...missing);
   const s = parsed.data;
   const located = (key: string) => { const p = data.keyAt([], key); return { file, slot: key, line: p?.line, column: p?.column }; };
   const slotKeys = (['m', 'h_w', 'h_l', 'Lambda', 'Lambda_w', 'Lambda_l'] as const).filter((k) => s[k] !== undefined);
+  if (s.responses !== undefined && slotKeys.length) {
+    return fail({ code: 'E_SPEC', message: `a loss over ranked responses (responses: ${s.responses}) is written whole as L; this file also gives ${slotKeys.join(', ')}`,
+      at: located(slotKeys[0]), hint: 'the slots belong to the two-response form; write every term into L, in logp_1 … logp_K' });
+  }
   if (s.L !== undefined && slotKeys.length) {
     return fail({ code: 'E_SPEC', message: `a loss is written either whole as L or as m, h_w, h_l, Lambda, Lambda_l; this file gives L and ${slotKeys.join(', ')}`,
       at: located(slotKeys[0]), hint: "write the slots' terms into L (in logp_w and logp_l), or drop L" });
@@ -143,6 +149,7 @@ export async function specFromYaml(data: YamlData, file: string, o: { name?: str
   return ok({ id: s.id ?? s.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), name: s.name, citation, params,
     m: String(s.m ?? '0'), h_w: String(s.h_w ?? '0'), h_l: String(s.h_l ?? '0'), Lambda: String(s.Lambda ?? s.Lambda_w ?? '0'), Lambda_l: String(s.Lambda_l ?? '0'),
     ...(s.L !== undefined ? { L: String(s.L) } : {}),
+    ...(s.responses !== undefined ? { responses: s.responses } : {}),
     ...(s.where ? { where: Object.fromEntries(Object.entries(s.where).map(([k, v]) => [k, String(v)])) } : {}),
     notes: s.notes, origin: file, locations: expressionStarts(data, s.where ? Object.keys(s.where) : []) });
 }

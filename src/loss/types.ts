@@ -45,6 +45,8 @@ export interface LossSource {
   readonly Lambda_l?: string;
   /** The general form: the whole loss as an expression in logp_w, logp_l and the context (the slots are then '0'). */
   readonly L?: string;
+  /** The number of ranked responses (2 ≤ K ≤ 8) of a loss written whole as L in logp_1 … logp_K (ranked.ts). */
+  readonly responses?: number;
   /** Local definitions (`where: {rho: a - beta*c_ref}`), usable in every slot and expanded before differentiation. */
   readonly where?: Readonly<Record<string, string>>;
   /** Prose notes: where this form differs from the paper's Table 2, conventions, caveats. */
@@ -89,4 +91,12 @@ export interface LossSpec {
   readonly Lambda_l: Expr;
   /** The loss written whole (general form); the slots are then 0 and the derivation differentiates this. */
   readonly L?: Expr;
+  /** A loss over K ranked responses, L in logp_1 … logp_K (the slots are then 0 and L absent): its own
+   * derivation (symbolic/ranked.ts); the two-response machinery refuses it with E_UNSUPPORTED. */
+  readonly ranked?: RankedLoss;
+}
+
+export interface RankedLoss {
+  readonly K: number;
+  readonly L: Expr;
 }

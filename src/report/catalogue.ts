@@ -5,7 +5,7 @@ import type { CatalogueEntry } from '../loss/catalogue/index.js';
 type Family = { readonly name: string; readonly entries: readonly CatalogueEntry[] };
 const familyOf = (families: readonly Family[], e: CatalogueEntry) => families.find((f) => f.entries.includes(e))?.name.split(' ')[0] ?? null;
 
-/** Every family's entries in one list; each loss names its family ('marginlab' or 'trl'). */
+/** Every family's entries in one list; each loss names its family ('marginlab', 'trl' or 'ranked'). */
 export function catalogueJson(families: readonly Family[]) {
   return {
     schema: 'marginlab/catalogue@1',

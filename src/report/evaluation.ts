@@ -25,7 +25,7 @@ export function evaluationJson(e: Evaluation) {
   };
 }
 
-const fmt = (v: number, digits = 10) => (Number.isInteger(v) && (digits >= 10 || Math.abs(v) < 10 ** digits) ? String(v)
+export const fmt = (v: number, digits = 10) => (Number.isInteger(v) && (digits >= 10 || Math.abs(v) < 10 ** digits) ? String(v)
   : v.toPrecision(Math.max(1, Math.min(10, digits))).replace(/\.?0+(e|$)/, '$1'));
 
 /** A value printed to the digits its enclosure certifies (at most 10). */

@@ -75,12 +75,12 @@ export function marginOf(slots: Readonly<Record<Slot, Expr>>): Expr {
   return simplify(marginExpr(slots));
 }
 
-interface Branch<P extends Part> { slots: Record<P, Expr>; constraints: RegimeConstraint[] }
+export interface Branch<P extends Part> { slots: Record<P, Expr>; constraints: RegimeConstraint[] }
 
 const ORDER: readonly Slot[] = ['h_w', 'h_l', 'Lambda', 'Lambda_l', 'm'];
 
 /** The hinges of the parts, one side at a time: a regime per combination of sides. A general L needs no placing. */
-function enumerate<P extends Part>(slots: Record<P, Expr>, order: readonly P[], constraints: RegimeConstraint[], out: Branch<P>[]): void {
+export function enumerate<P extends Part>(slots: Record<P, Expr>, order: readonly P[], constraints: RegimeConstraint[], out: Branch<P>[]): void {
   for (const slot of order) {
     const h = innermostHinge(slots[slot]);
     if (!h) continue;
@@ -121,6 +121,7 @@ export function derive(spec: LossSpec): Result<Derivation> {
 }
 
 function deriveUnsafe(spec: LossSpec): Derivation {
+  if (spec.ranked) throw new MarginFault(rankedUnsupported(spec.ranked.K));
   if (spec.L) return deriveGeneral(spec, spec.L);
   const rules: RuleUse[] = [];
   const slots0: Record<Slot, Expr> = { m: spec.m, h_w: spec.h_w, h_l: spec.h_l, Lambda: spec.Lambda, Lambda_l: spec.Lambda_l };
@@ -191,6 +192,12 @@ function deriveGeneral(spec: LossSpec, L0: Expr): Derivation {
     };
   });
   return { spec, u: null, L, regimes, rules: distinct(rules) };
+}
+
+/** What the two-response machinery (d_w/d_l: tables, the trainer, sweeps, proofs, the audit) says of a K-response loss. */
+export function rankedUnsupported(K: number, what = 'this command'): MarginError {
+  return { code: 'E_UNSUPPORTED', message: `${what} works on two-response losses (d_w, d_l); this loss ranks ${K} responses (weights d_1 … d_${K})`, at: { slot: 'responses' },
+    hint: 'eval, classify and derive take a ranked loss; tables, the trainer, sweep, remedy, prove, verify and the audit do not yet' };
 }
 
 /** Unwrap a derivation of a loss that is known to be well-formed (the catalogue, tests). */

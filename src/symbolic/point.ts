@@ -5,6 +5,7 @@ import { MarginFault, type MarginError, type Result, didYouMean, fail, ok, shown
 import { type OutsideValue, checkDomains, parseDecimal } from '../loss/domain.js';
 import { CONTEXT_NAMES, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import type { Expr } from '../expr/expr.js';
+import type { LossSpec } from '../loss/types.js';
 import { type Compiled, type Env, compile } from './evaluate.js';
 import { type Certified, certified, encloseAt, signOf } from './interval/enclose.js';
 import type { Derivation, Regime } from './derive.js';
@@ -43,43 +44,56 @@ export function parseAssignments(text: string, what = '--at'): Result<Record<str
  * value is checked against its domain (loss/domain.ts); `outsideDomain` keeps the ones outside and lists them.
  */
 export function completePoint(d: Derivation, given: Readonly<Record<string, number>>, o: { outsideDomain?: boolean } = {}): Result<Point> {
-  const params = d.spec.source.params;
-  // What --at accepts, and so what the hint lists: c_ref is derived from c_ref_w and c_ref_l, refused below.
-  const known = new Set([LOGP_W, LOGP_L, ...CONTEXT_NAMES, ...Object.keys(params)].filter((x) => x !== 'c_ref'));
+  const extra: MarginError[] = Object.hasOwn(given, 'c_ref')
+    ? [{ code: 'E_POINT', message: "c_ref is derived as c_ref_w − c_ref_l; give those two instead", at: { slot: '--at', symbol: 'c_ref' } }] : [];
+  // What --at accepts, and so what the hint lists: c_ref is derived from c_ref_w and c_ref_l, refused above.
+  const p = fillPoint(d.spec, given, { known: [LOGP_W, LOGP_L, ...CONTEXT_NAMES].filter((x) => x !== 'c_ref'), required: [LOGP_W, LOGP_L], extra, o, reads: symbolsRead(d),
+    context: (v) => [
+      ['c_ref_w', v[LOGP_W], 'c_ref_w = logp_w (policy at its reference)'], ['c_ref_l', v[LOGP_L], 'c_ref_l = logp_l (policy at its reference)'],
+      ['z_ref', 0, 'z_ref = 0'], ['len_w', 1, 'len_w = 1'], ['len_l', 1, 'len_l = 1']] });
+  if (p.ok) (p.value.values as Record<string, number>).c_ref = p.value.values.c_ref_w - p.value.values.c_ref_l;
+  return p;
+}
+
+/**
+ * A point of a loss: unknown names refused (with a did-you-mean), the required ones present, the params' defaults
+ * and then the context's (`context`, from the values given) filled in and listed, every value checked against its
+ * domain. Shared by the two-response point and a ranked loss's (symbolic/ranked.ts).
+ */
+export function fillPoint(spec: LossSpec, given: Readonly<Record<string, number>>, w: {
+  known: readonly string[]; required: readonly string[]; extra?: readonly MarginError[]; what?: string; o: { outsideDomain?: boolean };
+  /** The names the loss reads: only their defaults are listed (all are listed when not given). */
+  reads?: ReadonlySet<string>;
+  context: (values: Readonly<Record<string, number>>) => readonly (readonly [string, number, string])[];
+}): Result<Point> {
+  const params = spec.source.params;
+  const known = new Set([...w.known, ...Object.keys(params)]);
   const has = (name: string): boolean => Object.hasOwn(given, name);
   const errors: MarginError[] = [];
   for (const name of Object.keys(given)) {
     if (!known.has(name) && name !== 'c_ref') {
       const guess = didYouMean(name, known);
-      errors.push({ code: 'E_POINT', message: `'${shownName(name)}' is not a symbol of this loss`, at: { slot: '--at', symbol: shownName(name) },
+      errors.push({ code: 'E_POINT', message: `'${shownName(name)}' is not a symbol of this loss${w.what ?? ''}`, at: { slot: '--at', symbol: shownName(name) },
         hint: guess ? `did you mean '${guess}'?` : `known: ${[...known].join(', ')}` });
     }
   }
-  if (has('c_ref')) {
-    errors.push({ code: 'E_POINT', message: "c_ref is derived as c_ref_w − c_ref_l; give those two instead", at: { slot: '--at', symbol: 'c_ref' } });
-  }
-  for (const req of [LOGP_W, LOGP_L]) {
+  errors.push(...(w.extra ?? []));
+  for (const req of w.required) {
     if (!has(req)) errors.push({ code: 'E_POINT', message: `the point needs a value for ${req}`, at: { slot: '--at', symbol: req } });
   }
   if (errors.length) return { ok: false, errors };
   const values: Record<string, number> = Object.fromEntries(Object.entries(given));
   const defaults: { name: string; value: number; rule: string }[] = [];
   // Every name gets a value (a caller may evaluate more than the loss); only those the loss reads are listed.
-  const reads = symbolsRead(d);
   const dflt = (name: string, value: number, rule: string): void => {
-    if (!Object.hasOwn(values, name)) { values[name] = value; if (reads.has(name)) defaults.push({ name, value, rule }); }
+    if (!Object.hasOwn(values, name)) { values[name] = value; if (!w.reads || w.reads.has(name)) defaults.push({ name, value, rule }); }
   };
   for (const [name, decl] of Object.entries(params)) dflt(name, decl.default, decl.source ? `default (${decl.source})` : 'default');
-  dflt('c_ref_w', values[LOGP_W], 'c_ref_w = logp_w (policy at its reference)');
-  dflt('c_ref_l', values[LOGP_L], 'c_ref_l = logp_l (policy at its reference)');
-  dflt('z_ref', 0, 'z_ref = 0');
-  dflt('len_w', 1, 'len_w = 1');
-  dflt('len_l', 1, 'len_l = 1');
-  values.c_ref = values.c_ref_w - values.c_ref_l;
-  const checked = checkDomains(given, params, { slot: '--at', allow: o.outsideDomain });
+  for (const [name, value, rule] of w.context(values)) dflt(name, value, rule);
+  const checked = checkDomains(given, params, { slot: '--at', allow: w.o.outsideDomain });
   if (!checked.ok) return checked;
   // A default is outside only where --param set it so under --outside-domain; the loss carries that along.
-  const forced = (d.spec.source.outside ?? []).filter((x) => !has(x.name));
+  const forced = (spec.source.outside ?? []).filter((x) => !has(x.name));
   return ok({ values, defaults, outside: [...checked.value, ...forced] });
 }
 
@@ -129,7 +143,7 @@ const boundaryText = (text: string) => text.replace(/ [<>] 0$/, '');
  * by its float64 value alone, which cancels at extreme values): a fault when the point sits exactly
  * on a boundary, or when float64 cannot tell which side it is on.
  */
-export function regimeAt(c: CompiledDerivation, env: Env): number {
+export function regimeAt(c: { readonly regimes: readonly { readonly constraints: readonly { expr: Expr; side: 'above' | 'below'; text: string }[] }[] }, env: Env): number {
   for (let i = 0; i < c.regimes.length; i++) {
     let inside = true;
     for (const k of c.regimes[i].constraints) {

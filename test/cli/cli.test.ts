@@ -61,7 +61,7 @@ describe('marginlab catalogue', () => {
   it('shows both families, marginlab\'s and TRL\'s, and a TRL id works where a loss is named', async () => {
     const j = JSON.parse((await runCli(['catalogue', '--json'])).stdout);
     const families = new Set(j.losses.map((l: { family: string }) => l.family));
-    expect([...families]).toEqual(['marginlab', 'trl']);
+    expect([...families]).toEqual(['marginlab', 'trl', 'ranked']);
     expect(j.losses.find((l: { id: string }) => l.id === 'trl/dpo:ipo').family).toBe('trl');
     const text = (await runCli(['catalogue'])).stdout;
     expect(text).toMatch(/^marginlab .*:\n/);

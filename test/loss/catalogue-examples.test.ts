@@ -4,7 +4,9 @@
 // d_w = −∂L/∂logp_w, d_l = ∂L/∂logp_l. An `eval` example is checked at its own point; a `derive` example
 // at sampled points of every regime it prints, with the printed formulas parsed back from the output.
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { CATALOGUE, RANKED_CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue } from '../../src/loss/file.js';
 import { parseExpression } from '../../src/loss/parse.js';
 import { resultSymbols } from '../../src/loss/symbols.js';
 import { samplePoint } from '../../src/symbolic/audit.js';
@@ -90,6 +92,34 @@ describe('every catalogue example runs and prints what the loss gives', () => {
           checked++;
         }
         expect(checked, `sampled points of regime '${regime.label}'`).toBeGreaterThan(0);
+      }
+    });
+  }
+});
+
+// A loss over K ranked responses: its example's `eval --json` weights d_k against −∂L/∂logp_k by central
+// differences of L as the entry writes it (where definitions expanded, nothing simplified).
+describe('every ranked catalogue example runs and prints what the loss gives', () => {
+  for (const entry of RANKED_CATALOGUE) {
+    it(`${entry.id}: ${entry.example}`, async () => {
+      const args = argv(entry.example);
+      expect(args[0]).toBe('eval');
+      const plain = await runCli(args);
+      expect(plain.stderr).toBe('');
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).toMatch(/^d_1 = /m);
+      const out = JSON.parse((await runCli([...args, '--json'])).stdout);
+      const spec = checkLoss(fromCatalogue(entry));
+      if (!spec.ok || !spec.value.ranked) throw new Error(`${entry.id} is not a ranked loss`);
+      const L = compile(spec.value.ranked.L);
+      const K = spec.value.ranked.K;
+      expect(Object.keys(out.weights)).toEqual(Array.from({ length: K }, (_, i) => `d_${i + 1}`));
+      for (let k = 1; k <= K; k++) {
+        const name = `logp_${k}`;
+        const h = 1e-6 * Math.max(1, Math.abs(out.point[name]));
+        const fd: Difference = { value: -(L({ ...out.point, [name]: out.point[name] + h }) - L({ ...out.point, [name]: out.point[name] - h })) / (2 * h),
+          noise: (8 * Math.abs(L(out.point)) * Number.EPSILON) / h };
+        expect(close(out.weights[`d_${k}`], fd), `d_${k}: printed ${out.weights[`d_${k}`]}, difference ${fd.value}`).toBe(true);
       }
     });
   }

@@ -6,6 +6,7 @@ import { json, need, out } from '../common.js';
 import { finiteNumber, lossOptions, positiveInt } from '../options.js';
 import { type CheckOptions, checkBudget, checkOptions } from '../check-options.js';
 import { progressBar } from '../progress.js';
+import { rankedDerive } from '../ranked.js';
 
 export function register(program: Command): void {
   checkOptions(lossOptions(program.command('derive [loss]')))
@@ -15,6 +16,7 @@ export function register(program: Command): void {
     .option('--seed <s>', 'direction-audit seed', finiteNumber('--seed'), 1)
     .action(async (loss: string | undefined, o: LossOptions & CheckOptions & { json?: boolean; explain?: boolean; samples: number; seed: number }) => {
       const spec = need(await lossFromArgs(loss, o));
+      if (spec.ranked) return rankedDerive(spec, o);
       const bar = await progressBar('derive [{bar}] {value}/{total} {step}', o, { after: 1000 });
       const a = need(analyse(spec, { samples: o.samples, seed: o.seed, time: checkBudget(o), onProgress: (done, total, step) => bar.update(done, total, { step }) }));
       bar.stop();

@@ -18,6 +18,8 @@ import { nca } from './nca.js';
 import { apoZero } from './apo-zero.js';
 import { apoDown } from './apo-down.js';
 import { bco } from './bco.js';
+import { plackettLuceDpo } from './plackett-luce-dpo.js';
+import { infonca } from './infonca.js';
 
 export type { CatalogueEntry } from './entry.js';
 
@@ -26,6 +28,12 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   dpo, rDpo, simpo, ipo, rrhf, slicHf, cpo, dpop, kto, sppo,
   cdpo, robustDpo, hinge, orpo, nca, apoZero, apoDown, bco,
 ];
+
+/**
+ * Losses over K ranked responses (`responses: K`): weights d_1 … d_K, which eval, classify and derive take.
+ * Kept apart from CATALOGUE, whose every entry the two-response machinery (tables, the trainer, proofs) takes.
+ */
+export const RANKED_CATALOGUE: readonly CatalogueEntry[] = [plackettLuceDpo, infonca];
 
 // ---- The TRL family (issue 19): TRL's losses under TRL's conventions, kept in catalogue/trl/ ----
 import { TRL_CATALOGUE } from './trl/index.js';
@@ -36,7 +44,11 @@ export { TRL_CATALOGUE } from './trl/index.js';
 export const FAMILIES: readonly { readonly name: string; readonly entries: readonly CatalogueEntry[] }[] = [
   { name: 'marginlab (the papers\' forms)', entries: CATALOGUE },
   { name: 'trl (TRL 1.13\'s code, per pair)', entries: TRL_CATALOGUE },
+  { name: 'ranked (K responses, eval/classify/derive only)', entries: RANKED_CATALOGUE },
 ];
 
-export const findEntry = (id: string): CatalogueEntry | undefined => CATALOGUE.find((e) => e.id === id) ?? TRL_CATALOGUE.find((e) => e.id === id);
 // ---- end of the TRL family ----
+
+/** A loss of any family by its id. */
+export const findEntry = (id: string): CatalogueEntry | undefined =>
+  CATALOGUE.find((e) => e.id === id) ?? RANKED_CATALOGUE.find((e) => e.id === id) ?? TRL_CATALOGUE.find((e) => e.id === id);

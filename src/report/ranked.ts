@@ -1,0 +1,104 @@
+// A loss over K ranked responses as text and JSON: its derivation (d_1 … d_K and each response's condition),
+// its evaluation at a point (`weights: {d_1: …}`), and one step with a Gram matrix (changes, sign pattern, and
+// which of the 2^K strict patterns some PSD G reaches).
+
+import { logpName } from '../loss/ranked.js';
+import type { Matrix, PatternVerdict, RankedStep } from '../symbolic/gram.js';
+import { toText } from '../symbolic/print.js';
+import { type RankedDerivation, type RankedEvaluation, weightName } from '../symbolic/ranked.js';
+import { EVAL_SCHEMA, CLASSIFY_SCHEMA, fmt, outsideLines } from './evaluation.js';
+
+export const RANKED_DERIVE_SCHEMA = 'marginlab/derive-ranked@1';
+
+const ks = (K: number): number[] => Array.from({ length: K }, (_, i) => i + 1);
+
+/** Response k's condition for one step: Σ_j G_kj d_j ≥ 0, written out. */
+export const riseCondition = (k: number, K: number): string => `${ks(K).map((j) => `G_${k}${j}*d_${j}`).join(' + ')} >= 0`;
+
+const PATTERN_LAW = 'a strict sign pattern s (s_k = + : response k rises, - : it falls) is reached by some positive semidefinite G '
+  + 'iff s_k*d_k > 0 for at least one k (witness G = v v^T with one gradient direction; otherwise d^T G d <= 0 forces G d = 0)';
+
+export function rankedDerivationText(d: RankedDerivation): string {
+  const s = d.spec.source;
+  const out = [`${s.name}${s.citation ? ` [${s.citation.key}]` : ''} — ${s.origin}`, `responses: ${d.K} (response 1 the most preferred, in rank order)`];
+  if (Object.keys(s.params).length) out.push(`params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}`).join(', ')}`);
+  out.push(`  L(${ks(d.K).map(logpName).join(', ')}) = ${toText(d.L)}`);
+  d.regimes.forEach((r, i) => {
+    out.push('', d.regimes.length > 1 ? `Regime ${i + 1}: ${r.label}` : 'Gradient weights (d_k = -dL/dlogp_k; a positive d_k pushes response k up):');
+    r.d.forEach((e, k) => out.push(`  ${weightName(k + 1)} = ${toText(e)}`));
+  });
+  out.push('', 'One step of size eta > 0 moves dlogp_k = eta*(G d)_k, G_jk = <grad logp_j, grad logp_k> (positive semidefinite):');
+  for (const k of ks(d.K)) out.push(`  response ${k} rises iff ${riseCondition(k, d.K)}`);
+  out.push(`  sign patterns: ${PATTERN_LAW}; \`classify --at … --gram …\` decides all ${2 ** d.K} at a point`);
+  return out.join('\n');
+}
+
+export function rankedDerivationJson(d: RankedDerivation) {
+  const s = d.spec.source;
+  return {
+    schema: RANKED_DERIVE_SCHEMA,
+    loss: { id: s.id, name: s.name, origin: s.origin, citation: s.citation ?? null, form: 'ranked', responses: d.K,
+      params: Object.fromEntries(Object.entries(s.params).map(([k, p]) => [k, p.default])) },
+    L: { text: toText(d.L) },
+    regimes: d.regimes.map((r) => ({ index: r.index, label: r.label, constraints: r.constraints.map((c) => ({ text: `${toText(c.g)} ${c.side === 'above' ? '>' : '<'} 0`, hinge: c.hinge })),
+      L: { text: toText(r.L) }, weights: Object.fromEntries(r.d.map((e, k) => [weightName(k + 1), { text: toText(e) }])) })),
+    conditions: ks(d.K).map((k) => ({ response: k, rises: riseCondition(k, d.K) })),
+    signPatterns: PATTERN_LAW,
+    rules: d.rules.map((r) => r.rule),
+  };
+}
+
+const weightsOf = (e: RankedEvaluation) => Object.fromEntries(e.d.map((v, k) => [weightName(k + 1), v]));
+
+export function rankedEvaluationJson(e: RankedEvaluation) {
+  return {
+    schema: EVAL_SCHEMA,
+    responses: e.d.length,
+    point: e.point.values,
+    defaults: e.point.defaults,
+    outsideDomain: e.point.outside,
+    regime: { index: e.regime.index, label: e.regime.label },
+    L: e.L,
+    weights: weightsOf(e),
+    certified: Object.fromEntries(e.certified.map((c, k) => [weightName(k + 1), { lo: c.lo, hi: c.hi, digits: c.digits }])),
+  };
+}
+
+export function rankedEvaluationText(e: RankedEvaluation): string {
+  const lines = [`regime: ${e.regime.label}`, `L   = ${e.L === null ? 'not certified (float64 leaves it no significant digit at this point)' : fmt(e.L)}`,
+    ...e.d.map((v, k) => `${weightName(k + 1)} = ${fmt(v, e.certified[k].digits)}`)];
+  if (e.point.defaults.length) {
+    lines.push('defaults used:');
+    for (const d of e.point.defaults) lines.push(`  ${d.name} = ${fmt(d.value)}  (${d.rule})`);
+  }
+  lines.push(...outsideLines(e.point.outside));
+  return lines.join('\n');
+}
+
+export function rankedClassificationJson(e: RankedEvaluation, G: Matrix, eta: number, step: RankedStep, patterns: readonly PatternVerdict[]) {
+  return {
+    ...rankedEvaluationJson(e),
+    schema: CLASSIFY_SCHEMA,
+    gram: G,
+    eta,
+    changes: Object.fromEntries(step.changes.map((v, k) => [logpName(k + 1), v])),
+    moves: step.moves,
+    pattern: step.pattern,
+    patterns,
+  };
+}
+
+export function rankedClassificationText(e: RankedEvaluation, G: Matrix, eta: number, step: RankedStep, patterns: readonly PatternVerdict[]): string {
+  const count = (st: PatternVerdict['status']) => patterns.filter((p) => p.status === st);
+  const reach = count('reachable'), never = count('unreachable'), open = count('undecided');
+  return [
+    rankedEvaluationText(e),
+    `G = [${G.map((r) => r.map((x) => fmt(x)).join(', ')).join('; ')}], eta = ${fmt(eta)}`,
+    'first order:',
+    ...step.changes.map((v, k) => `  Δlogp_${k + 1} = ${fmt(v)} (${step.moves[k]})`),
+    `sign pattern: ${step.pattern} (response 1 first; + rises, - falls, 0 unchanged, ? undecided in float64)`,
+    `patterns some PSD G reaches at these weights (of ${patterns.length}): ${reach.map((p) => p.pattern).join(' ') || 'none'}`,
+    `unreachable (proved: no k has s_k*d_k > 0): ${never.map((p) => p.pattern).join(' ') || 'none'}`,
+    ...(open.length ? [`UNDECIDED: ${open.map((p) => p.pattern).join(' ')} (${open[0].how})`] : []),
+  ].join('\n');
+}
