@@ -18,6 +18,15 @@ import { nca } from './nca.js';
 import { apoZero } from './apo-zero.js';
 import { apoDown } from './apo-down.js';
 import { bco } from './bco.js';
+import { calDpo } from './cal-dpo.js';
+import { dpoUnlikelihood } from './dpo-unlikelihood.js';
+import { dpoShift } from './dpo-shift.js';
+import { simper } from './simper.js';
+import { odpo } from './odpo.js';
+import { alphapo } from './alphapo.js';
+import { discopop } from './discopop.js';
+import { exoPair } from './exo-pair.js';
+import { mpo } from './mpo.js';
 import { plackettLuceDpo } from './plackett-luce-dpo.js';
 import { infonca } from './infonca.js';
 
@@ -27,6 +36,8 @@ export type { CatalogueEntry } from './entry.js';
 export const CATALOGUE: readonly CatalogueEntry[] = [
   dpo, rDpo, simpo, ipo, rrhf, slicHf, cpo, dpop, kto, sppo,
   cdpo, robustDpo, hinge, orpo, nca, apoZero, apoDown, bco,
+  // Beyond eq. (8)'s first form: rejected-side terms, local names, a general L.
+  calDpo, dpoUnlikelihood, dpoShift, simper, odpo, alphapo, discopop, exoPair, mpo,
 ];
 
 /**
