@@ -24,7 +24,6 @@ import { dpoShift } from './dpo-shift.js';
 import { simper } from './simper.js';
 import { odpo } from './odpo.js';
 import { alphapo } from './alphapo.js';
-import { discopop } from './discopop.js';
 import { exoPair } from './exo-pair.js';
 import { mpo } from './mpo.js';
 import { plackettLuceDpo } from './plackett-luce-dpo.js';
@@ -37,7 +36,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   dpo, rDpo, simpo, ipo, rrhf, slicHf, cpo, dpop, kto, sppo,
   cdpo, robustDpo, hinge, orpo, nca, apoZero, apoDown, bco,
   // Beyond eq. (8)'s first form: rejected-side terms, local names, a general L.
-  calDpo, dpoUnlikelihood, dpoShift, simper, odpo, alphapo, discopop, exoPair, mpo,
+  calDpo, dpoUnlikelihood, dpoShift, simper, odpo, alphapo, exoPair, mpo,
 ];
 
 /**
