@@ -62,13 +62,6 @@ async function specSchema() {
   }).strict();
 }
 
-/** 1-based line of a top-level key in a JSON or YAML text, for locating errors in spec files. */
-export function lineOfKey(text: string, key: string): number | undefined {
-  const re = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`, 'm');
-  const m = re.exec(text);
-  return m ? text.slice(0, m.index).split('\n').length : undefined;
-}
-
 /** How a spec file's fields are described when one is wrong or missing (docs/guide.md, "Spec files"). */
 const SPEC_WORDS: SchemaWords = {
   expected: {
