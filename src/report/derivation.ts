@@ -139,7 +139,7 @@ export function derivationJson(d: Derivation, audit?: DirectionAudit, proofs?: r
     ratio: single(d, (r) => (r.ratio ? render(r.ratio, names) : null)),
     regimes: d.regimes.map((r) => regimeJson(r, d.spec, audit, proofs)),
     audit: audit ? {
-      seed: audit.seed, samples: audit.samples, drawn: audit.drawn, valid: audit.valid,
+      seed: audit.seed, samples: audit.samples, drawn: audit.drawn, valid: audit.valid, skipped: audit.skipped ?? null,
       dW: { negative: audit.dW.negative, zero: audit.dW.zero, positive: audit.dW.positive, underflow: audit.dW.underflow, uncertain: audit.dW.uncertain, min: audit.dW.min, witness: audit.dW.witness ?? null },
       dL: { negative: audit.dL.negative, zero: audit.dL.zero, positive: audit.dL.positive, underflow: audit.dL.underflow, uncertain: audit.dL.uncertain, min: audit.dL.min, witness: audit.dL.witness ?? null },
       findings: audit.findings,
@@ -207,7 +207,10 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
       }
     }
   });
-  if (audit) {
+  if (audit?.skipped) {
+    out.push('', 'Direction audit: not run.');
+    for (const f of audit.findings) out.push(`  ${f}`);
+  } else if (audit) {
     out.push('', `Direction audit (${audit.valid} sampled points, seed ${audit.seed}):`);
     for (const f of audit.findings) out.push(`  ${f}`);
   }

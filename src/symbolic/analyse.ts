@@ -3,7 +3,7 @@
 import { size } from '../expr/expr.js';
 import type { Result } from '../errors.js';
 import type { LossSpec } from '../loss/types.js';
-import { type DirectionAudit, directionAudit } from './audit.js';
+import { type DirectionAudit, directionAudit, skippedAudit } from './audit.js';
 import { type Derivation, derive } from './derive.js';
 import { type CompiledDerivation, compileDerivation } from './point.js';
 import { type RegimeProofs, proveDirections } from './interval/direction.js';
@@ -40,7 +40,16 @@ export function proofBudget(d: Derivation, budget = 20_000): number {
  * `time` bounds the audit and the proofs together (check-budget.ts): the audit may use AUDIT_SHARE of it
  * when proofs follow, and each proof an equal share of what is left when the proofs start.
  */
-export function analyse(spec: LossSpec, opts: { samples?: number; seed?: number; budget?: number; time?: CheckBudget;
+const provedEverywhere = (proofs: readonly RegimeProofs[]) => proofs.every((p) => p.dW.result.status === 'proved' && p.dL.result.status === 'proved');
+
+/**
+ * `audit: 'unless-proved'` (the command line's default for derive) first tries the proofs the cheap way —
+ * the natural interval extension on the whole domain, one box, no probes — and, when that proves the sign
+ * of both weights in every regime (most of the catalogue), skips the sampled audit: it would only agree.
+ * Otherwise the audit and the proofs run as with 'always' (the library's default, so the generated docs
+ * keep their audit counts).
+ */
+export function analyse(spec: LossSpec, opts: { samples?: number; seed?: number; budget?: number; time?: CheckBudget; audit?: 'always' | 'unless-proved';
   /** Progress for a watcher: samples drawn, then proofs done, out of their sum. */
   onProgress?: (done: number, total: number, step: string) => void; } = {}): Result<Analysis> {
   const d = derive(spec);
@@ -52,6 +61,10 @@ export function analyse(spec: LossSpec, opts: { samples?: number; seed?: number;
   const samples = opts.samples ?? 4000;
   const proofCount = prove ? 2 * d.value.regimes.length : 0;
   const onProgress = opts.onProgress;
+  if (prove && opts.audit === 'unless-proved') {
+    const quick = proveDirections(d.value, 1, { strategy: 'bisect', probes: 0 });
+    if (provedEverywhere(quick)) return { ok: true, value: { derivation: d.value, compiled, audit: skippedAudit(samples, opts.seed), proofs: quick } };
+  }
   const audit = directionAudit(compiled, { samples, seed: opts.seed, deadline: deadlineAfter(ms === undefined || opts.time?.audit === 'complete' ? undefined : prove ? ms * AUDIT_SHARE : ms, t0), budgetMs: ms,
     onProgress: onProgress && ((i) => onProgress(i, samples + proofCount, 'audit')) });
   if (!prove) return { ok: true, value: { derivation: d.value, compiled, audit } };

@@ -48,6 +48,8 @@ export interface DirectionAudit {
   readonly regimes: readonly { readonly index: number; readonly label: string; readonly hits: number;
     readonly dWSigns: readonly Sign[]; readonly dLSigns: readonly Sign[] }[];
   readonly findings: readonly string[];
+  /** Why no point was drawn: 'proved' — the proofs decided the sign of both weights in every regime first. */
+  readonly skipped?: 'proved';
 }
 
 /** One random point of the audit domain. */
@@ -75,6 +77,16 @@ function verdict(weight: 'dW' | 'dL'): { weight: 'dW' | 'dL'; negative: number; 
 }
 
 const identicallyZero = (e: { kind: string; value?: number }) => e.kind === 'num' && e.value === 0;
+
+/**
+ * The audit that was not run because the interval proofs had already decided the sign of d_w and d_l in
+ * every regime: sampled points could only agree with them. It draws nothing and says so.
+ */
+export function skippedAudit(samples: number, seed = 1): DirectionAudit {
+  return { seed, samples, drawn: 0, valid: 0, dW: verdict('dW'), dL: verdict('dL'), regimes: [], skipped: 'proved',
+    findings: ['The proofs below decide the sign of d_w and d_l in every regime, so sampled points could only agree with them.',
+      `--samples N draws N points anyway (${samples} by default).`] };
+}
 
 /** `deadline` (performance.now()'s clock) stops the sampling early; `budgetMs` is the budget it came from, for the finding. */
 export function directionAudit(c: CompiledDerivation, opts: { samples?: number; seed?: number; deadline?: number; budgetMs?: number; onProgress?: (done: number, total: number) => void } = {}): DirectionAudit {

@@ -49,6 +49,38 @@ describe('--budget', () => {
   });
 });
 
+describe('derive skips the sampled audit when the proofs decide every sign (its default, without --samples)', () => {
+  it('DPO: both weights PROVED positive on the whole domain, no point drawn, and the output says why', async () => {
+    const r = await runCli(['derive', 'dpo']);
+    expect(r.stdout).toContain('Direction audit: not run.');
+    expect(r.stdout).toMatch(/d_w > 0: PROVED\n\s+d_l > 0: PROVED/);
+    const j = JSON.parse((await runCli(['derive', 'dpo', '--json'])).stdout);
+    expect([j.audit.skipped, j.audit.drawn, j.audit.proofs[0].dW.status, j.audit.proofs[0].dL.status]).toEqual(['proved', 0, 'proved', 'proved']);
+  });
+  it('IPO: d_w > 0 is refuted, so the audit runs in full and the proofs get its witnesses', async () => {
+    const j = JSON.parse((await runCli(['derive', 'ipo', '--json'])).stdout);
+    expect([j.audit.skipped, j.audit.drawn]).toEqual([null, 4000]);
+    expect(j.audit.dW.negative).toBeGreaterThan(0);
+    expect(j.audit.proofs[0].dW.status).toBe('refuted');
+  });
+  it('an explicit --samples always draws; the library default always draws (the docs keep their counts)', async () => {
+    const j = JSON.parse((await runCli(['derive', 'dpo', '--json', '--samples', '300'])).stdout);
+    expect([j.audit.skipped, j.audit.drawn]).toEqual([null, 300]);
+    const a = analyse(specOf('simpo'));
+    expect(a.ok && [a.value.audit.skipped, a.value.audit.drawn]).toEqual([undefined, 4000]);
+  });
+  it('the quick proofs that let the audit go are the full prover\'s verdicts (same status for every catalogue loss they prove)', () => {
+    for (const id of ['dpo', 'simpo', 'cpo', 'rrhf', 'slic-hf', 'ipo', 'sppo']) {
+      const quick = analyse(specOf(id), { audit: 'unless-proved' });
+      const full = analyse(specOf(id));
+      if (!quick.ok || !full.ok) throw new Error(id);
+      if (quick.value.audit.skipped) {
+        expect(full.value.proofs!.map((p) => [p.dW.result.status, p.dL.result.status]), id).toEqual(quick.value.proofs!.map(() => ['proved', 'proved']));
+      } else expect(quick.value.audit.drawn, id).toBe(4000);
+    }
+  });
+});
+
 describe('--no-prove', () => {
   it('derive runs no proof, says so, and its JSON has no proofs', async () => {
     const r = await runCli(['derive', 'dpo', '--no-prove']);

@@ -3,7 +3,9 @@
 // paths that do not need them. In-process for the help texts; through the built bin (dist/, as
 // scripts/test-all.sh builds it) for what a real process loads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
@@ -38,48 +40,66 @@ describe('lazy commands, in-process', () => {
   });
 });
 
-// What a process loads: the built bin, with module hooks that print every URL loaded.
-const BIN = 'bin/marginlab.js';
-const loaded = (args: readonly string[]) => {
-  const r = spawnSync(process.execPath, ['--import', './test/helpers/loaded-modules.mjs', BIN, ...args], { encoding: 'utf8' });
+// What a process loads: the built bundle, traced (test/helpers/bundle-trace.mjs): the bundled modules that
+// initialise and the packages it requires or imports.
+const traced = (args: readonly string[]) => {
+  const r = spawnSync(process.execPath, ['test/helpers/bundle-trace.mjs', ...args], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  return r.stderr.split('\n').filter((l) => l.startsWith('loaded: ')).map((l) => l.slice(8));
+  const lines = r.stderr.split('\n');
+  const pick = (tag: string) => lines.filter((l) => l.startsWith(tag)).map((l) => l.slice(tag.length));
+  return { inits: pick('init: '), packages: pick('package: ') };
 };
 const HEAVY = ['vega', 'vega-lite', 'katex', 'webgpu', 'fast-check', 'zod', 'yaml', 'cli-progress', '@resvg/resvg-js'];
-const fromPackage = (urls: readonly string[], pkg: string) => urls.filter((u) => u.includes(`/node_modules/${pkg}/`));
-const commandModule = new RegExp(`/dist/(?:bundle/(?:${names.join('|')})-[A-Z0-9]+|cli/commands/(?:${names.join('|')}))\\.js$`);
+const commandModule = new RegExp(`^src/cli/commands/(?:${names.join('|')})\\.ts$`);
 
-describe('what a command loads (the built bin; npm run build)', () => {
-  it('the bundle is built (npm run build runs scripts/bundle-cli.ts after tsc)', () => {
-    expect(existsSync('dist/bundle/main.js') && existsSync('dist/cli/main.js')).toBe(true);
+describe('what a command loads (the built bundle; npm run build)', () => {
+  it('the bundle and its code cache are built (npm run build runs scripts/bundle-cli.ts after tsc)', () => {
+    expect(existsSync('dist/bundle/cli.cjs') && existsSync('dist/bundle/cli.cache') && existsSync('dist/cli/main.js')).toBe(true);
   });
-  it('--help loads no command module and no dependency but commander', () => {
-    const urls = loaded(['--help']);
-    expect(urls.filter((u) => commandModule.test(u))).toEqual([]);
-    expect(urls.filter((u) => u.includes('/node_modules/') && !u.includes('/node_modules/commander/'))).toEqual([]);
+  it('V8 accepts the code cache the build wrote (else every cold start compiles from source)', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e',
+      "const { loadBundle } = await import('./bin/bundle-loader.js'); process.stdout.write(String(loadBundle().script.cachedDataRejected));"], { encoding: 'utf8' });
+    expect(r.stdout, r.stderr).toBe('false');
+  });
+  it('--help initialises no command module and requires no package', () => {
+    const { inits, packages } = traced(['--help']);
+    expect(inits.length).toBeGreaterThan(0);
+    expect(inits.filter((m) => commandModule.test(m))).toEqual([]);
+    expect(packages).toEqual([]);
   });
   it.each([
     ['eval', ['eval', 'dpo', '--at', 'logp_w=-1,logp_l=-2']],
     ['derive', ['derive', 'dpo']],
     ['classify', ['classify', 'dpo', '--at', 'logp_w=-1,logp_l=-2', '--inner', '0', '--norm-w2', '1', '--norm-l2', '1']],
-  ])('%s dpo loads its own command module, none of the heavy dependencies, and not mathjs\'s full bundle', (name, args) => {
-    const urls = loaded(args);
-    const commands = urls.filter((u) => commandModule.test(u));
-    expect(commands).toHaveLength(1);
-    expect(commands[0]).toMatch(new RegExp(`/${name}-[A-Z0-9]+\\.js$`));
-    for (const pkg of HEAVY) expect(fromPackage(urls, pkg), pkg).toEqual([]);
-    expect(fromPackage(urls, 'mathjs')).toEqual([]);
+  ])('%s dpo initialises its own command module and loads none of the heavy dependencies', (name, args) => {
+    const { inits, packages } = traced(args);
+    expect(inits.filter((m) => commandModule.test(m))).toEqual([`src/cli/commands/${name}.ts`]);
+    for (const pkg of HEAVY) expect(packages, pkg).not.toContain(pkg);
+  });
+  it('a spec file loads yaml and zod through the bin, and a plot vega (the packages a path needs, when it needs them)', () => {
+    const { packages } = traced(['derive', 'test/fixtures/literature/simper.yaml', '--no-prove', '--samples', '10']);
+    expect(packages).toEqual(expect.arrayContaining(['yaml', 'zod']));
+    expect(packages).not.toContain('vega');
+    const dir = mkdtempSync(join(tmpdir(), 'marginlab-lazy-'));
+    try {
+      const plot = traced(['sweep', 'dpo', '--over', 'logp_w=-40:-1', '--at', 'logp_l=-15,c_ref_w=-12,c_ref_l=-15', '--out', join(dir, 'dpo.svg')]);
+      expect(plot.packages).toEqual(expect.arrayContaining(['vega', 'vega-lite']));
+      expect(readFileSync(join(dir, 'dpo.svg'), 'utf8')).toMatch(/^<svg/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("the bundle's loss parser is mathjs's parse factory alone (src/loss/mathjs-parse.ts), not mathjs's full bundle", () => {
-    // esbuild names each file it bundles in a comment: which of the two went in.
-    const text = readdirSync('dist/bundle').map((f) => readFileSync(`dist/bundle/${f}`, 'utf8')).join('\n');
-    expect(text).toContain('src/loss/mathjs-parse.ts');
+    // esbuild names each module it bundles: the parse factory's build went in, mathjs's browser bundle did not.
+    const text = readFileSync('dist/bundle/cli.cjs', 'latin1');
+    expect(text).toContain('"dist/bundle/mathjs-parse.mjs"');
     expect(text).not.toContain('mathjs/lib/browser/math.js');
+    expect(readdirSync('dist/bundle').sort()).toEqual(['cli.cache', 'cli.cjs']);
   });
   it('the bundle answers as the module tree does', () => {
-    const run = (entry: string) => spawnSync(process.execPath, ['--input-type=module', '-e',
-      `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(['derive', 'dpo', '--json']);`], { encoding: 'utf8' });
-    const bundled = run('./dist/bundle/main.js'), tree = run('./dist/cli/main.js');
+    const run = (load: string) => spawnSync(process.execPath, ['--input-type=module', '-e',
+      `const { main } = ${load}; process.exitCode = await main(['derive', 'dpo', '--json']);`], { encoding: 'utf8' });
+    const bundled = run("(await import('./bin/bundle-loader.js')).loadBundle().exports"), tree = run("await import('./dist/cli/main.js')");
     expect(bundled.status, bundled.stderr).toBe(0);
     expect(bundled.stdout).toBe(tree.stdout);
     expect(JSON.parse(bundled.stdout).schema).toBe('marginlab/derive@1');

@@ -12,13 +12,14 @@ export function register(program: Command): void {
   checkOptions(lossOptions(program.command('derive [loss]')))
     .option('--json', 'machine-readable output (schema marginlab/derive@1)')
     .option('--explain', 'every step from eq. (8) to the simplified weights')
-    .option('--samples <n>', 'direction-audit sample count', positiveInt('--samples'), 4000)
+    // No commander default: an explicit --samples always runs the audit, its absence lets the proofs skip it.
+    .option('--samples <n>', 'direction-audit sample count (default 4000; without --samples the audit is skipped when the proofs decide every sign)', positiveInt('--samples'))
     .option('--seed <s>', 'direction-audit seed', finiteNumber('--seed'), 1)
-    .action(async (loss: string | undefined, o: LossOptions & CheckOptions & { json?: boolean; explain?: boolean; samples: number; seed: number }) => {
+    .action(async (loss: string | undefined, o: LossOptions & CheckOptions & { json?: boolean; explain?: boolean; samples?: number; seed: number }) => {
       const spec = need(await lossFromArgs(loss, o));
       if (spec.ranked) return rankedDerive(spec, o);
       const bar = await progressBar('derive [{bar}] {value}/{total} {step}', o, { after: 1000 });
-      const a = need(analyse(spec, { samples: o.samples, seed: o.seed, time: checkBudget(o), onProgress: (done, total, step) => bar.update(done, total, { step }) }));
+      const a = need(analyse(spec, { samples: o.samples, seed: o.seed, time: checkBudget(o), audit: o.samples === undefined ? 'unless-proved' : 'always', onProgress: (done, total, step) => bar.update(done, total, { step }) }));
       bar.stop();
       if (o.json) json(derivationJson(a.derivation, a.audit, a.proofs));
       else out(derivationText(a.derivation, a.audit, !!o.explain, a.proofs ?? NOT_PROVED));

@@ -5,6 +5,7 @@
 // surfaceless EGL display — Vulkan fails on Debian 12's Mesa — and only in *compatibility* mode, whose
 // limits (128 invocations per workgroup, 128 MiB per storage binding) every kernel here is written for.
 
+import { importPackage } from '../../util/import-package.js';
 import { WebGpuFault } from './faults.js';
 
 export interface AdapterSummary {
@@ -46,7 +47,7 @@ async function nodeGpu(flags: readonly string[]): Promise<GPU> {
   const name = 'webgpu';
   let mod: { create(flags: string[]): GPU; globals: Record<string, unknown> };
   try {
-    mod = await import(/* @vite-ignore */ name);
+    mod = await importPackage<typeof mod>(name);
   } catch (e) {
     throw new WebGpuFault('E_WEBGPU_UNAVAILABLE', `the 'webgpu' package (Dawn for Node) could not be loaded: ${(e as Error).message}`);
   }

@@ -3,10 +3,13 @@
 // Both are rendered with the same fonts every time, so the files are reproducible.
 
 import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { importPackage } from '../../util/import-package.js';
 
 export async function toSvg(spec: TopLevelSpec): Promise<string> {
+  // vega and vega-lite are ES modules with top-level await: imported, never required (util/import-package.ts).
+  const vega = await importPackage<typeof import('vega')>('vega');
+  const { compile } = await importPackage<typeof import('vega-lite')>('vega-lite');
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -72,6 +72,8 @@ export const deriveSchema = z.object({
   }).strict()).min(1),
   audit: z.object({
     seed: z.number(), samples: z.number().int().positive(), drawn: z.number().int().nonnegative(), valid: z.number().int().nonnegative(),
+    /** 'proved': no point drawn, the proofs decided both weights' signs in every regime first (derive's default). */
+    skipped: z.literal('proved').nullable(),
     dW: weightAudit, dL: weightAudit, findings: z.array(z.string()).length(2),
     proofs: z.array(z.object({
       regime: z.number().int().nonnegative(), label: z.string(), dW: weightProof, dL: weightProof,

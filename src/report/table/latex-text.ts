@@ -19,7 +19,7 @@ const TEXT: Readonly<Record<string, string>> = {
 
 export function latexText(s: string): string {
   let out = '';
-  for (const ch of s.replace(/⁻¹/g, '\u0000')) {
+  for (const ch of s.replace(/\u207b\u00b9/g, '\u0000')) {
     if (ch === '\u0000') out += '$^{-1}$';
     else if (MATH[ch]) out += `$${MATH[ch]}$`;
     else if (TEXT[ch] !== undefined) out += TEXT[ch];

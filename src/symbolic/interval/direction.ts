@@ -15,7 +15,7 @@ export const expandCref = (e: Expr): Expr => simplify(substituteCref(e));
 export interface WeightProof { readonly weight: 'dW' | 'dL'; readonly claim: string; readonly result: ProofResult }
 export interface RegimeProofs { readonly index: number; readonly label: string; readonly dW: WeightProof; readonly dL: WeightProof }
 
-export function proveSign(d: Derivation, regimeIndex: number, e: Expr, op: SignOp, budget: number, opts: Pick<ProveOptions, 'candidates' | 'timeLimitMs' | 'strategy'> = {}): ProofResult {
+export function proveSign(d: Derivation, regimeIndex: number, e: Expr, op: SignOp, budget: number, opts: Pick<ProveOptions, 'candidates' | 'timeLimitMs' | 'strategy' | 'probes'> = {}): ProofResult {
   const r = d.regimes[regimeIndex];
   const conditions = r.constraints.map((c) => ({ g: expandCref(c.g), side: c.side }));
   return prove(expandCref(e), op, auditBox(d.spec), { budget, conditions, ...opts });
@@ -26,7 +26,7 @@ export function proveSign(d: Derivation, regimeIndex: number, e: Expr, op: SignO
  * a sampled point whose certified enclosure has the wrong sign refutes, so the proof never says
  * UNDECIDED where the audit has already found a genuine counterexample.
  */
-export function proveDirections(d: Derivation, budget = 20_000, opts: Pick<ProveOptions, 'candidates' | 'timeLimitMs' | 'strategy'> & { onProof?: (done: number, total: number) => void } = {}): RegimeProofs[] {
+export function proveDirections(d: Derivation, budget = 20_000, opts: Pick<ProveOptions, 'candidates' | 'timeLimitMs' | 'strategy' | 'probes'> & { onProof?: (done: number, total: number) => void } = {}): RegimeProofs[] {
   const { onProof, ...o } = opts;
   const total = 2 * d.regimes.length;
   let done = 0;
