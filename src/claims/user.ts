@@ -19,6 +19,7 @@ import { readTextFile } from '../loss/files.js';
 import { locate, resolveLoss, unknownLoss } from '../loss/file.js';
 import { checkLoss } from '../loss/check.js';
 import { specFromYaml } from '../loss/source.js';
+import { loadTrlConfig } from '../loss/trl-config.js';
 import type { LossSpec } from '../loss/types.js';
 import { findEntry } from '../loss/catalogue/index.js';
 import { schemaErrors, type SchemaIssue, type SchemaWords } from '../loss/issues.js';
@@ -47,7 +48,7 @@ const DIRECTIONS = ['chosen-up', 'chosen-down', 'rejected-down', 'rejected-up'] 
 /** How a claims file's fields are described when one is wrong or missing (docs/guide.md, "Claims files"). */
 const CLAIMS_WORDS: SchemaWords = {
   expected: {
-    loss: 'a catalogue id or a spec file', samples: 'a whole number >= 1', 'allow-undecided': 'true or false', claims: 'a list of claims',
+    loss: 'a catalogue id or a spec file', 'trl-config': 'a TRL config file beside the claims file', samples: 'a whole number >= 1', 'allow-undecided': 'true or false', claims: 'a list of claims',
     'claims.*': 'a claim {id, and one of ratio, holds, direction}', 'claims.*.id': 'a name', 'claims.*.says': 'a sentence',
     'claims.*.ratio': 'an expression (text or a number)', 'claims.*.holds': 'a predicate such as dW > 0', 'claims.*.assuming': 'a predicate such as logp_w < c_ref_w',
     'claims.*.whenever': 'a predicate such as inner <= normW2', 'claims.*.direction': `one of ${DIRECTIONS.join(', ')}`, 'claims.*.allow-undecided': 'true or false',
@@ -124,6 +125,17 @@ async function claimsLoss(path: string, loss: string | Record<string, unknown>, 
   return resolveLoss(lossRef.value);
 }
 
+/** `trl-config:` — a TRL config beside the claims file (the same rule as a spec file's), mapped as --trl-config maps it. */
+async function claimsTrlConfig(path: string, file: string, data: YamlData, opts: ClaimsOptions): Promise<Result<LossSpec>> {
+  const at = data.at(['trl-config']);
+  const located = (es: readonly MarginError[]) => fail(...es.map((e) => ({ ...e, at: { ...e.at, line: e.at?.file === path ? at?.line : e.at?.line } })));
+  // A bare name is a file here, never a catalogue id: looked up as a spec file would be, beside the claims file.
+  const ref = claimsLossPath(path, /[\\/]|\.(ya?ml|json)$/i.test(file) ? file : `./${file}`, opts);
+  if (!ref.ok) return located(ref.errors.map((e) => ({ ...e, at: { ...e.at, slot: 'trl-config' } })));
+  const spec = await loadTrlConfig(ref.value);
+  return spec.ok ? spec : located(spec.errors);
+}
+
 export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Promise<Result<ClaimsFile>> {
   const read = readTextFile(path, { what: 'claims file' });
   if (!read.ok) return read;
@@ -134,7 +146,9 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
   const { z } = await importPackage<typeof import('zod')>('zod');
   const schema = z.object({
     // A catalogue id, a spec file, or the spec itself (the fields of a spec file; name optional).
-    loss: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    loss: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    // Or the loss a TRL config trains (--trl-config's mapping), the file beside the claims file as a spec file is.
+    'trl-config': z.string().optional(),
     samples: z.number().int().positive().optional(),
     'allow-undecided': z.boolean().optional(),
     claims: z.array(z.object({
@@ -152,7 +166,11 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
   const parsed = schema.safeParse(yamlData.value);
   if (!parsed.success) return fail(...schemaErrors(parsed.error.issues as readonly SchemaIssue[], yamlData, path, CLAIMS_WORDS));
   const data = parsed.data;
-  const spec = await claimsLoss(path, data.loss, yamlData, opts);
+  if ((data.loss === undefined) === (data['trl-config'] === undefined)) {
+    return fail({ code: 'E_SPEC', message: data.loss === undefined ? 'a claims file names the loss its claims are about: loss: (an id, a spec file or the spec) or trl-config: (a TRL config file)' : 'a claims file names its loss once: loss: or trl-config:, not both',
+      at: { file: path, slot: data.loss === undefined ? 'loss' : 'trl-config', ...yamlData.at([]) } });
+  }
+  const spec = data['trl-config'] !== undefined ? await claimsTrlConfig(path, data['trl-config'], yamlData, opts) : await claimsLoss(path, data.loss!, yamlData, opts);
   if (!spec.ok) return spec;
   const derived = derive(spec.value);
   if (!derived.ok) return derived;
@@ -276,5 +294,6 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
     }
   }
   const allowUndecided = new Set(data.claims.filter((c) => c['allow-undecided'] ?? data['allow-undecided'] ?? false).map((c) => c.id));
-  return errors.length ? { ok: false, errors } : ok({ loss: typeof data.loss === 'string' ? data.loss : spec.value.source.name, samples: data.samples, claims, allowUndecided });
+  const named = data['trl-config'] !== undefined ? `${spec.value.source.id} from trl-config ${data['trl-config']}` : typeof data.loss === 'string' ? data.loss : spec.value.source.name;
+  return errors.length ? { ok: false, errors } : ok({ loss: named, samples: data.samples, claims, allowUndecided });
 }

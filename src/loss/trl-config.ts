@@ -4,6 +4,7 @@
 import { TRL_CATALOGUE } from './catalogue/index.js';
 import { configFor, type TrlEntry, type TrlTrainer } from './catalogue/trl/binding.js';
 import { DIVERGENCES, type Divergence, dpoEntryFor, takesDivergence } from './catalogue/trl/dpo.js';
+import { mixtureEntry, weightName } from './catalogue/trl/mixture.js';
 import { checkLoss } from './check.js';
 import { checkDomains } from './domain.js';
 import { readTextFile } from './files.js';
@@ -47,24 +48,40 @@ export function mapTrlConfig(c: unknown, o: { orpo?: boolean } = {}): Result<Trl
   if (trainer === 'bco') return refuse(BCO_KEYS.find((k) => k in cfg)!, 'a BCOConfig: BCO\'s reward shift is a running mean over batches and its distribution matching (UDM) weighs each example by a density ratio from a classifier over the batch\'s prompts; neither is a function of one pair', 'trl/dpo:bco_pair is BCO\'s paired form without the shift');
   let entry: TrlEntry | undefined;
   let said: string;
+  /** A loss-type list's loss_weights, as the mixture's params w_1 … w_n. */
+  const mixtureWeights: Record<string, number> = {};
   if (trainer === 'dpo') {
     const types = cfg.loss_type === undefined ? ['sigmoid'] : Array.isArray(cfg.loss_type) ? cfg.loss_type : [cfg.loss_type];
     if (cfg.ld_alpha !== undefined && cfg.ld_alpha !== null) return refuse('ld_alpha', 'ld_alpha (LD-DPO) down-weights the tokens past the shorter completion: the loss then depends on per-token log-probabilities, not on logp_w and logp_l');
     if (cfg.use_weighting === true) return refuse('use_weighting', 'use_weighting (WPO) multiplies each pair\'s loss by detached weights from the batch\'s logits (the mean token probability under a sharpened policy): no function of logp_w and logp_l');
-    if (types.length !== 1) return refuse('loss_type', `loss_type lists a mixture (${types.join(', ')}): mixtures with loss_weights are not mapped to one m(h_w − h_l) + Λ yet`, 'name one loss_type');
-    const t = String(types[0]);
     const f = (cfg.f_divergence_type ?? 'reverse_kl') as Divergence;
     if (!DIVERGENCES.includes(f)) return refuse('f_divergence_type', `f_divergence_type '${String(f)}' is not one of TRL's: ${DIVERGENCES.join(', ')}`);
-    if ((t === 'aot' || t === 'aot_unpaired' || t === 'sft') && batchSize(cfg) > 1) {
-      return refuse('loss_type', t === 'sft'
-        ? `sft pools the chosen NLL over the batch (total NLL over total tokens): with per_device_train_batch_size = ${batchSize(cfg)} a pair's weight depends on the other pairs' lengths`
-        : `${t} sorts the margins of the batch before pairing them: with per_device_train_batch_size = ${batchSize(cfg)} a pair's loss depends on the other pairs`, 'with per_device_train_batch_size: 1 it is a per-pair loss');
+    for (const x of types) {
+      const t = String(x);
+      if ((t === 'aot' || t === 'aot_unpaired' || t === 'sft') && batchSize(cfg) > 1) {
+        return refuse('loss_type', t === 'sft'
+          ? `sft pools the chosen NLL over the batch (total NLL over total tokens): with per_device_train_batch_size = ${batchSize(cfg)} a pair's weight depends on the other pairs' lengths`
+          : `${t} sorts the margins of the batch before pairing them: with per_device_train_batch_size = ${batchSize(cfg)} a pair's loss depends on the other pairs`, 'with per_device_train_batch_size: 1 it is a per-pair loss');
+      }
+      if (f !== 'reverse_kl' && !takesDivergence(t === 'aot_unpaired' ? 'aot' : t)) return refuse('f_divergence_type', `TRL takes f_divergence_type=${f} only with sigmoid, sigmoid_norm, hinge, ipo, exo_pair, robust, discopop and sft; not with ${t}`);
+      if (t === 'exo_pair' && (cfg.label_smoothing ?? 0) === 0) return refuse('label_smoothing', 'exo_pair needs label_smoothing > 0 (TRL refuses 0; the EXO paper recommends 1e-3)');
+      if (!dpoEntryFor(t === 'aot_unpaired' ? 'aot' : t, f)) return refuse('loss_type', `'${t}' is not a DPOTrainer loss_type TRL 1.13 knows`);
     }
-    if (f !== 'reverse_kl' && !takesDivergence(t === 'aot_unpaired' ? 'aot' : t)) return refuse('f_divergence_type', `TRL takes f_divergence_type=${f} only with sigmoid, sigmoid_norm, hinge, ipo, exo_pair, robust, discopop and sft; not with ${t}`);
-    if (t === 'exo_pair' && (cfg.label_smoothing ?? 0) === 0) return refuse('label_smoothing', 'exo_pair needs label_smoothing > 0 (TRL refuses 0; the EXO paper recommends 1e-3)');
-    entry = dpoEntryFor(t === 'aot_unpaired' ? 'aot' : t, f);
-    if (!entry) return refuse('loss_type', `'${t}' is not a DPOTrainer loss_type TRL 1.13 knows`);
-    said = `DPOConfig, loss_type=${t}${f === 'reverse_kl' ? '' : `, f_divergence_type=${f}`}`;
+    const named = types.map((x) => (String(x) === 'aot_unpaired' ? 'aot' : String(x)));
+    if (types.length === 1) {
+      entry = dpoEntryFor(named[0], f)!;
+      said = `DPOConfig, loss_type=${String(types[0])}${f === 'reverse_kl' ? '' : `, f_divergence_type=${f}`}`;
+    } else {
+      const w = cfg.loss_weights;
+      if (w !== undefined && w !== null && (!Array.isArray(w) || w.length !== types.length || w.some((x) => typeof x !== 'number' || !Number.isFinite(x)))) {
+        return refuse('loss_weights', `loss_weights must be ${types.length} numbers, one per loss_type (${types.join(', ')}), not ${JSON.stringify(w)}`);
+      }
+      const weights = (w ?? types.map(() => 1)) as number[];
+      entry = mixtureEntry(named, f, weights);
+      if (!entry) return refuse('loss_type', `loss_type [${types.join(', ')}] is no mixture of DPOTrainer loss types marginlab can write`);
+      weights.forEach((x, i) => { mixtureWeights[weightName(i)] = x; });
+      said = `DPOConfig, loss_type=[${types.join(', ')}], loss_weights=[${weights.join(', ')}]${f === 'reverse_kl' ? '' : `, f_divergence_type=${f}`}`;
+    }
   } else if (trainer === 'cpo') {
     const alpha = typeof cfg.alpha === 'number' ? cfg.alpha : 0;
     let t = String(cfg.loss_type ?? 'sigmoid');
@@ -77,7 +94,7 @@ export function mapTrlConfig(c: unknown, o: { orpo?: boolean } = {}): Result<Trl
     entry = TRL_CATALOGUE.find((e) => e.id === 'trl/orpo')!;
     said = 'ORPOConfig';
   }
-  const params: Record<string, number> = {};
+  const params: Record<string, number> = { ...mixtureWeights };
   for (const k of entry.trl.options) {
     const v = cfg[k];
     if (v === undefined || v === null) continue;

@@ -54,6 +54,27 @@ describe('claims files', () => {
     expect((await runCli(['audit', '--claims', good])).code).toBe(0);
     expect((await runCli(['audit', '--claims', bad])).code).toBe(1);
   });
+  it('trl-config: names the loss a TRL config trains, beside the claims file (as --trl-config maps it)', async () => {
+    file('mpo-args.json', JSON.stringify({ loss_type: ['sigmoid', 'bco_pair', 'sft'], loss_weights: [0.8, 0.2, 1.0], per_device_train_batch_size: 1, beta: 0.1 }));
+    const p = file('trl-claims.yaml', `trl-config: mpo-args.json
+samples: 300
+claims:
+  - id: weights-never-negative
+    holds: dW >= 0 and dL >= 0
+  - id: chosen-pushed-up
+    holds: dW > 0
+`);
+    const f = await loadClaimsFile(p);
+    if (!f.ok) throw new Error(f.errors[0].message);
+    expect(f.value.loss).toBe('trl/dpo:sigmoid+bco_pair+sft from trl-config mpo-args.json');
+    const res = await runClaims(f.value.claims, { seed: 3, samples: 300 });
+    // Claims range over the params' declared domain, loss_weights included: with every weight 0 nothing pushes.
+    expect(res.map((r) => r.verdict.status)).toEqual(['proved', 'refuted']);
+    const both = await loadClaimsFile(file('both.yaml', 'loss: dpo\ntrl-config: mpo-args.json\nclaims:\n  - id: x\n    holds: dW > 0\n'));
+    expect(!both.ok && both.errors[0].code).toBe('E_SPEC');
+    const outside = await loadClaimsFile(file('outside.yaml', 'trl-config: ../elsewhere/args.json\nclaims:\n  - id: x\n    holds: dW > 0\n'));
+    expect(!outside.ok && outside.errors[0].code).toBe('E_FILE');
+  });
   it('bad claims files are exit 2 with a located error', async () => {
     const p = file('broken.yaml', 'loss: simpo\nclaims:\n  - id: x\n    ratio: len_l/lenw\n');
     const r = await runCli(['audit', '--claims', p]);

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTrlConfig, mapTrlConfig } from '../../src/loss/trl-config.js';
+import { configOf, loadTrlConfig, mapTrlConfig } from '../../src/loss/trl-config.js';
+import { findEntry } from '../../src/loss/catalogue/index.js';
 import { runCli } from '../helpers/cli.js';
 
 const idOf = (c: unknown, o = {}) => { const r = mapTrlConfig(c, o); return r.ok ? r.value.entry.id : `refused ${r.errors[0].at?.symbol}`; };
@@ -42,6 +43,34 @@ describe('mapTrlConfig', () => {
       expect(r.errors[0].at).toMatchObject({ slot: '--trl-config', symbol: option });
       expect(r.errors[0].message.length).toBeGreaterThan(30);
     }
+  });
+  it('maps a loss-type list with loss_weights to the mixture Σ w_i·L_i, its weights the params w_1 … w_n', () => {
+    const mpo = mapTrlConfig({ loss_type: ['sigmoid', 'bco_pair', 'sft'], loss_weights: [0.8, 0.2, 1.0], per_device_train_batch_size: 1, beta: 0.2 });
+    expect(mpo.ok && mpo.value.entry.id).toBe('trl/dpo:sigmoid+bco_pair+sft');
+    expect(mpo.ok && mpo.value.params).toEqual({ w_1: 0.8, w_2: 0.2, w_3: 1, beta: 0.2 });
+    expect(mpo.ok && configOf(mpo.value)).toMatchObject({ loss_type: ['sigmoid', 'bco_pair', 'sft'], loss_weights: [0.8, 0.2, 1], beta: 0.2 });
+    // TRL's default weights are 1 each; a divergence applies to every term.
+    const two = mapTrlConfig({ loss_type: ['sigmoid', 'ipo'], f_divergence_type: 'forward_kl' });
+    expect(two.ok && [two.value.entry.id, two.value.params]).toEqual(['trl/dpo:sigmoid+ipo@forward_kl', { w_1: 1, w_2: 1 }]);
+    // By id, as every command names a loss.
+    expect(findEntry('trl/dpo:sigmoid+ipo@forward_kl')?.L).toBe(two.ok && two.value.entry.L);
+    expect(findEntry('trl/dpo:sigmoid+bogus')).toBeUndefined();
+  });
+  it('the MPO list is the catalogue\'s mpo (written apart from it) at δ = 0', async () => {
+    const at = ['--at', 'logp_w=-12,logp_l=-15,c_ref_w=-11,c_ref_l=-14,len_w=10,len_l=12', '--json'];
+    const list = JSON.parse((await runCli(['eval', 'trl/dpo:sigmoid+bco_pair+sft', '--param', 'w_1=0.8', '--param', 'w_2=0.2', ...at])).stdout);
+    const mpo = JSON.parse((await runCli(['eval', 'mpo', ...at])).stdout);
+    expect(list.dW).toBeCloseTo(mpo.dW, 14);
+    expect(list.dL).toBeCloseTo(mpo.dL, 14);
+  });
+  it.each([
+    [{ loss_type: ['sigmoid', 'ipo'], loss_weights: [1] }, 'loss_weights'],
+    [{ loss_type: ['sigmoid', 'ipo'], loss_weights: [1, 'x'] }, 'loss_weights'],
+    [{ loss_type: ['sigmoid', 'nca_pair'], f_divergence_type: 'js_divergence' }, 'f_divergence_type'],
+    [{ loss_type: ['sigmoid', 'bogus'] }, 'loss_type'],
+  ])('refuses the list %j at %s', (cfg, option) => {
+    const r = mapTrlConfig(cfg);
+    expect(!r.ok && [r.errors[0].code, r.errors[0].at?.symbol]).toEqual(['E_UNSUPPORTED', option]);
   });
   it('refuses a value outside the entry\'s range as E_PARAM', () => {
     const r = mapTrlConfig({ loss_type: ['robust'], label_smoothing: 0.7 });

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRL_CATALOGUE } from '../../src/loss/catalogue/index.js';
 import { configFor, type TrlEntry } from '../../src/loss/catalogue/trl/binding.js';
+import { mixtureEntry } from '../../src/loss/catalogue/trl/mixture.js';
 import { checkLoss } from '../../src/loss/check.js';
 import { fromCatalogue } from '../../src/loss/file.js';
 import { mustDerive } from '../../src/symbolic/derive.js';
@@ -45,6 +46,15 @@ const close = (a: number, b: number, rel: number) => Math.abs(a - b) <= rel * Ma
 /** The part of TRL's L that no per-pair form has: ORPO's NLL over the prompt, whose tokens the bridge scores log 1/2. */
 const promptPart = (p: Drawn) => p.prompt === undefined ? 0 : (p.prompt - 1) * Math.LN2 / (p.prompt - 1 + p.len_w);
 
+/** Loss-type lists with loss_weights (catalogue/trl/mixture.ts): MPO, and mixtures across divergences and float32 terms. */
+const MIXTURES: readonly TrlEntry[] = [
+  mixtureEntry(['sigmoid', 'bco_pair', 'sft'], 'reverse_kl', [0.8, 0.2, 1]),
+  mixtureEntry(['sigmoid', 'ipo'], 'reverse_kl'),
+  mixtureEntry(['hinge', 'sft'], 'js_divergence', [0.5, 2]),
+  mixtureEntry(['robust', 'exo_pair', 'apo_zero'], 'reverse_kl', [1, 0.3, 0.7]),
+].map((e) => e!);
+const ENTRIES = [...TRL_CATALOGUE, ...MIXTURES];
+
 let answers = new Map<string, Answer[]>();
 const drawn = new Map<string, Drawn[]>();
 
@@ -54,11 +64,12 @@ beforeAll(() => {
     throw new Error(`the TRL tests need trl 1.13.0, accelerate and datasets in ${HF_PYTHON} (MARGINLAB_HF_PYTHON overrides); ` +
       `bash scripts/test-all.sh makes .venv-hf. ${r?.stderr ?? 'not found'}`);
   }
-  const cases = TRL_CATALOGUE.map((e, i) => {
+  const cases = ENTRIES.map((e, i) => {
     const points = draw(e, SEED + i);
     drawn.set(e.id, points);
     return { id: e.id, trainer: e.trl.trainer, config: configFor(e, {}),
-      points: points.map(({ params: { prompt_tokens: _, ...params }, ...p }) => ({ ...p, params })), dtype: e.trl.float32 ? 'float32' : 'float64' };
+      // Each point's params as the config spells them (a mixture's w_1 … w_n are its loss_weights).
+      points: points.map(({ params: { prompt_tokens: _, ...params }, ...p }) => ({ ...p, params: configFor(e, params) })), dtype: e.trl.float32 ? 'float32' : 'float64' };
   });
   const run = spawnSync(HF_PYTHON, [BRIDGE], { input: JSON.stringify({ cases }), encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000 });
   if (run.status !== 0) throw new Error(`trl_loss_grads.py failed: ${run.stderr.slice(-3000)}`);
@@ -80,7 +91,7 @@ describe(`the TRL family agrees with TRL 1.13's own loss code (seed ${SEED})`, (
     expect(ids).toContain('trl/orpo');
   });
 
-  for (const e of TRL_CATALOGUE) {
+  for (const e of ENTRIES) {
     it(`${e.id}: L, d_w and d_l at ${POINTS} random points`, () => {
       const r = checkLoss(fromCatalogue(e));
       if (!r.ok) throw new Error(r.errors[0].message);

@@ -47,6 +47,7 @@ export const RANKED_CATALOGUE: readonly CatalogueEntry[] = [plackettLuceDpo, inf
 
 // ---- The TRL family (issue 19): TRL's losses under TRL's conventions, kept in catalogue/trl/ ----
 import { TRL_CATALOGUE } from './trl/index.js';
+import { mixtureById } from './trl/mixture.js';
 
 export { TRL_CATALOGUE } from './trl/index.js';
 
@@ -61,4 +62,4 @@ export const FAMILIES: readonly { readonly name: string; readonly entries: reado
 
 /** A loss of any family by its id. */
 export const findEntry = (id: string): CatalogueEntry | undefined =>
-  CATALOGUE.find((e) => e.id === id) ?? RANKED_CATALOGUE.find((e) => e.id === id) ?? TRL_CATALOGUE.find((e) => e.id === id);
+  CATALOGUE.find((e) => e.id === id) ?? RANKED_CATALOGUE.find((e) => e.id === id) ?? TRL_CATALOGUE.find((e) => e.id === id) ?? mixtureById(id);

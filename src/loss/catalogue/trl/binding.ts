@@ -14,6 +14,8 @@ export interface TrlBinding {
   readonly options: readonly string[];
   /** True where TRL computes this loss in float32 whatever the model's dtype (compared at 1e-4, not 1e-6). */
   readonly float32?: boolean;
+  /** A DPOTrainer loss-type list (mixture.ts): its types, whose loss_weights are the params w_1 … w_n. */
+  readonly mixture?: readonly string[];
 }
 
 export type TrlEntry = CatalogueEntry & { readonly trl: TrlBinding };
@@ -30,7 +32,10 @@ export const labelSmoothing = (dflt: number, range: readonly [number, number]) =
 /** The config, as the trainer's config class takes it, that trains this entry with these param values. */
 export function configFor(e: TrlEntry, params: Readonly<Record<string, number>>): Record<string, unknown> {
   const select: Record<string, unknown> = { ...e.trl.select };
-  // DPOConfig.loss_type is a list (one loss type here; lists with loss_weights are combinations of entries).
-  if (e.trl.trainer === 'dpo') select.loss_type = [e.trl.select.loss_type];
-  return { ...select, ...params };
+  // DPOConfig.loss_type is a list: one loss type, or a mixture's types with their loss_weights (w_1 … w_n).
+  if (e.trl.trainer === 'dpo') select.loss_type = e.trl.mixture ? [...e.trl.mixture] : [e.trl.select.loss_type];
+  if (!e.trl.mixture) return { ...select, ...params };
+  const weights = e.trl.mixture.map((_, i) => params[`w_${i + 1}`] ?? e.params[`w_${i + 1}`].default);
+  const rest = Object.fromEntries(Object.entries(params).filter(([k]) => !/^w_\d+$/.test(k)));
+  return { ...select, loss_weights: weights, ...rest };
 }
