@@ -11,8 +11,8 @@ import vm from 'node:vm';
 export const BUNDLE = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url));
 const CACHE = fileURLToPath(new URL('../dist/bundle/cli.cache', import.meta.url));
 
-// The bundle's importPackage (src/util/import-package.ts) calls this: import() from an ES module, resolved
-// from bin/, in the same package as the bundle.
+// The bundle's src/util/packages/NAME.ts call this: import() from an ES module, resolved from bin/, in the
+// same package as the bundle.
 globalThis[Symbol.for('marginlab.importPackage')] ??= (name) => import(name);
 
 /** The bundle's exports ({ main, … }) and its script, compiled with the code cache when V8 accepts it. */

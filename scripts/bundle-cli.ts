@@ -9,7 +9,7 @@
 //  2. The CLI is bundled as CommonJS. A command's modules still run only when it runs (esbuild initialises
 //     a module reached by import() on first use), and the dependencies only some paths need (vega, katex,
 //     resvg, webgpu, fast-check, zod, yaml, cli-progress) stay packages: the CommonJS ones required on
-//     those paths, the rest imported through src/util/import-package.ts, replaced here by a call back
+//     those paths, the rest imported through src/util/packages/NAME.ts, each replaced here by a call back
 //     into the bin (an ES module, where import() works; Node 20 refuses import() inside a vm script).
 //  3. The code cache: a child process loads the script, runs the commonest commands in it (output
 //     discarded), and writes what V8 compiled to dist/bundle/cli.cache. A Node whose V8 differs rejects it
@@ -18,6 +18,7 @@
 // import.meta.url (src/trainer/locate.ts; defined below from the script's own path) still hold.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -26,7 +27,7 @@ const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { depende
 /** Bundled: mathjs (to tree-shake it) and commander (small, on every path). Everything else stays a package. */
 const BUNDLED = new Set(['mathjs', 'commander']);
 const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]);
-/** The global through which the bundle's importPackage reaches the bin's import() (bin/bundle-loader.js). */
+/** The global through which the bundle's src/util/packages/ reach the bin's import() (bin/bundle-loader.js). */
 const IMPORT_HOOK = 'marginlab.importPackage';
 
 rmSync(`${root}dist/bundle`, { recursive: true, force: true });
@@ -60,8 +61,9 @@ try {
           ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined));
         b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({ loader: 'js',
           contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });" }));
-        b.onLoad({ filter: /[\\/]src[\\/]util[\\/]import-package\.ts$/ }, () => ({ loader: 'js',
-          contents: `export function importPackage(name) { return globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})](name); }` }));
+        // src/util/packages/NAME.ts → the bin imports NAME (bin/bundle-loader.js).
+        b.onLoad({ filter: /[\\/]src[\\/]util[\\/]packages[\\/][^\\/]+\.ts$/ }, (a) => ({ loader: 'js',
+          contents: `export const load = () => globalThis[Symbol.for(${JSON.stringify(IMPORT_HOOK)})](${JSON.stringify(basename(a.path, '.ts'))});` }));
       },
     }],
     logLevel: 'warning',

@@ -35,7 +35,7 @@ import { changeEnclosures } from '../symbolic/step.js';
 import { type CompiledDerivation, compileDerivation, pointShown } from '../symbolic/point.js';
 import type { Rng } from '../util/prng.js';
 import { makeRng } from '../util/prng.js';
-import { importPackage } from '../util/import-package.js';
+import { load as loadZod } from '../util/packages/zod.js';
 import type { Claim } from './types.js';
 import { type Comparison, parsePredicate } from './predicate.js';
 import { certainRegime, certainlyDifferent, encloseDifference, ratioEnclosure, truthOf, weightBindings, weightEnclosures } from './certain.js';
@@ -143,7 +143,7 @@ export async function loadClaimsFile(path: string, opts: ClaimsOptions = {}): Pr
   const yamlDoc = await parseYamlDoc(text, path);
   if (!yamlDoc.ok) return yamlDoc;
   const yamlData = yamlDoc.value;
-  const { z } = await importPackage<typeof import('zod')>('zod');
+  const { z } = await loadZod();
   const schema = z.object({
     // A catalogue id, a spec file, or the spec itself (the fields of a spec file; name optional).
     loss: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),

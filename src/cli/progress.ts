@@ -1,7 +1,7 @@
 // One progress bar for every long command: shown only to a person watching (stderr is a TTY and the
 // output is not --json), never in pipes or CI logs. cli-progress is loaded only when a bar is shown.
 
-import { importPackage } from '../util/import-package.js';
+import { load as loadProgress } from '../util/packages/cli-progress.js';
 
 export interface Progress {
   /** Set the total (first call starts the bar) and the count done, with the format's extra fields. */
@@ -18,7 +18,7 @@ const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 export async function progressBar(format: string, o: { json?: boolean } = {}, when: { after?: number } = {}): Promise<Progress> {
   if (!process.stderr.isTTY || o.json) return SILENT;
   const shownFrom = performance.now() + (when.after ?? 0);
-  const { SingleBar, Presets } = await importPackage<typeof import('cli-progress')>('cli-progress');
+  const { SingleBar, Presets } = await loadProgress();
   const bar = new SingleBar({ stream: process.stderr, format, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
   let started = false;
   return {

@@ -4,7 +4,7 @@
 
 import type { CatalogueEntry } from './catalogue/index.js';
 import { type MarginError, type Result, fail, ok, shownName } from '../errors.js';
-import { importPackage } from '../util/import-package.js';
+import { load as loadZod } from '../util/packages/zod.js';
 import { checkLoss, checkParams } from './check.js';
 import type { LossSource, LossSpec, ParamDecl, TextStart } from './types.js';
 import { type SchemaIssue, type SchemaWords, schemaErrors } from './issues.js';
@@ -26,7 +26,7 @@ export function printedSource(entry: CatalogueEntry): LossSource | undefined {
 
 // zod and yaml load only when a spec file is read: they cost ~130 ms of start-up otherwise.
 async function specSchema() {
-  const { z } = await importPackage<typeof import('zod')>('zod');
+  const { z } = await loadZod();
   const paramSchema = z.union([
   z.number(),
   z.object({

@@ -2,7 +2,7 @@
 // complaint about `params.beta` names the line and column of beta's value and not only the file. Pure
 // text in, no file system (the playground bundles it); yaml loads only when a file is read.
 
-import { importPackage } from '../util/import-package.js';
+import { load as loadYaml } from '../util/packages/yaml.js';
 import { type MarginError, type Result, fail, ok } from '../errors.js';
 
 /** A 1-based line and column in the file's text. */
@@ -31,7 +31,7 @@ const MAX_ALIAS_COUNT = 100;
 
 /** YAML (or JSON) text → plain data and a locator, with E_SPEC errors located at line and column. */
 export async function parseYamlDoc(text: string, file: string): Promise<Result<YamlData>> {
-  const { parseDocument, LineCounter, visit, isMap, isScalar, isCollection } = await importPackage<typeof import('yaml')>('yaml');
+  const { parseDocument, LineCounter, visit, isMap, isScalar, isCollection } = await loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, lineCounter });
   if (doc.errors.length > 0) {

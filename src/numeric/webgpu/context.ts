@@ -5,7 +5,7 @@
 // surfaceless EGL display — Vulkan fails on Debian 12's Mesa — and only in *compatibility* mode, whose
 // limits (128 invocations per workgroup, 128 MiB per storage binding) every kernel here is written for.
 
-import { importPackage } from '../../util/import-package.js';
+import { load as loadDawn } from '../../util/packages/webgpu.js';
 import { WebGpuFault } from './faults.js';
 
 export interface AdapterSummary {
@@ -44,10 +44,9 @@ const dawns = new Map<string, Promise<GPU>>();
 async function nodeGpu(flags: readonly string[]): Promise<GPU> {
   // Mesa picks its EGL platform from the environment; with no display there is only 'surfaceless'.
   process.env.EGL_PLATFORM ??= 'surfaceless';
-  const name = 'webgpu';
   let mod: { create(flags: string[]): GPU; globals: Record<string, unknown> };
   try {
-    mod = await importPackage<typeof mod>(name);
+    mod = await loadDawn<typeof mod>();
   } catch (e) {
     throw new WebGpuFault('E_WEBGPU_UNAVAILABLE', `the 'webgpu' package (Dawn for Node) could not be loaded: ${(e as Error).message}`);
   }

@@ -4,12 +4,13 @@
 
 import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
-import { importPackage } from '../../util/import-package.js';
+import { load as loadVega } from '../../util/packages/vega.js';
+import { load as loadVegaLite } from '../../util/packages/vega-lite.js';
 
 export async function toSvg(spec: TopLevelSpec): Promise<string> {
-  // vega and vega-lite are ES modules with top-level await: imported, never required (util/import-package.ts).
-  const vega = await importPackage<typeof import('vega')>('vega');
-  const { compile } = await importPackage<typeof import('vega-lite')>('vega-lite');
+  // vega and vega-lite are ES modules with top-level await: imported when drawn, never required (util/packages/).
+  const vega = await loadVega();
+  const { compile } = await loadVegaLite();
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

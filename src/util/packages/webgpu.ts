@@ -1,0 +1,8 @@
+// webgpu, imported when a path first needs it. One file per package that only some paths load: the CLI's
+// bundle (scripts/bundle-cli.ts, a CommonJS script run through node:vm, where Node 20 refuses import())
+// replaces every file of src/util/packages/ with a call back into the bin, which imports the package;
+// elsewhere (tests, dist/, the playground's build, which bundles what it reaches) it is this import().
+
+/** Dawn for Node; by a name the playground's build does not follow (in a browser the GPU is navigator.gpu). */
+export const load = <T>(): Promise<T> => import(/* @vite-ignore */ NAME) as Promise<T>;
+const NAME: string = 'webgpu';
