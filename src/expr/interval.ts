@@ -75,13 +75,18 @@ function twoProduct(a: number, b: number): [number, number] {
   return [p, al * bl - (((p - ah * bh) - al * bh) - ah * bl)];
 }
 
-/** Round a computed sum/product bound outward only when the operation was inexact. */
+/**
+ * Round a computed sum/product bound outward only when the operation was inexact. A lower bound that
+ * overflowed to +∞ (or an upper one to −∞) is no bound of a finite value: the largest finite float is.
+ */
 function lower(v: number, err: number): number {
+  if (v === Infinity) return Number.MAX_VALUE;
   if (!Number.isFinite(v)) return v;
   if (Number.isNaN(err)) return nextDown(v);
   return err < 0 ? nextDown(v) : v;
 }
 function upper(v: number, err: number): number {
+  if (v === -Infinity) return -Number.MAX_VALUE;
   if (!Number.isFinite(v)) return v;
   if (Number.isNaN(err)) return nextUp(v);
   return err > 0 ? nextUp(v) : v;
@@ -214,8 +219,12 @@ export function imonotone(a: Interval, rule: MonotoneRule, f: (x: number) => num
   const widenDown = (v: number, x: number) => (v > 0 ? Math.max(0, down(v, TRANSCENDENTAL_ULPS)) : v < 0 ? down(v, TRANSCENDENTAL_ULPS) : trueSign(x) >= 0 ? 0 : nextDown(0));
   const widenUp = (v: number, x: number) => (v < 0 ? Math.min(0, up(v, TRANSCENDENTAL_ULPS)) : v > 0 ? up(v, TRANSCENDENTAL_ULPS) : trueSign(x) <= 0 ? 0 : nextUp(0));
   const [xOfLo, xOfHi] = rule.increasing ? [xlo, xhi] : [xhi, xlo];
-  let lo = vLoExact || !Number.isFinite(vLo) ? vLo : widenDown(vLo, xOfLo);
-  let hi = vHiExact || !Number.isFinite(vHi) ? vHi : widenUp(vHi, xOfHi);
+  // f at a finite point that overflows (exp(1e5) = ∞ in float64) is a finite value beyond the largest float:
+  // as a lower bound that is MAX_VALUE, not ∞ (and −MAX_VALUE as an upper bound, not −∞).
+  const overflowLo = (v: number) => (v === Infinity ? Number.MAX_VALUE : v);
+  const overflowHi = (v: number) => (v === -Infinity ? -Number.MAX_VALUE : v);
+  let lo = vLoExact ? vLo : !Number.isFinite(vLo) ? overflowLo(vLo) : widenDown(vLo, xOfLo);
+  let hi = vHiExact ? vHi : !Number.isFinite(vHi) ? overflowHi(vHi) : widenUp(vHi, xOfHi);
   let loOpen = vLoOpen || lo !== vLo, hiOpen = vHiOpen || hi !== vHi;
   const [rLo, rHi, rLoOpen, rHiOpen] = rule.range;
   if (lo <= rLo) { lo = rLo; loOpen = rLoOpen || (loOpen && lo === vLo); }

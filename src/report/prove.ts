@@ -20,7 +20,7 @@ export function witnessText(r: RegimeProof): string {
   if (!x.witness || !r.witness) return '';
   const point = Object.entries(x.witness).map(([k, v]) => `${k}=${shortest(v)}`).join(', ');
   const w = r.witness;
-  const weights = Object.entries(w.weights).map(([k, v]) => `${k === 'dW' ? 'd_w' : k === 'dL' ? 'd_l' : 'd_w/d_l'} = ${val(v)}`);
+  const weights = Object.entries(w.weights).map(([k, v]) => `${k === 'dW' ? 'd_w' : k === 'dL' ? 'd_l' : k === 'ratio' ? 'd_w/d_l' : k} = ${val(v)}`);
   return `witness ${point || '(no variables)'}: left side = ${val(w.lhs)}, right side = ${val(w.rhs)}${weights.length ? `; ${weights.join(', ')}` : ''}`;
 }
 

@@ -9,6 +9,9 @@ import { runCli } from '../helpers/cli.js';
 import { expr } from '../helpers/catalogue.js';
 import { prove } from '../../src/symbolic/interval/prove.js';
 import { MarginFault } from '../../src/errors.js';
+import { parseExpression } from '../../src/loss/parse.js';
+import { certified, encloseAt } from '../../src/symbolic/interval/enclose.js';
+import { contains } from '../../src/expr/interval.js';
 
 const LIT = 'test/fixtures/literature';
 
@@ -243,5 +246,31 @@ describe('a prover that decides', () => {
     const r = await runCli(['prove', 'log(1 - exp(logp_w)) < 0', '--domain', 'logp_w<0', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).regimes[0].result.boxes).toBe(1);
+  });
+});
+
+describe('overflow is no bound: exp(1e5) exceeds the largest float, it is not ∞ (issue 18\'s ranked losses found it)', () => {
+  const at = (text: string, env: Record<string, number>) => {
+    const e = parseExpression(text, { slot: 't', symbols: new Set(Object.keys(env)) });
+    if (!e.ok) throw new Error(e.errors[0].message);
+    return encloseAt(e.value, env);
+  };
+  it('an overflowed exp is [MAX_VALUE, ∞) as an enclosure, and a quotient of two never certifies 0', () => {
+    expect(at('exp(x)', { x: 1e5 })).toMatchObject({ lo: Number.MAX_VALUE, hi: Infinity, loOpen: true });
+    // e^x/(e^x + 1) is within 1e-43000 of 1 at x = 1e5; float64 cannot certify a digit of it, and must not claim 0.
+    const q = at('exp(x)/(exp(x) + 1)', { x: 1e5 });
+    expect(certified(q)).toBeUndefined();
+    expect(contains(q, 1)).toBe(true);
+    const n = at('-exp(x)', { x: 1e5 });
+    expect([n.lo, Number.isFinite(n.hi) && n.hi < -1e308]).toEqual([-Infinity, true]);
+  });
+  it("InfoNCA where exp(reward/α) overflows: eval refuses as ill-conditioned (it printed d_1 = 0), prove does not refute Σ d_k <= 0 (it is ≡ 0)", async () => {
+    const point = ['--at', 'logp_1=-0.000001,c_ref_1=-0.000001,logp_2=-0.000001,c_ref_2=-0.000001,logp_3=-0.000001,c_ref_3=-0.000001',
+      '--param', 'beta=0.001', '--param', 'alpha=0.001', '--param', 'reward_1=100', '--param', 'reward_2=-100', '--param', 'reward_3=-100'];
+    const e = await runCli(['eval', 'infonca', ...point]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('E_ILL_CONDITIONED');
+    const p = await runCli(['prove', 'd_1 + d_2 + d_3 <= 0', '--loss', 'infonca', '--budget', '200']);
+    expect(p.stdout).not.toContain('REFUTED');
   });
 });

@@ -1,9 +1,11 @@
 // `lhs op rhs` claims over a box, proved by branch and bound on lhs − rhs. Used by `marginlab prove`
-// and by claims files; the loss's weights dW, dL and ratio may appear, and are proved regime by regime.
+// and by claims files; the loss's weights dW, dL and ratio may appear, and are proved regime by regime —
+// for a loss over K ranked responses its weights d_1 … d_K (symbolic/ranked.ts).
 
 import { type Expr, sub, substitute, symbolsOf } from '../../expr/expr.js';
 import type { Interval } from '../../expr/interval.js';
 import type { Derivation } from '../derive.js';
+import { type RankedDerivation, weightName } from '../ranked.js';
 import type { Box } from './evaluate.js';
 import { certified, encloseAt } from './enclose.js';
 import { type ProofResult, type ProveOptions, type SideCondition, type SignOp, prove } from './prove.js';
@@ -19,7 +21,8 @@ export interface WitnessReport {
   readonly point: Readonly<Record<string, number>>;
   readonly lhs: WitnessValue | null;
   readonly rhs: WitnessValue | null;
-  readonly weights: Readonly<Partial<Record<'dW' | 'dL' | 'ratio', WitnessValue | null>>>;
+  /** dW, dL, ratio — or d_1 … d_K for a ranked loss — as the claim uses them. */
+  readonly weights: Readonly<Record<string, WitnessValue | null>>;
 }
 
 export interface RegimeProof { readonly regime: string; readonly result: ProofResult; readonly witness?: WitnessReport; readonly note?: string }
@@ -58,8 +61,8 @@ export function witnessReport(claim: Comparison, bind: Readonly<Record<string, E
   }
   const uses = new Set<string>();
   symbolsOf(claim.left, uses); symbolsOf(claim.right, uses);
-  const weights: Partial<Record<'dW' | 'dL' | 'ratio', WitnessValue | null>> = {};
-  for (const w of ['ratio', 'dW', 'dL'] as const) if (uses.has(w) && bind[w]) weights[w] = valueAt(bind[w], env);
+  const weights: Record<string, WitnessValue | null> = {};
+  for (const w of Object.keys(bind)) if (uses.has(w)) weights[w] = valueAt(bind[w], env);
   return { point: witness, lhs: valueAt(sides[0], env), rhs: valueAt(sides[1], env), weights };
 }
 
@@ -72,8 +75,9 @@ function pointOf(i: Interval): number {
   return 0;
 }
 
-/** Prove `claim` on `box` under `assuming`; with a derivation, dW, dL and ratio are bound per regime. */
-export function proveClaim(claim: Comparison, box: Box, opts: { assuming?: readonly Comparison[]; derivation?: Derivation } & Pick<ProveOptions, 'budget' | 'timeLimitMs' | 'candidates'> = {}): RegimeProof[] {
+/** Prove `claim` on `box` under `assuming`; with a derivation, dW, dL and ratio are bound per regime (with a
+ * ranked one, d_1 … d_K). */
+export function proveClaim(claim: Comparison, box: Box, opts: { assuming?: readonly Comparison[]; derivation?: Derivation; ranked?: RankedDerivation } & Pick<ProveOptions, 'budget' | 'timeLimitMs' | 'candidates'> = {}): RegimeProof[] {
   const { e, op } = asSign(claim);
   const extra = assumptionConditions(opts.assuming ?? []);
   const d = opts.derivation;
@@ -81,6 +85,12 @@ export function proveClaim(claim: Comparison, box: Box, opts: { assuming?: reado
     const result = prove(expr, op, box, { budget: opts.budget, timeLimitMs: opts.timeLimitMs, candidates: opts.candidates, conditions });
     return { regime, result, witness: result.status === 'refuted' ? witnessReport(claim, bind, result.witness!, box) : undefined };
   };
+  // Each regime's weights bound in the claim and in the assumptions; the regime's constraints are side conditions.
+  const inRegime = (r: { readonly label: string; readonly constraints: readonly { g: Expr; side: 'above' | 'below' }[] }, bind: Record<string, Expr>): RegimeProof => {
+    const conds = [...r.constraints.map((c) => ({ g: expandCref(c.g), side: c.side })), ...extra.map((x) => ({ ...x, g: substituteCref(substitute(x.g, bind)) }))];
+    return run(substituteCref(substitute(e, bind)), conds, bind, r.label);
+  };
+  if (opts.ranked) return opts.ranked.regimes.map((r) => inRegime(r, Object.fromEntries(r.d.map((x, k) => [weightName(k + 1), x]))));
   if (!d) return [run(substituteCref(e), extra, {}, 'everywhere')];
   return d.regimes.map((r) => {
     if (!r.ratio && symbolsOf(e).has('ratio')) {
@@ -89,8 +99,7 @@ export function proveClaim(claim: Comparison, box: Box, opts: { assuming?: reado
     }
     const bind: Record<string, Expr> = { dW: r.dW, dL: r.dL };
     if (r.ratio) bind.ratio = r.ratio;
-    const conds = [...r.constraints.map((c) => ({ g: expandCref(c.g), side: c.side })), ...extra.map((x) => ({ ...x, g: substituteCref(substitute(x.g, bind)) }))];
-    return run(substituteCref(substitute(e, bind)), conds, bind, r.label);
+    return inRegime(r, bind);
   });
 }
 

@@ -16,6 +16,11 @@ export function auditBox(spec?: LossSpec): Record<string, Interval> {
     len_w: interval(1, Infinity, false, true), len_l: interval(1, Infinity, false, true),
     z_ref: interval(0, Infinity, false, true),
   };
+  // A loss over K ranked responses: logp_k, c_ref_k < 0 and len_k ≥ 1 for each response in place of the pair's.
+  if (spec?.ranked) {
+    for (const n of ['logp_w', 'logp_l', 'c_ref_w', 'c_ref_l', 'len_w', 'len_l']) delete box[n];
+    for (let k = 1; k <= spec.ranked.K; k++) Object.assign(box, { [`logp_${k}`]: neg, [`c_ref_${k}`]: neg, [`len_${k}`]: interval(1, Infinity, false, true) });
+  }
   for (const [k, d] of Object.entries(spec?.source.params ?? {})) {
     const [lo, hi] = d.range ?? [1e-3, 1e3];
     box[k] = interval(lo, hi);
