@@ -6,6 +6,7 @@ import type { LossSpec } from '../loss/types.js';
 import { readTextFile } from '../loss/files.js';
 import { parseGram, patternVerdicts, rankedStep } from '../symbolic/gram.js';
 import { parseAssignments } from '../symbolic/point.js';
+import { proveRankedSigns } from '../symbolic/interval/ranked-signs.js';
 import { compileRanked, completeRankedPoint, deriveRanked, evaluateRanked, type RankedEvaluation } from '../symbolic/ranked.js';
 import { rankedClassificationJson, rankedClassificationText, rankedDerivationJson, rankedDerivationText, rankedEvaluationJson, rankedEvaluationText } from '../report/ranked.js';
 import { UsageError, json, need, out } from './common.js';
@@ -38,7 +39,9 @@ export function rankedClassify(spec: LossSpec, o: { at: string; gram?: string; e
   if (o.json) json(rankedClassificationJson(e, G, o.eta, step, patterns)); else out(rankedClassificationText(e, G, o.eta, step, patterns));
 }
 
-export function rankedDerive(spec: LossSpec, o: { json?: boolean }): void {
+/** derive: the weights, each response's condition, and each weight's sign proved on the whole domain (--budget, --no-prove). */
+export function rankedDerive(spec: LossSpec, o: { json?: boolean; budget?: number; prove?: boolean }): void {
   const d = need(deriveRanked(spec));
-  if (o.json) json(rankedDerivationJson(d)); else out(rankedDerivationText(d));
+  const signs = o.prove === false ? undefined : proveRankedSigns(d, { timeLimitMs: o.budget });
+  if (o.json) json(rankedDerivationJson(d, signs)); else out(rankedDerivationText(d, signs ?? 'not proved'));
 }

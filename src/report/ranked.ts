@@ -6,6 +6,8 @@ import { logpName } from '../loss/ranked.js';
 import type { Matrix, PatternVerdict, RankedStep } from '../symbolic/gram.js';
 import { toText } from '../symbolic/print.js';
 import { type RankedDerivation, type RankedEvaluation, weightName } from '../symbolic/ranked.js';
+import type { ProofResult } from '../symbolic/interval/prove.js';
+import type { RankedRegimeSigns, RankedSign } from '../symbolic/interval/ranked-signs.js';
 import { EVAL_SCHEMA, CLASSIFY_SCHEMA, fmt, outsideLines } from './evaluation.js';
 
 export const RANKED_DERIVE_SCHEMA = 'marginlab/derive-ranked@1';
@@ -18,7 +20,20 @@ export const riseCondition = (k: number, K: number): string => `${ks(K).map((j) 
 const PATTERN_LAW = 'a strict sign pattern s (s_k = + : response k rises, - : it falls) is reached by some positive semidefinite G '
   + 'iff s_k*d_k > 0 for at least one k (witness G = v v^T with one gradient direction; otherwise d^T G d <= 0 forces G d = 0)';
 
-export function rankedDerivationText(d: RankedDerivation): string {
+const point = (r: ProofResult) => Object.entries(r.witness ?? {}).map(([k, v]) => `${k}=${+v.toPrecision(6)}`).join(', ');
+
+/** One weight's sign on the whole domain, as the proofs decided it. */
+function signText(name: string, s: RankedSign): string {
+  const push = (up: boolean) => `response ${name.slice(2)} is always pushed ${up ? 'up' : 'down'}`;
+  switch (s.sign) {
+    case 'positive': return `${name} > 0: PROVED — ${push(true)}`;
+    case 'negative': return `${name} < 0: PROVED — ${push(false)}`;
+    case 'both': return `${name} takes both signs: > 0 REFUTED at ${point(s.above)}; < 0 REFUTED at ${point(s.below!)}`;
+    case 'undecided': return `${name}: UNDECIDED (> 0 ${s.above.status}, < 0 ${s.below?.status ?? 'not tried'}${s.above.stopped === 'time' || s.below?.stopped === 'time' ? '; the time budget ran out (--budget)' : ''})`;
+  }
+}
+
+export function rankedDerivationText(d: RankedDerivation, signs?: readonly RankedRegimeSigns[] | 'not proved'): string {
   const s = d.spec.source;
   const out = [`${s.name}${s.citation ? ` [${s.citation.key}]` : ''} — ${s.origin}`, `responses: ${d.K} (response 1 the most preferred, in rank order)`];
   if (Object.keys(s.params).length) out.push(`params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}`).join(', ')}`);
@@ -30,10 +45,17 @@ export function rankedDerivationText(d: RankedDerivation): string {
   out.push('', 'One step of size eta > 0 moves dlogp_k = eta*(G d)_k, G_jk = <grad logp_j, grad logp_k> (positive semidefinite):');
   for (const k of ks(d.K)) out.push(`  response ${k} rises iff ${riseCondition(k, d.K)}`);
   out.push(`  sign patterns: ${PATTERN_LAW}; \`classify --at … --gram …\` decides all ${2 ** d.K} at a point`);
+  if (signs === 'not proved') out.push('', 'Weight signs: not proved (--no-prove).');
+  else if (signs) {
+    out.push('', 'Weight signs (interval branch and bound over logp_k, c_ref_k < 0, params in their ranges):');
+    for (const r of signs) for (const [k, s] of r.d.entries()) out.push(`  ${signText(weightName(k + 1), s)}${signs.length > 1 ? ` in regime ${r.index + 1}` : ''}`);
+  }
   return out.join('\n');
 }
 
-export function rankedDerivationJson(d: RankedDerivation) {
+const proofJson = (r: ProofResult | undefined) => (r ? { status: r.status, witness: r.witness ?? null, boxes: r.boxes, stopped: r.stopped ?? null } : null);
+
+export function rankedDerivationJson(d: RankedDerivation, signs?: readonly RankedRegimeSigns[]) {
   const s = d.spec.source;
   return {
     schema: RANKED_DERIVE_SCHEMA,
@@ -44,6 +66,8 @@ export function rankedDerivationJson(d: RankedDerivation) {
       L: { text: toText(r.L) }, weights: Object.fromEntries(r.d.map((e, k) => [weightName(k + 1), { text: toText(e) }])) })),
     conditions: ks(d.K).map((k) => ({ response: k, rises: riseCondition(k, d.K) })),
     signPatterns: PATTERN_LAW,
+    /** Each weight's sign on the whole domain, per regime; null with --no-prove. */
+    signs: signs ? signs.map((r) => ({ regime: r.index, weights: Object.fromEntries(r.d.map((s, k) => [weightName(k + 1), { sign: s.sign, positive: proofJson(s.above), negative: proofJson(s.below) }])) })) : null,
     rules: d.rules.map((r) => r.rule),
   };
 }

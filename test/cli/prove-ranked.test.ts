@@ -23,3 +23,20 @@ describe('prove with a ranked loss', () => {
     expect(r.stderr).not.toMatch(/logp_w/);
   });
 });
+
+describe('derive with a ranked loss proves each weight\'s sign', () => {
+  it('Plackett–Luce DPO: d_3 < 0 proved, d_2 takes both signs (a certified witness each way), d_1 never refuted', async () => {
+    const j = JSON.parse((await runCli(['derive', 'plackett-luce-dpo', '--json'])).stdout);
+    const w = j.signs[0].weights;
+    expect(w.d_3.sign).toBe('negative');
+    expect(w.d_2.sign).toBe('both');
+    expect([w.d_2.positive.status, w.d_2.negative.status]).toEqual(['refuted', 'refuted']);
+    // d_1 = β(1 − softmax_1) > 0: true, so never refuted; the prover may leave it undecided in its budget.
+    expect(w.d_1.positive.status).not.toBe('refuted');
+  });
+  it('--no-prove runs none, and says so', async () => {
+    const r = await runCli(['derive', 'plackett-luce-dpo', '--no-prove']);
+    expect(r.stdout).toContain('Weight signs: not proved (--no-prove).');
+    expect(JSON.parse((await runCli(['derive', 'plackett-luce-dpo', '--no-prove', '--json'])).stdout).signs).toBeNull();
+  });
+});
