@@ -29,6 +29,24 @@ export function wallTime(file: string, args: readonly string[], o: { runs?: numb
   return { medianMs: median(runsMs), runsMs };
 }
 
+export interface Timing { readonly file: string; readonly args: readonly string[]; readonly input?: string }
+
+/**
+ * Several commands timed in rounds — one call of each per round, in turn — so that a machine whose speed
+ * drifts (a shared one) slows every command alike and ratios taken in the run stay fair; one untimed round
+ * first, then the median of `runs` per command.
+ */
+export function interleavedWallTimes(ts: readonly Timing[], o: { runs?: number } = {}): Timed[] {
+  const timed = ts.map(() => [] as number[]);
+  for (let round = -1; round < (o.runs ?? 5); round++) {
+    ts.forEach((t, i) => {
+      const one = wallTime(t.file, t.args, { runs: 1, warmups: 0, input: t.input }).medianMs;
+      if (round >= 0) timed[i].push(one);
+    });
+  }
+  return timed.map((runsMs) => ({ medianMs: median(runsMs), runsMs }));
+}
+
 /** The bin as a user runs it: by its shebang, from the repository root (dist/ must be built). */
 export const MARGINLAB_BIN = new URL('../../bin/marginlab.js', import.meta.url).pathname;
 
