@@ -60,11 +60,11 @@ export function register(program: Command): void {
       const settings: RunSettings = { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
         batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant,
         heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank), gram: o.gram };
-      if (o.printRequest) {
+      // What a ranked loss cannot train with (a variant, ghost products, a pair file) is refused before any folder exists.
+      if (o.printRequest || spec.ranked) {
         const r = buildRequest(d, settings);
         if (!r.ok) { writeErrors(r.errors, { json: !!o.json, exitCode: 2, trainer: true }); process.exitCode = 2; return; }
-        out(JSON.stringify(r.value));
-        return;
+        if (o.printRequest) { out(JSON.stringify(r.value)); return; }
       }
       const label = o.task.kind === 'file' ? 'file' : o.task.kind;
       // A TRL id (trl/dpo:ipo) names no folder: the run folder takes the id's file-safe form, as derivation pages do.
