@@ -1,5 +1,6 @@
 // The ranked-response branch of eval, classify and derive: a loss with `responses: K` has weights d_1 … d_K
-// (symbolic/ranked.ts) and a K×K Gram matrix (symbolic/gram.ts) in place of d_w, d_l and --inner/--norm-*.
+// (symbolic/ranked.ts) and a K×K Gram matrix (symbolic/gram.ts) in place of d_w, d_l and --inner/--norm-*; remedy
+// takes the same, and answers with the cone of weights that lift response 1 and lower the rest.
 
 import { existsSync } from 'node:fs';
 import type { LossSpec } from '../loss/types.js';
@@ -10,6 +11,9 @@ import { proveRankedSigns } from '../symbolic/interval/ranked-signs.js';
 import { compileRanked, completeRankedPoint, deriveRanked, evaluateRanked, type RankedEvaluation } from '../symbolic/ranked.js';
 import { rankedClassificationJson, rankedClassificationText, rankedDerivationJson, rankedDerivationText, rankedEvaluationJson, rankedEvaluationText } from '../report/ranked.js';
 import { UsageError, json, need, out } from './common.js';
+import { MarginFault, withLocation } from '../errors.js';
+import { rankedRemedy } from '../symbolic/ranked-remedy.js';
+import { rankedRemedyJson, rankedRemedyText } from '../report/remedy.js';
 
 function evaluated(spec: LossSpec, o: { at: string; outsideDomain?: boolean }): RankedEvaluation {
   const d = need(deriveRanked(spec));
@@ -26,13 +30,17 @@ function gramText(v: string): string {
   return /\.json$/i.test(v) || existsSync(v) ? need(readTextFile(v, { what: 'Gram matrix file' }), { slot: '--gram' }) : v;
 }
 
-export function rankedClassify(spec: LossSpec, o: { at: string; gram?: string; eta: number; outsideDomain?: boolean; json?: boolean; inner?: number }): void {
-  const K = spec.ranked!.K;
-  if (o.gram === undefined || o.inner !== undefined) {
+/** The K×K Gram matrix a ranked loss's step takes, from --gram (refusing the two-response --inner/--norm-*). */
+function rankedGram(K: number, o: { gram?: string; inner?: number; normW2?: number; normL2?: number }): number[][] {
+  if (o.gram === undefined || o.inner !== undefined || o.normW2 !== undefined || o.normL2 !== undefined) {
     throw new UsageError([{ code: 'E_USAGE', message: `a loss over ${K} ranked responses takes its step's gradients as --gram (a ${K}×${K} Gram matrix), not --inner/--norm-w2/--norm-l2`, at: { slot: '--gram' },
       hint: `e.g. --gram ${Array.from({ length: K * K }, (_, i) => (i % (K + 1) === 0 ? 1 : 0)).join(',')} (the identity: orthogonal unit gradients)` }]);
   }
-  const G = need(parseGram(gramText(o.gram), K));
+  return need(parseGram(gramText(o.gram), K));
+}
+
+export function rankedClassify(spec: LossSpec, o: { at: string; gram?: string; eta: number; outsideDomain?: boolean; json?: boolean; inner?: number }): void {
+  const G = rankedGram(spec.ranked!.K, o);
   const e = evaluated(spec, o);
   const step = rankedStep(e.certified, G, o.eta);
   const patterns = patternVerdicts(e.certified);
@@ -44,4 +52,24 @@ export function rankedDerive(spec: LossSpec, o: { json?: boolean; budget?: numbe
   const d = need(deriveRanked(spec));
   const signs = o.prove === false ? undefined : proveRankedSigns(d, { timeLimitMs: o.budget });
   if (o.json) json(rankedDerivationJson(d, signs)); else out(rankedDerivationText(d, signs ?? 'not proved'));
+}
+
+/** `remedy` for a ranked loss: the cone of weights with response 1 ↑ and the rest ↓ (symbolic/ranked-remedy.ts); knobs are params. */
+export function rankedRemedyCommand(spec: LossSpec, o: { at: string; gram?: string; knob?: string[]; outsideDomain?: boolean; json?: boolean; inner?: number; normW2?: number; normL2?: number }): void {
+  const G = rankedGram(spec.ranked!.K, o);
+  const d = need(deriveRanked(spec));
+  const point = need(completeRankedPoint(d, need(parseAssignments(o.at)), { outsideDomain: o.outsideDomain }));
+  const params = Object.keys(spec.source.params);
+  const knobs = o.knob ?? params;
+  for (const k of knobs) {
+    if (!params.includes(k)) {
+      throw new UsageError([{ code: 'E_PARAM', message: `'${k}' is not a knob of ${spec.source.name}: a loss over ranked responses takes its params as knobs (nll and weights are two-response knobs)`, at: { slot: '--knob', symbol: k }, hint: `knobs: ${params.join(', ') || '(none: this loss has no params)'}` }]);
+    }
+  }
+  let r;
+  try { r = rankedRemedy(compileRanked(d), point, G, knobs); } catch (e) {
+    if (e instanceof MarginFault) throw new UsageError(withLocation([e.error], { slot: '--at' }));
+    throw e;
+  }
+  if (o.json) json(rankedRemedyJson(r, G, point.outside)); else out(rankedRemedyText(r, point.outside));
 }

@@ -1,9 +1,11 @@
-// `marginlab remedy` as text, JSON and LaTeX.
+// `marginlab remedy` as text, JSON and LaTeX; a loss over K ranked responses as text and JSON (its own schema).
 
 import type { RemedyReport } from '../symbolic/remedy.js';
 import { CASES, type Gram } from '../symbolic/conditions.js';
 import type { OutsideValue } from '../loss/domain.js';
 import { outsideLines } from './evaluation.js';
+import type { RankedRemedyReport } from '../symbolic/ranked-remedy.js';
+import type { Matrix } from '../symbolic/gram.js';
 
 export const REMEDY_SCHEMA = 'marginlab/remedy@1';
 
@@ -43,6 +45,35 @@ export function remedyText(r: RemedyReport, outside: readonly OutsideValue[] = [
     if (k.status === 'impossible') lines.push(`  ${k.knob}: no value can${k.proved ? ' (proved)' : ''} — ${k.reason}`);
     else if (k.status === 'already') lines.push(`  ${k.knob}: already case 1 at ${f(k.current)}`);
     else lines.push(`  ${k.knob}: ${f(k.current)} → ${f(k.value!)} gives d_w = ${f(k.dW!)}, d_l = ${f(k.dL!)}, Δlogp_w = ${f(k.dLogpW!)}, Δlogp_l = ${f(k.dLogpL!)} (η = 1): case 1`);
+  }
+  lines.push(...outsideLines(outside));
+  return lines.join('\n');
+}
+
+export const RANKED_REMEDY_SCHEMA = 'marginlab/remedy-ranked@1';
+
+export function rankedRemedyJson(r: RankedRemedyReport, G: Matrix, outside: readonly OutsideValue[] = []) {
+  return { schema: RANKED_REMEDY_SCHEMA, gram: G, outsideDomain: outside, ...r };
+}
+
+export function rankedRemedyText(r: RankedRemedyReport, outside: readonly OutsideValue[] = []): string {
+  const ks = r.d.map((_, k) => k + 1);
+  const cone = r.cone.status === 'nonempty'
+    ? `non-empty — e.g. d = (${r.cone.witness.map(f).join(', ')}) gives G·d = (${r.cone.change.map(f).join(', ')}); ${r.cone.how}`
+    : r.cone.status === 'empty' ? `empty (proved) — μ = (${r.cone.certificate.map(f).join(', ')}); ${r.cone.how}` : `undecided — ${r.cone.how}`;
+  const lines = [
+    `regime: ${r.regime}`,
+    `${ks.map((k) => `d_${k} = ${f(r.d[k - 1])}`).join(', ')}`,
+    `this step: Δlogp = η·G·d = (${r.changes.map(f).join(', ')})·η, signs ${r.pattern}`,
+    `weights d with response 1 ↑ and responses 2…${r.K} ↓ (signs ${r.target}): ${cone}`,
+    r.position === 'inside' ? `the loss's d is in it: the step is already ${r.target}`
+      : r.position === 'undecided' ? 'whether the loss\'s d is in it: undecided (float64 cannot certify the sign of some (G·d)_k here)'
+        : r.cone.status === 'empty' ? 'the loss\'s d is not in it (nothing is)' : `the loss's d is not in it (signs ${r.pattern}, certified)`,
+  ];
+  for (const k of r.knobs) {
+    if (k.status === 'impossible') lines.push(`  ${k.knob}: no value can${k.proved ? ' (proved)' : ''} — ${k.reason}`);
+    else if (k.status === 'already') lines.push(`  ${k.knob}: already ${r.target} at ${f(k.current)}`);
+    else lines.push(`  ${k.knob}: ${f(k.current)} → ${f(k.value!)} gives d = (${k.d!.map(f).join(', ')}), G·d = (${k.changes!.map(f).join(', ')}) (η = 1): ${r.target}`);
   }
   lines.push(...outsideLines(outside));
   return lines.join('\n');

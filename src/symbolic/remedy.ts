@@ -138,7 +138,7 @@ export interface RemedyReport {
 const KNOB_SYMBOL = 'knob__';
 
 /** The knob value nearest to `from` (a log-spaced scan both ways, then bisection to the edge) where `ok` holds. */
-function nearest(ok: (k: number) => boolean, from: number, range: readonly [number, number]): number | undefined {
+export function nearest(ok: (k: number) => boolean, from: number, range: readonly [number, number]): number | undefined {
   if (ok(from)) return from;
   const steps: number[] = [];
   for (let e = -6; e <= 6; e += 0.25) steps.push(10 ** e);

@@ -6,7 +6,6 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { Derivation } from '../symbolic/derive.js';
 import { checksumTolerance } from './checksum.js';
 import { TORCH_HINT, fromRemote, type TrainerError } from './errors.js';
 import { DEFAULT_PYTHON, referenceTrainerPath } from './locate.js';
@@ -14,7 +13,7 @@ import type { MetricsRow } from './metrics.js';
 import { parseEventLine } from './protocol/parse.js';
 import { RequestSchema, type TrainerEvent } from './protocol/schema.js';
 import { Recorder } from './recorder.js';
-import { buildRequest, taskLabel, type RunSettings } from './request.js';
+import { type TrainedDerivation, buildRequest, taskLabel, type RunSettings } from './request.js';
 import { summarise, type RunSummary } from './summary.js';
 import { type RunFolder, placeRunFolder, prepareRunFolder } from './run-folder.js';
 import type { MarginError } from '../errors.js';
@@ -27,14 +26,15 @@ export function placed(folder: RunFolder, error: TrainerError | null, done: bool
 }
 
 /** The result of a run that could not start because its destination or input was refused: nothing written. */
-export function unstarted(d: Derivation, task: string, outDir: string, e: MarginError | TrainerError): RunResult {
+export function unstarted(d: TrainedDerivation, task: string, outDir: string, e: MarginError | TrainerError): RunResult {
   const error: TrainerError = { code: e.code === 'E_PROTOCOL' ? 'E_PROTOCOL' : 'E_FILE', message: e.message, hint: e.hint, at: e.at };
   const summary = summarise([], { loss: d.spec.source.id, task, error, checksum: null, seconds: 0, trainer: null });
   return { ok: false, summary, error, metricsPath: join(outDir, 'metrics.jsonl'), summaryPath: join(outDir, 'summary.json') };
 }
 
 export interface RunOptions {
-  readonly derivation: Derivation;
+  /** A two-response loss's derivation, or a loss over K ranked responses' (deriveRanked). */
+  readonly derivation: TrainedDerivation;
   readonly settings: RunSettings;
   readonly outDir: string;
   /** Python for the reference trainer (default /usr/bin/python3). */

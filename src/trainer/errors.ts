@@ -15,7 +15,8 @@ export type TrainerErrorCode =
   | 'E_INTERRUPTED'       // Ctrl-C / SIGTERM
   | 'E_REMOTE'            // any other error the trainer reported
   | 'E_CODEGEN'           // the loss has a construct the PyTorch printer cannot express
-  | 'E_FILE';             // an events file or a run folder that cannot be used (nothing was written)
+  | 'E_FILE'              // an events file or a run folder that cannot be used (nothing was written)
+  | 'E_UNSUPPORTED';      // a setting a loss over ranked responses does not take (a variant, ghost products, a pair file)
 
 export interface TrainerError {
   readonly code: TrainerErrorCode;
@@ -43,5 +44,5 @@ export const TORCH_HINT = 'on Debian 12: apt-get install -y --no-install-recomme
  * that breaks the protocol, an unusable file or folder), 130 when interrupted, 1 for a run that failed. */
 export function exitCodeFor(e: TrainerError): number {
   if (e.code === 'E_INTERRUPTED') return 130;
-  return e.code === 'E_PROTOCOL' || e.code === 'E_PROTOCOL_VERSION' || e.code === 'E_FILE' ? 2 : 1;
+  return e.code === 'E_PROTOCOL' || e.code === 'E_PROTOCOL_VERSION' || e.code === 'E_FILE' || e.code === 'E_UNSUPPORTED' ? 2 : 1;
 }

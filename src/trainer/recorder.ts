@@ -5,14 +5,16 @@
 
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Derivation } from '../symbolic/derive.js';
 import { compileDerivation } from '../symbolic/point.js';
+import { type CompiledRanked, compileRanked } from '../symbolic/ranked.js';
 import { checkFirstBatch, checkProbes, type ChecksumReport } from './checksum.js';
 import type { TrainerError } from './errors.js';
 import { metricsRow, type MetricsRow } from './metrics.js';
 import { Predictor } from './predict.js';
 import type { EvalEvent, TrainerEvent, TrainerRequest } from './protocol/schema.js';
 import { summarise, type RunSummary } from './summary.js';
+import { type RankedRow, checkRankedWeights, rankedRow, summariseRanked } from './ranked-metrics.js';
+import { type TrainedDerivation, isRanked } from './request.js';
 
 export interface RunFiles {
   readonly metricsPath: string;
@@ -21,6 +23,8 @@ export interface RunFiles {
 
 export class Recorder {
   readonly rows: MetricsRow[] = [];
+  /** The logged steps of a loss over K ranked responses (ranked_step events), in place of rows. */
+  readonly rankedRows: RankedRow[] = [];
   readonly evals: EvalEvent[] = [];
   readonly files: RunFiles;
   hello: Record<string, unknown> | null = null;
@@ -32,15 +36,18 @@ export class Recorder {
   private stepSeconds: number | null = null;
   private checksum: { probes: number; probeMaxRelErr: number } | null = null;
   private firstBatch: { n: number; maxRelErr: number } | null = null;
-  private readonly predictor: Predictor;
+  private readonly predictor: Predictor | null;
+  private readonly ranked: CompiledRanked | null;
+  private rankedCheck: { prompts: number; maxRelErr: number } | null = null;
 
   /** `checks`: the probe points the request carried (none for events whose request is unknown). */
-  constructor(private readonly outDir: string, private readonly derivation: Derivation,
+  constructor(private readonly outDir: string, private readonly derivation: TrainedDerivation,
     private readonly checks: TrainerRequest['checks'] | null, private readonly tol: number) {
     mkdirSync(outDir, { recursive: true });
     this.files = { metricsPath: join(outDir, 'metrics.jsonl'), summaryPath: join(outDir, 'summary.json') };
     writeFileSync(this.files.metricsPath, '');
-    this.predictor = new Predictor(compileDerivation(derivation));
+    this.predictor = isRanked(derivation) ? null : new Predictor(compileDerivation(derivation));
+    this.ranked = isRanked(derivation) ? compileRanked(derivation) : null;
   }
 
   /** A line that is not a protocol event: counted (the summary reports it), never fatal. */
@@ -76,6 +83,7 @@ export class Recorder {
         if (last && ev.step <= last.step) {
           return { code: 'E_PROTOCOL', message: `trainer line ${lineNo}: step ${ev.step} comes after step ${last.step} (${ev.step === last.step ? 'repeated' : 'out of order'}); each step is counted once` };
         }
+        if (!this.predictor) return { code: 'E_PROTOCOL', message: `trainer line ${lineNo}: a pair step for a loss over ranked responses`, hint: 'a ranked loss is answered with ranked_step events' };
         const row = metricsRow(ev, this.predictor);
         if (this.rows.length === 0) {
           const c = checkFirstBatch(row.pairs, this.tol);
@@ -83,6 +91,25 @@ export class Recorder {
           this.firstBatch = c.value;
         }
         this.rows.push(row);
+        appendFileSync(this.files.metricsPath, `${JSON.stringify(row)}\n`);
+        break;
+      }
+      case 'ranked_step': {
+        if (!this.ranked) return { code: 'E_PROTOCOL', message: `trainer line ${lineNo}: a ranked_step for a two-response loss`, hint: 'a two-response loss is answered with step events' };
+        const last = this.rankedRows[this.rankedRows.length - 1];
+        if (last && ev.step <= last.step) {
+          return { code: 'E_PROTOCOL', message: `trainer line ${lineNo}: step ${ev.step} comes after step ${last.step} (${ev.step === last.step ? 'repeated' : 'out of order'}); each step is counted once` };
+        }
+        const K = this.ranked.derivation.K;
+        const bad = ev.responses !== K || ev.prompts.some((p) => [p.logp, p.c_ref, p.len, p.d, p.pred_sign, p.fo, p.obs, p.gram_matrix].some((a) => a.length !== K) || p.gram_matrix.some((r) => r.length !== K));
+        if (bad) return { code: 'E_PROTOCOL', message: `trainer line ${lineNo}: a ranked_step whose prompts do not all carry ${K} responses (and a ${K}×${K} Gram matrix)` };
+        const row = rankedRow(ev, this.ranked);
+        if (this.rankedRows.length === 0) {
+          const c = checkRankedWeights(row, this.tol);
+          if ('code' in c) return c;
+          this.rankedCheck = { prompts: c.n, maxRelErr: c.maxRelErr };
+        }
+        this.rankedRows.push(row);
         appendFileSync(this.files.metricsPath, `${JSON.stringify(row)}\n`);
         break;
       }
@@ -107,8 +134,11 @@ export class Recorder {
     const ck: ChecksumReport | null = this.checksum
       ? { ...this.checksum, firstBatchPairs: this.firstBatch?.n ?? 0, firstBatchMaxRelErr: this.firstBatch?.maxRelErr ?? NaN }
       : null;
-    const summary = summarise(this.rows, { loss: this.derivation.spec.source.id, task, error, checksum: ck, seconds,
-      trainer: this.hello, stepSeconds: this.stepSeconds, strayLines: this.stray, completed: this.done }, this.evals);
+    const base = summarise(this.rows, { loss: this.derivation.spec.source.id, task, error, checksum: ck, seconds,
+      trainer: this.hello, stepSeconds: this.stepSeconds, strayLines: this.stray, completed: this.done,
+      ...(this.ranked ? { ranked: summariseRanked(this.rankedRows, this.rankedCheck) } : {}) }, this.evals);
+    // A ranked run logs ranked rows, not pair rows: its logged steps are those.
+    const summary = this.ranked ? { ...base, loggedSteps: this.rankedRows.length } : base;
     writeFileSync(this.files.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   }

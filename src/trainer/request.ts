@@ -4,7 +4,8 @@
 import type { Derivation } from '../symbolic/derive.js';
 import { compileDerivation, completePoint, evaluateAt } from '../symbolic/point.js';
 import { toText } from '../symbolic/print.js';
-import { generateTorch } from './codegen.js';
+import { generateRankedTorch, generateTorch } from './codegen.js';
+import type { RankedDerivation } from '../symbolic/ranked.js';
 import type { TrainerError } from './errors.js';
 import type { Result } from '../errors.js';
 import type { GramMethod, ProbePoint, TrainerRequest } from './protocol/schema.js';
@@ -69,18 +70,43 @@ export function probeChecks(d: Derivation): TrainerRequest['checks'] {
   return out;
 }
 
-export function buildRequest(d: Derivation, s: RunSettings): Result<TrainerRequest, TrainerError> {
-  const code = generateTorch(d);
-  if (!code.ok) return code;
+/** The derivation a run trains: a two-response loss's, or a loss over K ranked responses'. */
+export type TrainedDerivation = Derivation | RankedDerivation;
+export const isRanked = (d: TrainedDerivation): d is RankedDerivation => 'K' in d;
+
+/** What a ranked run cannot do (ranked.ts's pairs-only features), refused before the trainer starts. */
+function rankedRefusal(d: RankedDerivation, s: RunSettings): TrainerError | undefined {
+  const K = d.K;
+  if (s.variant !== 'none') return { code: 'E_UNSUPPORTED', message: `the variant '${s.variant}' combines a chosen and a rejected half; a loss over ${K} ranked responses trains as it is`, at: { slot: '--variant' }, hint: 'use --variant none' };
+  if (s.gram === 'ghost') return { code: 'E_UNSUPPORTED', message: `--gram ghost measures a chosen and a rejected row per pair; a loss over ${K} ranked responses is measured by vmap`, at: { slot: '--gram' }, hint: 'use --gram vmap or auto' };
+  if (s.task.kind === 'file') return { code: 'E_UNSUPPORTED', message: 'a task file holds pairs; a loss over ranked responses trains on the built-in tasks single, short or long', at: { slot: '--task' } };
+  if (K > 3) return { code: 'E_UNSUPPORTED', message: `the built-in tasks rank at most 3 responses (positive, neutral, negative); this loss ranks ${K}`, at: { slot: '--task' } };
+  return undefined;
+}
+
+export function buildRequest(d: TrainedDerivation, s: RunSettings): Result<TrainerRequest, TrainerError> {
+  let loss: TrainerRequest['loss'];
   const src = d.spec.source;
   const params = Object.fromEntries(Object.entries(src.params).map(([k, p]) => [k, p.default]));
+  if (isRanked(d)) {
+    const refused = rankedRefusal(d, s);
+    if (refused) return { ok: false, errors: [refused] };
+    const code = generateRankedTorch(d);
+    if (!code.ok) return code;
+    loss = { id: src.id, name: src.name, params, python: code.value.python, entry: code.value.entry, responses: d.K,
+      expression: { m: '0', h_w: '0', h_l: '0', Lambda: '0', Lambda_l: '0', L: toText(d.L) } };
+  } else {
+    const code = generateTorch(d);
+    if (!code.ok) return code;
+    loss = { id: src.id, name: src.name, params, python: code.value.python, entry: code.value.entry,
+      expression: { m: toText(d.spec.m), h_w: toText(d.spec.h_w), h_l: toText(d.spec.h_l), Lambda: toText(d.spec.Lambda),
+        Lambda_l: toText(d.spec.Lambda_l), L: toText(d.L) } };
+  }
   return { ok: true, value: {
     v: PROTOCOL_VERSION,
     type: 'request',
     task: s.task,
-    loss: { id: src.id, name: src.name, params, python: code.value.python, entry: code.value.entry,
-      expression: { m: toText(d.spec.m), h_w: toText(d.spec.h_w), h_l: toText(d.spec.h_l), Lambda: toText(d.spec.Lambda),
-        Lambda_l: toText(d.spec.Lambda_l), L: toText(d.L) } },
+    loss,
     seed: s.seed, device: s.device, dtype: s.dtype, steps: s.steps, lr: s.lr, batch_size: s.batchSize, log_every: s.logEvery,
     sft_steps: s.sftSteps, sft_lr: s.sftLr, heartbeat_s: s.heartbeatS,
     model: s.model,
@@ -89,6 +115,7 @@ export function buildRequest(d: Derivation, s: RunSettings): Result<TrainerReque
     variant: s.variant,
     heldout_pairs: s.heldoutPairs,
     eval_every: s.evalEvery,
-    checks: probeChecks(d),
+    // A ranked loss is checked against marginlab's d_k at every prompt of the first logged step instead (recorder.ts).
+    checks: isRanked(d) ? [] : probeChecks(d),
   } };
 }

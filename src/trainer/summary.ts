@@ -9,6 +9,7 @@ import { compareChes, type ChesComparison } from './ches.js';
 import type { EvalEvent } from './protocol/schema.js';
 import type { MetricsRow } from './metrics.js';
 import { agrees } from './predict.js';
+import type { RankedSummary } from './ranked-metrics.js';
 
 export interface RunSummary {
   readonly schema: 'marginlab/train-summary@1';
@@ -47,6 +48,9 @@ export interface RunSummary {
   /** Wall time of the preference-optimisation loop per step, logged steps included (the trainer's own clock). */
   readonly stepSeconds: number | null;
   readonly trainer: Readonly<Record<string, unknown>> | null;
+  /** A loss over K ranked responses: the agreement of predicted and observed signs per response (ranked-metrics.ts).
+   * Absent for a two-response loss, whose fields above then hold. */
+  readonly ranked?: RankedSummary | null;
 }
 
 export interface HeldoutRow {
@@ -75,7 +79,7 @@ const headline = (r: MetricsRow): Partial<MetricsRow> => {
   return rest;
 };
 
-export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'loss' | 'task' | 'error' | 'checksum' | 'seconds' | 'trainer'>
+export function summarise(rows: readonly MetricsRow[], base: Pick<RunSummary, 'loss' | 'task' | 'error' | 'checksum' | 'seconds' | 'trainer' | 'ranked'>
   & { stepSeconds?: number | null; strayLines?: RunSummary['strayLines']; completed?: boolean }, evals: readonly EvalEvent[] = []): RunSummary {
   const { completed, strayLines, ...fields } = base;
   const pairs = rows.flatMap((r) => r.pairs);

@@ -77,14 +77,18 @@ describe('commands with a ranked loss', () => {
     for (const k of [1, 2, 3]) expect(r.stdout).toContain(`response ${k} rises iff G_${k}1*d_1 + G_${k}2*d_2 + G_${k}3*d_3 >= 0`);
   });
 
-  it('table, train and sweep refuse a ranked loss with E_UNSUPPORTED (not yet in tables or the trainer)', async () => {
+  it('table and sweep refuse a ranked loss with E_UNSUPPORTED (not yet in tables); train refuses what it cannot train with', async () => {
     const p = file('pl4.yaml', PL3);
     for (const args of [['table', '--file', p, '--format', 'md'], ['table', '--losses', 'plackett-luce-dpo', '--format', 'md'],
-      ['train', '--loss', p, '--task', 'single', '--out', join(dir, 'run')], ['sweep', p, '--over', 'logp_1=-5:-1']]) {
+      ['sweep', p, '--over', 'logp_1=-5:-1']]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/^E_UNSUPPORTED .*ranks 3 responses/m);
     }
+    // A ranked loss trains (test/trainer/ranked-train.test.ts), but not with ghost products.
+    const r = await runCli(['train', '--loss', p, '--task', 'single', '--gram', 'ghost', '--out', join(dir, 'run')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^E_UNSUPPORTED: --gram ghost measures a chosen and a rejected row per pair/m);
     expect(existsSync(join(dir, 'run')), 'train wrote nothing').toBe(false);
   });
 });

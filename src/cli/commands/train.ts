@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { derive } from '../../symbolic/derive.js';
+import { deriveRanked } from '../../symbolic/ranked.js';
 import { runTraining } from '../../trainer/client.js';
 import { exitCodeFor } from '../../trainer/errors.js';
 import { prepareRunFolder } from '../../trainer/run-folder.js';
@@ -54,15 +55,16 @@ export function register(program: Command): void {
     .option('--print-request', 'print the request line and stop (run the trainer elsewhere with it; then `marginlab ingest`)')
     .action(async (o: TrainOptions) => {
       const spec = need(await lossFromArgs(undefined, o));
-      const d = need(derive(spec));
+      // A loss over K ranked responses trains with its own weights d_1 … d_K (symbolic/ranked.ts).
+      const d = spec.ranked ? need(deriveRanked(spec)) : need(derive(spec));
       const settings: RunSettings = { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
         batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant,
         heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank), gram: o.gram };
-      if (o.printRequest) {
+      // What a ranked loss cannot train with (a variant, ghost products, a pair file) is refused before any folder exists.
+      if (o.printRequest || spec.ranked) {
         const r = buildRequest(d, settings);
         if (!r.ok) { writeErrors(r.errors, { json: !!o.json, exitCode: 2, trainer: true }); process.exitCode = 2; return; }
-        out(JSON.stringify(r.value));
-        return;
+        if (o.printRequest) { out(JSON.stringify(r.value)); return; }
       }
       const label = o.task.kind === 'file' ? 'file' : o.task.kind;
       // A TRL id (trl/dpo:ipo) names no folder: the run folder takes the id's file-safe form, as derivation pages do.

@@ -23,6 +23,9 @@ export const LossPayloadSchema = z.object({
   params: z.record(z.string(), num),
   python: z.string(),
   entry: z.string(),
+  /** A loss over K ranked responses: the code is then `loss_fn(logp, c_ref, length, params)` over [N, K] tensors
+   * (codegen.ts) and the trainer answers with ranked_step events. Absent for a two-response loss. */
+  responses: z.number().int().min(2).max(8).optional(),
 });
 
 /** Entanglement-aware variants of the loss (docs/remedies.md); 'none' trains the loss as it is. */
@@ -88,6 +91,11 @@ export const PairMetricsSchema = PointSchema.extend({
   ches: num.optional(), ches_ln: num.optional(),
 }).loose();
 
+export const RankedPromptSchema = z.object({
+  logp: z.array(num), c_ref: z.array(num), len: z.array(num), d: z.array(num), gram_matrix: z.array(z.array(num)),
+  pred_sign: z.array(z.union([z.literal(-1), z.literal(0), z.literal(1)])), fo: z.array(num), obs: z.array(num),
+}).loose();
+
 const ev = <T extends string, S extends z.ZodRawShape>(event: T, shape: S) =>
   z.object({ v, event: z.literal(event), ...shape }).loose();
 
@@ -105,6 +113,11 @@ export const EventSchema = z.discriminatedUnion('event', [
     step_obs_dlogp_w: num.optional(), step_obs_dlogp_l: num.optional(),
     // The method that measured the Gram entries (auto resolved).
     gram: z.enum(['vmap', 'ghost']).optional() }),
+  // A logged step of a loss over K ranked responses, per prompt: log π_k, c_ref_k, |y_k|, the weights d_k, the
+  // K×K Gram matrix of ∇log π_k, the predicted sign and first-order change η(G·d)_k of a step on that prompt
+  // alone, and the change that step made; obs_batch is the batch step's observed mean change per response.
+  ev('ranked_step', { step: z.number().int(), loss: num, responses: z.number().int().min(2).max(8), prompts: z.array(RankedPromptSchema).min(1),
+    obs_batch: z.array(num).optional(), gram: z.enum(['vmap', 'ghost']).optional() }),
   ev('token_cosine', { step: z.number().int(), tokens_w: z.array(z.string()), tokens_l: z.array(z.string()), cos: z.array(z.array(num)),
     // The output layer's own cosine matrix, in closed form (no per-token gradient).
     cos_head: z.array(z.array(num)).optional() }),
@@ -117,6 +130,8 @@ export const EventSchema = z.discriminatedUnion('event', [
 export type TrainerRequest = z.infer<typeof RequestSchema>;
 export type TrainerEvent = z.infer<typeof EventSchema>;
 export type StepEvent = Extract<TrainerEvent, { event: 'step' }>;
+export type RankedStepEvent = Extract<TrainerEvent, { event: 'ranked_step' }>;
+export type RankedPrompt = z.infer<typeof RankedPromptSchema>;
 export type EvalEvent = Extract<TrainerEvent, { event: 'eval' }>;
 export type PairMetrics = z.infer<typeof PairMetricsSchema>;
 export type ProbePoint = z.infer<typeof PointSchema>;

@@ -6,7 +6,7 @@ fine-tuning on the chosen responses, then preference optimisation with the loss 
 the frozen SFT model as reference.
 
 The rooms: ml_protocol (events, errors, signals), ml_request (the request and its defaults), ml_run (setup,
-SFT, the step, held-out evaluation), ml_measure (what a logged step measures), ml_selftest and ml_bench (the
+SFT, the step, held-out evaluation), ml_ranked (a run of a loss over K ranked responses), ml_measure (what a logged step measures), ml_selftest and ml_bench (the
 modes --eval, --selftest, --selftest-ghost, --bench and --bench-gram, one process each, for tests and benchmarks)."""
 import json
 import os
@@ -64,6 +64,9 @@ def main(argv):
         import ml_selftest
         mode = ml_selftest.eval_mode if "--eval" in argv else ml_selftest.selftest_mode if "--selftest" in argv else ml_selftest.selftest_ghost_mode
         return mode()
+    if "--selftest-ranked" in argv:
+        import ml_ranked
+        return ml_ranked.selftest()
     if "--bench" in argv:
         import ml_bench
         return ml_bench.run(argv)
@@ -76,7 +79,12 @@ def main(argv):
     done = ml_protocol.start_heartbeat(req.heartbeat_s) if ml_dist.is_main() else None
     t0 = time.time()
     try:
-        po_seconds = ml_run.train(req)
+        # A loss over K ranked responses (`responses` in the loss payload) has its own run (ml_ranked).
+        if req.loss.get("responses"):
+            import ml_ranked
+            po_seconds = ml_ranked.train(req)
+        else:
+            po_seconds = ml_run.train(req)
     except SystemExit:
         raise
     except Exception as e:  # noqa: BLE001 — reported as an event, never a bare traceback on stdout

@@ -32,3 +32,13 @@ def weights(fn, params, ctx):
     gw = torch.zeros_like(lw) if gw is None else gw
     gl = torch.zeros_like(ll) if gl is None else gl
     return L.detach(), -gw, gl
+
+
+def ranked_weights(fn, params, logp, c_ref, length):
+    """Per-prompt L and d_k = −∂L/∂logp_k ([N], [N, K]) of a loss over K ranked responses, by autograd on the
+    generated code (inputs [N, K], response 1 in column 0); with ∇L = −Σ_k d_k ∇logp_k a positive d_k pushes
+    response k up."""
+    lp = logp.detach().clone().requires_grad_(True)
+    L = fn(lp, c_ref.detach(), length.detach(), params=params)
+    (g,) = torch.autograd.grad(L.sum(), (lp,))
+    return L.detach(), -g

@@ -119,3 +119,35 @@ class GhostStep:
                 p.copy_(p0)
         new = torch.stack(new)
         return new[:, 0], new[:, 1]
+
+
+class RankedVmapStep:
+    """A measured step of a loss over K ranked responses: the per-example gradients r_ik = ∇log π(y_ik|x_i) of the
+    B·K sequences as rows R [B, K, P] (vmap, as VmapStep), from which each prompt's K×K Gram G_i = R_i R_iᵀ, the
+    step direction and the single-prompt probe. (GhostStep pairs a chosen row with a rejected one; the ranked
+    step is measured by vmap only, and `--gram ghost` is refused for it.)"""
+
+    def __init__(self, run, ids, mask, B, K):
+        model = run.model
+        with torch.no_grad():
+            self.logp = masked_logps(model.head_logits(model.hidden(ids)), ids, mask).view(B, K)
+        self.theta = run.fun.params(model)
+        self.R = run.fun.per_example_grads(self.theta, ids, mask).view(B, K, -1)
+        self.run, self.ids, self.mask = run, ids, mask
+
+    def direction(self, d):
+        """u = mean_i Σ_k d_ik r_ik = −∇ mean_i L_i (the d's held fixed: the chain rule exactly)."""
+        return (d[:, :, None] * self.R).sum(1).mean(0)
+
+    def per_prompt(self, d):
+        """(G [B, K, K], first order η(G_i d_i)_k [B, K], observed [B, K]): the observed change is that of one SGD
+        step of size η on prompt i alone, θ_i' = θ + η Σ_k d_ik r_ik, whose first-order change of log π_k is exactly
+        η⟨r_ik, Σ_j d_ij r_ij⟩ = η(G_i d_i)_k; every prompt's copy of θ is evaluated in one vmapped call."""
+        run, R, theta = self.run, self.R, self.theta
+        B, K = d.shape
+        G = R @ R.transpose(1, 2)
+        fo = run.lr * (G @ d[:, :, None]).squeeze(2)
+        flat_theta = torch.cat([p.reshape(-1) for p in theta])
+        step = flat_theta.unsqueeze(0) + run.lr * (d[:, :, None] * R).sum(1)
+        new = run.fun.logp_at(unflatten(step.repeat_interleave(K, 0), theta), self.ids, self.mask).view(B, K)
+        return G, fo, new - self.logp

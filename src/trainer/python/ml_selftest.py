@@ -17,12 +17,18 @@ from ml_run import loss_params
 
 
 def eval_mode():
-    """stdin: {"losses": [{"python", "params", "points": [{logp_w, …}]}]} → stdout: {"results": [[{L, dW, dL}]]}."""
+    """stdin: {"losses": [{"python", "params", "points": [{logp_w, …}]}]} → stdout: {"results": [[{L, dW, dL}]]}; a loss
+    with "responses": K takes points {logp, c_ref, len} (lists of K) and answers [{L, d}]."""
     doc = json.load(sys.stdin)
     out = []
     for item in doc["losses"]:
         fn = ml_loss.load_loss(item["python"], item.get("entry", "loss_fn"))
         params = loss_params(item, torch.float64, "cpu")
+        if item.get("responses"):  # a loss over K ranked responses: points {logp, c_ref, len}, each a list of K
+            t = {k: torch.tensor([p[k] for p in item["points"]], dtype=torch.float64) for k in ("logp", "c_ref", "len")}
+            L, d = ml_loss.ranked_weights(fn, params, t["logp"], t["c_ref"], t["len"])
+            out.append([{"L": a, "d": b} for a, b in zip(floats(L), [floats(r) for r in d])])
+            continue
         ctx = {k: torch.tensor([float(p[k]) for p in item["points"]], dtype=torch.float64) for k in ml_loss.ARGS}
         L, dw, dl = ml_loss.weights(fn, params, ctx)
         out.append([{"L": a, "dW": b, "dL": c} for a, b, c in zip(floats(L), floats(dw), floats(dl))])

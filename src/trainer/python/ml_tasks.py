@@ -135,3 +135,48 @@ def encode_pairs(pairs, vocab):
     ids_l = torch.tensor([pad(r[2]) for r in rows])
     mask_l = torch.tensor([pad(r[3]) for r in rows])
     return ids_w, mask_w, ids_l, mask_l
+
+
+# K ranked responses per prompt (a loss with `responses: K`): the statement's own sentiment first, a neutral
+# response between, the opposite last — positive > neutral > negative for a positive statement. K = 2 drops
+# the neutral one (the pair of sentiment_pairs).
+RANKED = {2: ("match", "opposite"), 3: ("match", "neutral", "opposite")}
+
+
+def ranked_lists(task, seed, K):
+    """The prompts of an ml_request.Task with K responses each, most preferred first: [{prompt, responses}]."""
+    if task.kind == "file":
+        raise ValueError("a task file holds pairs (prompt, chosen, rejected); a loss over ranked responses trains on "
+                         "the built-in tasks single, short or long")
+    if K not in RANKED:
+        raise ValueError(f"the built-in tasks rank at most 3 responses (positive, neutral, negative); this loss ranks {K}")
+    tmpl = STYLES[task.kind]
+    out = []
+    for s, label in statements(task.pairs, seed):
+        word = {"match": "positive" if label else "negative", "neutral": "neutral", "opposite": "negative" if label else "positive"}
+        out.append({"prompt": s, "responses": [tmpl.format(s=word[r]) for r in RANKED[K]]})
+    return out
+
+
+def ranked_vocab(lists):
+    """The word-level Vocab over every prompt and response of ranked lists."""
+    return Vocab([{"prompt": x["prompt"], "chosen": r, "rejected": r} for x in lists for r in x["responses"]])
+
+
+def encode_ranked(lists, vocab):
+    """Ranked lists → (ids, mask), each [N, K, T] right-padded to one length, response k of prompt i at [i, k]; the
+    mask marks response tokens (as encode_pairs)."""
+    import torch
+    rows = []
+    for x in lists:
+        prompt = vocab.prompt_ids(x["prompt"])
+        enc = [vocab.encode(r) for r in x["responses"]]
+        if not all(enc):
+            raise ValueError("empty response")
+        rows.append([(prompt + e, [0] * len(prompt) + [1] * len(e)) for e in enc])
+    T = max(len(ids) for row in rows for ids, _ in row)
+
+    def pad(v):
+        return v + [0] * (T - len(v))
+    return (torch.tensor([[pad(ids) for ids, _ in row] for row in rows]),
+            torch.tensor([[pad(m) for _, m in row] for row in rows]))
