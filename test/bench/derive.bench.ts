@@ -17,7 +17,7 @@ import { compileDerivation, completePoint, evaluateAt } from '../../src/symbolic
 import { MARGINLAB_BIN, median, wallTime } from './cold-process.js';
 import { SYMPY_PYTHON, SYMPY_SCRIPT, sympyInput, sympyLossInput, sympyVersion } from './sympy-peer.js';
 
-/** The entries beyond eq. (8)'s first form (issue 18), summarised apart. */
+/** The entries beyond eq. (8)'s first form and the ranked family, summarised apart. */
 const NEW_ENTRIES = new Set(['cal-dpo', 'dpo-unlikelihood', 'dpo-shift', 'simper', 'odpo', 'alphapo', 'exo-pair', 'mpo', 'plackett-luce-dpo', 'infonca']);
 const isZero = (e: { kind: string; value?: unknown }) => e.kind === 'num' && e.value === 0;
 const point = { logp_w: -12, logp_l: -15, c_ref_w: -11.5, c_ref_l: -14, len_w: 20, len_l: 30, z_ref: 0.1 };
