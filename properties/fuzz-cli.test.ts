@@ -6,6 +6,17 @@ import { runLaw, fuzzText, type LawSpec } from '../src/fuzz/engine.js';
 import { runCli } from '../test/helpers/cli.js';
 import { NAMED_LOSSES } from './arbitraries/catalogue.js';
 import { compiled } from './support.js';
+import { neg } from '../src/expr/expr.js';
+import { fuzzRanked } from '../src/fuzz/ranked.js';
+import { RANKED_CATALOGUE } from '../src/loss/catalogue/index.js';
+import { fromCatalogue } from '../src/loss/file.js';
+import { deriveRanked } from '../src/symbolic/ranked.js';
+import { mustCheck } from './arbitraries/catalogue.js';
+
+function must<T>(r: { ok: true; value: T } | { ok: false; errors: unknown }): T {
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.value;
+}
 
 describe('marginlab fuzz', () => {
   it('a catalogue loss: every engine law holds, exit 0, seed printed, no progress bar off a TTY', async () => {
@@ -26,7 +37,44 @@ describe('marginlab fuzz', () => {
     const j = JSON.parse(r.stdout);
     expect(j.ok).toBe(true);
     expect(j.seed).toBe(1);
-    expect(j.laws.map((l: { law: string }) => l.law)).toEqual(['derivative', 'regimes', 'conditions', 'simplify', 'print', 'margin', 'margin-shrinks']);
+    expect(j.laws.map((l: { law: string }) => l.law)).toEqual(['derivative', 'regimes', 'conditions', 'simplify', 'print', 'margin', 'margin-form', 'margin-shrinks']);
+  });
+
+  it('a general L: its recovered margin form is checked; the margin-only law says why it does not apply', async () => {
+    const r = await runCli(['fuzz', '--L', '-logsigmoid(beta*(logp_w - c_ref_w) - beta*(logp_l - c_ref_l)) - 0.1*logp_w/len_w', '--param', 'beta=0.1',
+      '--runs', '40', '--seed', '2', '--json']);
+    expect(r.code).toBe(0);
+    const laws = Object.fromEntries(JSON.parse(r.stdout).laws.map((l: { law: string }) => [l.law, l]));
+    expect(laws['margin-form']).toMatchObject({ engine: true, runs: 40 });
+    expect(laws['margin-form'].valid).toBeGreaterThan(20);
+    expect(laws.margin.notApplicable).toMatch(/written whole as L/);
+  });
+
+  it('a loss over K ranked responses: the K-response laws run, each two-response law is listed as not applicable with its reason', async () => {
+    const r = await runCli(['fuzz', 'plackett-luce-dpo', '--runs', '40', '--seed', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ok\s+derivative/);
+    expect(r.stdout).toMatch(/ok\s+step\s+\d+\/40 judged/);
+    expect(r.stdout).toMatch(/n\/a\s+conditions .*no chosen\/rejected pair/);
+    expect(r.stdout).toMatch(/n\/a\s+margin-shrinks/);
+    expect(r.stdout).toContain('no counterexample to any engine law');
+    const j = JSON.parse((await runCli(['fuzz', 'infonca', '--runs', '20', '--seed', '1', '--json'])).stdout);
+    expect(j.schema).toBe('marginlab/fuzz@1');
+    expect(j.laws.map((l: { law: string }) => l.law)).toEqual(['derivative', 'regimes', 'step', 'simplify', 'print', 'conditions', 'margin', 'margin-form', 'margin-shrinks']);
+    expect(j.laws.filter((l: { notApplicable?: string }) => l.notApplicable).map((l: { law: string }) => l.law)).toEqual(['conditions', 'margin', 'margin-form', 'margin-shrinks']);
+  });
+
+  it('a K-response derivation with a wrong weight is caught by the derivative and step laws, with a shrunk counterexample', () => {
+    const d = must(deriveRanked(mustCheck(fromCatalogue(RANKED_CATALOGUE.find((e) => e.id === 'plackett-luce-dpo')!))));
+    // d_2 with its sign flipped: what a mis-derivation looks like.
+    const wrong = { ...d, regimes: d.regimes.map((r) => ({ ...r, d: r.d.map((e, i) => (i === 1 ? neg(e) : e)) })) };
+    const report = fuzzRanked(wrong, { runs: 60, seed: 4 });
+    expect(report.ok).toBe(false);
+    const failed = report.laws.filter((l) => l.counterexample).map((l) => l.law);
+    expect(failed).toEqual(expect.arrayContaining(['derivative', 'step']));
+    const text = fuzzText(report);
+    expect(text).toMatch(/FAIL\s+derivative/);
+    expect(text).toMatch(/--gram \S+ --eta /);
   });
 
   it('bad input exits 2', async () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { derive } from '../src/symbolic/derive.js';
 import { type CompiledDerivation, compileDerivation } from '../src/symbolic/point.js';
 import type { LossSpec } from '../src/loss/types.js';
+import { type CompiledRanked, compileRanked, deriveRanked } from '../src/symbolic/ranked.js';
 import { RANDOM_PARAMS } from './arbitraries/expr.js';
 import { pointArb } from './arbitraries/domain.js';
 import { DERIVE_DEADLINE_MS, deriveTerminates } from './watchdog.js';
@@ -41,4 +42,20 @@ export function compiledGuarded(spec: LossSpec, text: string): CompiledDerivatio
     }
   }
   return compiled(spec, text);
+}
+
+const rankedCache = new Map<string, CompiledRanked | null>();
+
+/** compiledGuarded() for a loss over K ranked responses: derived under the watchdog, then cached by its text. */
+export function compiledRankedGuarded(spec: LossSpec, text: string): CompiledRanked | null {
+  if (rankedCache.has(text)) return rankedCache.get(text)!;
+  if (hung.has(text) || deriveTerminates(spec) === 'timeout') {
+    hung.add(text);
+    throw new Error(`derive did not terminate within ${DERIVE_DEADLINE_MS} ms: ${text}`);
+  }
+  const d = deriveRanked(spec);
+  const c = d.ok ? compileRanked(d.value) : null;
+  if (rankedCache.size > 5000) rankedCache.clear();
+  rankedCache.set(text, c);
+  return c;
 }

@@ -5,7 +5,9 @@
 import fc from 'fast-check';
 import { type Expr, add, call, cond, dependsOn, div, mul, neg, num, pow, sub, sym } from '../../src/expr/expr.js';
 import { PRIMITIVES } from '../../src/expr/primitives.js';
-import { ARG } from '../../src/loss/symbols.js';
+import { ARG, LOGP_L, LOGP_W } from '../../src/loss/symbols.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { specLoss } from '../../src/symbolic/loss-form.js';
 import type { LossSpec, ParamDecl } from '../../src/loss/types.js';
 import { toText } from '../../src/symbolic/print.js';
 
@@ -78,5 +80,67 @@ export function randomLossArb(maxDepth = 3): fc.Arbitrary<RandomLoss> {
         m, h_w, h_l, Lambda, Lambda_l,
       };
       return { spec, text, [fc.toStringMethod]: () => text };
+    });
+}
+
+/** A random loss with a rejected-side regulariser Λ_l always present (and depending on a), the other slots as randomLossArb. */
+export function randomLambdaLLossArb(maxDepth = 3): fc.Arbitrary<RandomLoss> {
+  return fc.tuple(randomLossArb(maxDepth), exprArb({ symbols: [ARG, 'beta'], maxDepth, conditionals: true })).map(([loss, extra]) => {
+    const Lambda_l = dependsOn(extra, ARG) ? extra : add(extra, sym(ARG));
+    const text = `${loss.text.replace(/; Lambda_l\(a\) = .*$/, '')}; Lambda_l(a) = ${toText(Lambda_l)}`;
+    const spec: LossSpec = { ...loss.spec, Lambda_l, source: { ...loss.spec.source, Lambda_l: toText(Lambda_l) } };
+    return { spec, text, [fc.toStringMethod]: () => text };
+  });
+}
+
+/** The symbols a general two-response L may name here (logp_w the most frequent leaf). */
+const GENERAL_SYMBOLS = [LOGP_W, LOGP_L, 'beta', 'c_ref_w', 'c_ref_l', 'len_w'];
+
+function generalSpec(L: Expr, how: string): RandomLoss {
+  const text = `L = ${toText(L)}`;
+  const r = checkLoss({ id: 'random', name: `random ${how}`, params: RANDOM_PARAMS, m: '0', h_w: '0', h_l: '0', Lambda: '0', L: toText(L), origin: 'properties' });
+  if (!r.ok) throw new Error(`a random ${how} was refused: ${text}: ${r.errors.map((e) => e.message).join('; ')}`);
+  return { spec: r.value, text, [fc.toStringMethod]: () => text } as RandomLoss;
+}
+
+/**
+ * A random general L: one expression of the primitive table in logp_w, logp_l, β and the context, hinges
+ * included; a term −logsigmoid(logp_w − logp_l) is added where the draw leaves either log-probability out.
+ */
+export function randomGeneralLossArb(maxDepth = 4): fc.Arbitrary<RandomLoss> {
+  return exprArb({ symbols: GENERAL_SYMBOLS, maxDepth, conditionals: true }).map((e) => {
+    const L = dependsOn(e, LOGP_W) && dependsOn(e, LOGP_L) ? e : sub(e, call('logsigmoid', sub(sym(LOGP_W), sym(LOGP_L))));
+    return generalSpec(L, 'general L');
+  });
+}
+
+/** eq. (8) of a random slot loss written out whole as L (so that margin-form.ts has something to recover). */
+export function randomMarginBasedLArb(maxDepth = 3): fc.Arbitrary<RandomLoss & { readonly slots: LossSpec }> {
+  return randomLossArb(maxDepth).map((loss) => ({ ...generalSpec(specLoss(loss.spec), 'margin-based L'), slots: loss.spec }));
+}
+
+/** The symbols of a K-response L: logp_1 … logp_K first (the most frequent leaves), then β and the context. */
+const rankedLeafSymbols = (K: number): string[] => [
+  ...Array.from({ length: K }, (_, i) => `logp_${i + 1}`), 'beta',
+  ...Array.from({ length: K }, (_, i) => `c_ref_${i + 1}`), ...Array.from({ length: K }, (_, i) => `len_${i + 1}`)];
+
+/**
+ * A random L over K ranked responses from the primitive table (hinges included). Leaves name logp_1 … logp_K
+ * most often; a draw that couples fewer than two responses gets −logsigmoid(logp_1 − logp_K), so the weights
+ * interact.
+ */
+export function randomRankedLossArb(K: number, maxDepth = 4): fc.Arbitrary<RandomLoss> {
+  const symbols = rankedLeafSymbols(K);
+  const [first, ...rest] = symbols;
+  // exprArb weights its first symbol 4 and the rest 1: rotate the logp's into first place over draws.
+  return fc.integer({ min: 0, max: K - 1 }).chain((lead) => exprArb({ symbols: [symbols[lead], ...[first, ...rest].filter((_, i) => i !== lead)], maxDepth, conditionals: true }))
+    .map((e) => {
+      const used = Array.from({ length: K }, (_, i) => dependsOn(e, `logp_${i + 1}`)).filter(Boolean).length;
+      const L = used >= 2 ? e : sub(e, call('logsigmoid', sub(sym('logp_1'), sym(`logp_${K}`))));
+      const text = `responses: ${K}; L = ${toText(L)}`;
+      const r = checkLoss({ id: 'random', name: `random ${K}-response loss`, params: RANDOM_PARAMS, responses: K, m: '0', h_w: '0', h_l: '0', Lambda: '0',
+        L: toText(L), origin: 'properties' });
+      if (!r.ok) throw new Error(`a random ranked loss was refused: ${text}: ${r.errors.map((x) => x.message).join('; ')}`);
+      return { spec: r.value, text, [fc.toStringMethod]: () => text } as RandomLoss;
     });
 }

@@ -6,8 +6,9 @@ import katex from 'katex';
 import type { Expr } from '../../src/expr/expr.js';
 import type { Gram } from '../../src/symbolic/conditions.js';
 import { type CompiledDerivation } from '../../src/symbolic/point.js';
-import { type LawOutcome, conditionLaw, derivativeLaw, expressionDerivativeLaw, marginLaw, parsePrintLaw, regimeCoverLaw,
-  simplifyLaw } from '../../src/symbolic/laws.js';
+import { type LawOutcome, conditionLaw, derivativeLaw, expressionDerivativeLaw, marginFormLaw, marginLaw, parsePrintLaw, rankedDerivativeLaw,
+  rankedStepLaw, regimeCoverLaw, simplifyLaw } from '../../src/symbolic/laws.js';
+import type { CompiledRanked } from '../../src/symbolic/ranked.js';
 import type { Env } from '../../src/symbolic/evaluate.js';
 
 export class Tally {
@@ -67,6 +68,18 @@ export const assertParsePrintParseStable = (expr: Expr, symbols: Iterable<string
 /** eq. (6): the margin does not decrease to first order. */
 export const assertMarginNonDecreasing = (c: CompiledDerivation, env: Env, g: Gram, tally?: Tally): boolean =>
   settle(marginLaw(c, env, g), tally);
+
+/** A general L's recovered margin form (m, h_w, h_l, Λ_w, Λ_l derived as eq. (8)) gives L's own d_w, d_l. */
+export const assertMarginFormReproducesWeights = (general: CompiledDerivation, recovered: CompiledDerivation, env: Env, tally?: Tally): boolean =>
+  settle(marginFormLaw(general, recovered, env), tally);
+
+/** Every d_k of a K-response loss matches −∂L/∂logp_k (central differences of L). */
+export const assertRankedWeightsMatchFiniteDifference = (c: CompiledRanked, env: Env, tally?: Tally): boolean =>
+  settle(rankedDerivativeLaw(c, env), tally);
+
+/** Δlogp_k = η·(G·d)_k, G = A·Aᵀ, matches an actual gradient step on a linear model with gradient rows A (and the certified signs agree). */
+export const assertRankedStepMatchesGradientStep = (c: CompiledRanked, env: Env, rows: readonly (readonly number[])[], eta: number, tally?: Tally): boolean =>
+  settle(rankedStepLaw(c, env, rows, eta), tally);
 
 /** The LaTeX renders in KaTeX with throwOnError. */
 export function assertRendersInKatex(tex: string): void {

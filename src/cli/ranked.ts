@@ -1,4 +1,4 @@
-// The ranked-response branch of eval, classify and derive: a loss with `responses: K` has weights d_1 … d_K
+// The ranked-response branch of eval, classify, derive and sweep: a loss with `responses: K` has weights d_1 … d_K
 // (symbolic/ranked.ts) and a K×K Gram matrix (symbolic/gram.ts) in place of d_w, d_l and --inner/--norm-*; remedy
 // takes the same, and answers with the cone of weights that lift response 1 and lower the rest.
 
@@ -14,6 +14,9 @@ import { UsageError, json, need, out } from './common.js';
 import { MarginFault, withLocation } from '../errors.js';
 import { rankedRemedy } from '../symbolic/ranked-remedy.js';
 import { rankedRemedyJson, rankedRemedyText } from '../report/remedy.js';
+import type { SweepAxis } from '../symbolic/sweep.js';
+import { defaultRankedQuantities, parseRankedQuantities, rankedSweep } from '../symbolic/ranked-sweep.js';
+import type { Sweep } from '../symbolic/sweep.js';
 
 function evaluated(spec: LossSpec, o: { at: string; outsideDomain?: boolean }): RankedEvaluation {
   const d = need(deriveRanked(spec));
@@ -28,6 +31,12 @@ export function rankedEval(spec: LossSpec, o: { at: string; outsideDomain?: bool
 /** --gram: the K² entries row by row, or a JSON file holding them. */
 function gramText(v: string): string {
   return /\.json$/i.test(v) || existsSync(v) ? need(readTextFile(v, { what: 'Gram matrix file' }), { slot: '--gram' }) : v;
+}
+
+/** A ranked loss's step takes --gram, never a gradient pair's --inner/--norm-w2/--norm-l2. */
+function refusePair(K: number): UsageError {
+  return new UsageError([{ code: 'E_USAGE', message: `a loss over ${K} ranked responses takes its step's gradients as --gram (a ${K}×${K} Gram matrix), not --inner/--norm-w2/--norm-l2`, at: { slot: '--gram' },
+    hint: `e.g. --gram ${Array.from({ length: K * K }, (_, i) => (i % (K + 1) === 0 ? 1 : 0)).join(',')} (the identity: orthogonal unit gradients)` }]);
 }
 
 /** The K×K Gram matrix a ranked loss's step takes, from --gram (refusing the two-response --inner/--norm-*). */
@@ -72,4 +81,13 @@ export function rankedRemedyCommand(spec: LossSpec, o: { at: string; gram?: stri
     throw e;
   }
   if (o.json) json(rankedRemedyJson(r, G, point.outside)); else out(rankedRemedyText(r, point.outside));
+}
+
+/** sweep of a ranked loss: one variable, d_1 … d_K (and L; with --gram, Δlogp_k = η·(G·d)_k). */
+export function rankedSweepOf(spec: LossSpec, o: { axes: readonly SweepAxis[]; of?: string; at: Record<string, number>; gram?: string; eta: number; pair: boolean }): Sweep<string> {
+  const K = spec.ranked!.K;
+  if (o.pair) throw refusePair(K);
+  const G = o.gram === undefined ? undefined : need(parseGram(gramText(o.gram), K));
+  const of = o.of ? need(parseRankedQuantities(o.of, K)) : defaultRankedQuantities(K, G !== undefined);
+  return need(rankedSweep(compileRanked(need(deriveRanked(spec))), { axes: o.axes, of, at: o.at, gram: G, eta: o.eta }));
 }

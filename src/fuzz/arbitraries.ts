@@ -110,3 +110,51 @@ export function gramArb(): fc.Arbitrary<GradientPair> {
     });
   }).map((r) => buildPair(r.kind, r.a, r.b, r.k, r.eps, 10 ** r.sa, 10 ** (r.sb ?? r.sa)));
 }
+
+/** Random points of a K-response loss: logp_k < 0, c_ref_k = logp_k (start of training) or drawn, len_k ≥ 1, params. */
+export function rankedPointArb(spec: LossSpec): fc.Arbitrary<DomainPoint> {
+  const K = spec.ranked?.K ?? 2;
+  const params = Object.entries(spec.source.params);
+  const perResponse = fc.record({ logp: logpArb, cRef: logpArb, len: fc.integer({ min: 1, max: 1000 }) });
+  return fc.record({
+    responses: fc.array(perResponse, { minLength: K, maxLength: K }),
+    atStart: fc.boolean(),
+    params: fc.tuple(...params.map(([, d]) => paramArb(d))),
+  }).map((r) => {
+    const v: DomainPoint = {};
+    r.responses.forEach((x, i) => {
+      v[`logp_${i + 1}`] = x.logp;
+      v[`c_ref_${i + 1}`] = r.atStart ? x.logp : x.cRef;
+      v[`len_${i + 1}`] = x.len;
+    });
+    params.forEach(([name], i) => { v[name] = r.params[i]; });
+    return v;
+  });
+}
+
+/** K gradient rows ∇logp_1 … ∇logp_K (their Gram matrix is PSD by construction) and a step size η. */
+export interface GradientRows {
+  readonly rows: readonly (readonly number[])[];
+  readonly eta: number;
+}
+
+/**
+ * K gradient rows in R^n (n = 1 … 6), each entry in [−1, 1], the whole set scaled by 10^s (s ∈ −4…4); a row is
+ * sometimes a copy or the negative of another, so rank-deficient Gram matrices are drawn too.
+ */
+export function gradientRowsArb(K: number): fc.Arbitrary<GradientRows> {
+  return fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
+    raw: fc.array(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n, maxLength: n }), { minLength: K, maxLength: K }),
+    copies: fc.array(fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 },
+      { arbitrary: fc.tuple(fc.integer({ min: 0, max: K - 1 }), fc.constantFrom(1, -1)), weight: 1 }), { minLength: K, maxLength: K }),
+    s: fc.integer({ min: -4, max: 4 }),
+    eta: fc.constantFrom(1, 0.1, 1e-3),
+  })).map((r) => {
+    const rows = r.raw.map((row, k) => {
+      const c = r.copies[k];
+      const base = c && c[0] < k ? r.raw[c[0]].map((x) => c[1] * x) : row;
+      return base.map((x) => x * 10 ** r.s);
+    });
+    return { rows, eta: r.eta };
+  });
+}

@@ -19,15 +19,16 @@ import fc from 'fast-check';
 import type { Expr } from '../expr/expr.js';
 import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import { CONTEXT_NAMES } from '../loss/symbols.js';
-import type { Derivation } from '../symbolic/derive.js';
-import { conditionLaw, derivativeLaw, isMarginOnly, type LawOutcome, marginChange, marginLaw, parsePrintLaw, rawLoss,
+import { type Derivation, derive } from '../symbolic/derive.js';
+import { marginForm, marginFormSpec } from '../symbolic/margin-form.js';
+import { conditionLaw, derivativeLaw, isMarginOnly, type LawOutcome, marginChange, marginFormLaw, marginLaw, parsePrintLaw, rawLoss,
   regimeCoverLaw, simplifyLaw } from '../symbolic/laws.js';
 import { type CompiledDerivation, compileDerivation, pointShown, regimeAt } from '../symbolic/point.js';
 import { MarginFault } from '../errors.js';
 import { type DomainPoint, type GradientPair, gramArb, pointArb } from './arbitraries.js';
 import { tidyWitness } from '../fuzz/witness.js';
 
-export type LawName = 'derivative' | 'regimes' | 'conditions' | 'simplify' | 'print' | 'margin' | 'margin-shrinks';
+export type LawName = 'derivative' | 'regimes' | 'conditions' | 'simplify' | 'print' | 'margin' | 'margin-form' | 'step' | 'margin-shrinks';
 
 export interface LawSpec {
   readonly name: LawName;
@@ -40,7 +41,13 @@ export interface LawSpec {
   readonly engine: boolean;
   readonly needsGram: boolean;
   readonly check: (c: CompiledDerivation, env: DomainPoint, g: GradientPair) => LawOutcome;
+  /** Why the law does not apply to this loss (it is then reported, with the reason, and not run). */
+  readonly notApplicable?: string;
 }
+
+/** A law that does not apply to a loss: listed with the reason, never silently left out. */
+export const notApplicable = (name: LawName, title: string, reason: string, engine = true): LawSpec =>
+  ({ name, title, engine, needsGram: false, notApplicable: reason, check: () => ({ status: 'skip', reason }) });
 
 type GramReport = { innerWL: number; normW2: number; normL2: number; kind: string; a: readonly number[]; b: readonly number[] };
 
@@ -57,6 +64,8 @@ export interface Counterexample {
   readonly shrunk: { readonly point: DomainPoint; readonly gram?: GramReport };
   /** fast-check's replay path: `fc.check(..., { seed, path })` replays the shrunk case (not the tidied one). */
   readonly path?: string;
+  /** A K-response loss's step: the gradient rows ∇logp_1 … ∇logp_K, their Gram matrix and η. */
+  readonly gradients?: { readonly rows: readonly (readonly number[])[]; readonly gram: readonly (readonly number[])[]; readonly eta: number };
 }
 
 export interface LawRun {
@@ -70,6 +79,8 @@ export interface LawRun {
   readonly valid: number;
   readonly skipped: Readonly<Record<string, number>>;
   readonly counterexample?: Counterexample;
+  /** Why the law does not apply to this loss (then runs = valid = 0). */
+  readonly notApplicable?: string;
 }
 
 export const FUZZ_SCHEMA = 'marginlab/fuzz@1';
@@ -114,16 +125,30 @@ export function lawsFor(d: Derivation): LawSpec[] {
         return { status: 'pass' };
       } },
   ];
-  if (isMarginOnly(d.spec)) {
-    laws.push({ name: 'margin', title: 'eq. (6): Δ(logp_w − logp_l) = d_w‖∇logp_w − ∇logp_l‖² (margin-only loss)', engine: true, needsGram: true,
-      check: (c, env, g) => marginIdentity(c, env, g) });
-  }
+  const marginTitle = 'eq. (6): Δ(logp_w − logp_l) = d_w‖∇logp_w − ∇logp_l‖² (margin-only loss)';
+  laws.push(isMarginOnly(d.spec)
+    ? { name: 'margin', title: marginTitle, engine: true, needsGram: true, check: (c, env, g) => marginIdentity(c, env, g) }
+    : notApplicable('margin', marginTitle, d.spec.L ? 'the loss is written whole as L, not as m(h(logp_w) − h(logp_l)) with one affine h and Λ_w = Λ_l = 0'
+      : 'the loss is not margin-only: m(h(logp_w) − h(logp_l)) with one affine h and Λ_w = Λ_l = 0'));
+  laws.push(marginFormLawFor(d));
   // The law holds where the margin does not shrink; its counterexample is the finding.
   laws.push({ name: 'margin-shrinks', title: 'can a step shrink the margin logp_w − logp_l to first order? (eq. 6)', engine: false, needsGram: true,
     found: 'a step can shrink the margin logp_w − logp_l to first order (eq. 6)',
     notFound: 'no judged sample shrank the margin logp_w − logp_l to first order (eq. 6)',
     check: (c, env, g) => marginLaw(c, env, g) });
   return laws;
+}
+
+/** A general L whose margin form is recovered: the recovered slots, derived as eq. (8), give L's d_w and d_l. */
+function marginFormLawFor(d: Derivation): LawSpec {
+  const title = "the recovered margin form (m, h_w, h_l, Λ_w, Λ_l) gives L's d_w and d_l";
+  if (!d.spec.L) return notApplicable('margin-form', title, "the loss is written in eq. (8)'s slots: there is no margin form to recover");
+  const form = marginForm(d.spec);
+  if (!form.slots) return notApplicable('margin-form', title, `no margin form was recovered: ${form.reason}`);
+  const back = derive(marginFormSpec(d.spec, form.slots));
+  if (!back.ok) return notApplicable('margin-form', title, `the recovered margin form could not be derived: ${back.errors[0].message}`);
+  const recovered = compileDerivation(back.value);
+  return { name: 'margin-form', title, engine: true, needsGram: false, check: (c, env) => marginFormLaw(c, recovered, env) };
 }
 
 /** For a margin-only loss: d_w = d_l and Δmargin = d_w‖a − b‖². */
@@ -152,12 +177,19 @@ export interface FuzzOptions {
 }
 
 /** Run one law as a fast-check property; a failure is shrunk to a minimal counterexample. */
-export function runLaw(law: LawSpec, c: CompiledDerivation, opts: { runs: number; seed: number; onSample?: () => void }): LawRun {
+export interface PropertyRun<S> {
+  readonly details: fc.RunDetails<[S]>;
+  readonly valid: number;
+  readonly skipped: Readonly<Record<string, number>>;
+}
+
+/** One law as a fast-check property over samples S: judged and skipped samples counted in the main run (shrinking excluded). */
+export function runProperty<S>(samples: fc.Arbitrary<S>, check: (s: S) => LawOutcome, opts: { runs: number; seed: number; onSample?: () => void }): PropertyRun<S> {
   let valid = 0;
   let main = true;
   const skipped: Record<string, number> = {};
-  const judge = (env: DomainPoint, g: GradientPair): boolean => {
-    const o = law.check(c, env, g);
+  const judge = (s: S): boolean => {
+    const o = check(s);
     if (main) {
       opts.onSample?.();
       if (o.status === 'skip') skipped[o.reason] = (skipped[o.reason] ?? 0) + 1;
@@ -166,14 +198,23 @@ export function runLaw(law: LawSpec, c: CompiledDerivation, opts: { runs: number
     if (o.status === 'fail') main = false;
     return o.status !== 'fail';
   };
+  const details = fc.check(fc.property(samples, judge), { seed: opts.seed, numRuns: opts.runs, endOnFailure: false });
+  return { details, valid, skipped };
+}
+
+/** A law that does not apply: reported with its reason, never run. */
+export const notApplicableRun = (law: { name: LawName; title: string; engine: boolean; notApplicable?: string }): LawRun =>
+  ({ law: law.name, title: law.title, summary: `not applicable: ${law.notApplicable}`, engine: law.engine, runs: 0, valid: 0, skipped: {}, notApplicable: law.notApplicable });
+
+export function runLaw(law: LawSpec, c: CompiledDerivation, opts: { runs: number; seed: number; onSample?: () => void }): LawRun {
+  if (law.notApplicable) return notApplicableRun(law);
   const point = pointArb(c.derivation.spec);
-  const property = law.needsGram
-    ? fc.property(point, gramArb(), (env, g) => judge(env, g))
-    : fc.property(point, (env) => judge(env, NO_GRAM));
-  const details = fc.check(property as fc.IProperty<[DomainPoint, GradientPair] | [DomainPoint]>, { seed: opts.seed, numRuns: opts.runs, endOnFailure: false });
+  const samples: fc.Arbitrary<[DomainPoint, GradientPair]> = law.needsGram ? fc.tuple(point, gramArb()) : point.map((env) => [env, NO_GRAM]);
+  const { details, valid, skipped } = runProperty(samples, ([env, g]) => law.check(c, env, g), opts);
   let counterexample: Counterexample | undefined;
   if (details.failed && details.counterexample) {
-    const [env, g] = details.counterexample as [DomainPoint, GradientPair?];
+    const [[env, g0]] = details.counterexample;
+    const g = law.needsGram ? g0 : undefined;
     const params = Object.entries(c.derivation.spec.source.params);
     const t = tidyWitness(law, c, env, g, { noGram: NO_GRAM, defaults: Object.fromEntries(params.map(([k, d]) => [k, d.default])),
       ranges: Object.fromEntries(params.flatMap(([k, d]) => (d.range ? [[k, d.range]] : []))) });
@@ -201,27 +242,32 @@ const gramReport = (g: GradientPair): GramReport => ({ innerWL: g.innerWL, normW
 const NO_GRAM: GradientPair = { kind: 'random', a: [1, 0], b: [0, 1], innerWL: 0, normW2: 1, normL2: 1 };
 
 export function fuzzDerivation(d: Derivation, opts: FuzzOptions = {}): FuzzReport {
+  const c = compileDerivation(d);
+  return fuzzLaws(d.spec.source.name, lawsFor(d), (law, o) => runLaw(law, c, o), opts);
+}
+
+/** Run every law (with progress over all of them) and gather the report: shared by two-response and K-response losses. */
+export function fuzzLaws<L extends { readonly name: LawName }>(loss: string, laws: readonly L[],
+  run: (law: L, o: { runs: number; seed: number; onSample: () => void }) => LawRun, opts: FuzzOptions): FuzzReport {
   const runs = opts.runs ?? 200;
   const seed = opts.seed ?? 1;
   const minValid = opts.minValid ?? Math.max(1, Math.floor(runs / 10));
-  const c = compileDerivation(d);
-  const laws = lawsFor(d);
   const total = runs * laws.length;
   let done = 0;
-  const results = laws.map((law) => {
-    const r = runLaw(law, c, { runs, seed, onSample: () => { done = Math.min(total, done + 1); opts.onProgress?.(done, total, law.name); } });
-    done = Math.min(total, (laws.indexOf(law) + 1) * runs);
+  const results = laws.map((law, i) => {
+    const r = run(law, { runs, seed, onSample: () => { done = Math.min(total, done + 1); opts.onProgress?.(done, total, law.name); } });
+    done = Math.min(total, (i + 1) * runs);
     opts.onProgress?.(done, total, law.name);
     return r;
   });
   return {
     schema: FUZZ_SCHEMA,
-    loss: d.spec.source.name,
+    loss,
     seed,
     runs,
     laws: results,
     ok: results.every((r) => !r.engine || !r.counterexample),
-    inconclusive: results.filter((r) => r.engine && !r.counterexample && r.valid < minValid).map((r) => r.law),
+    inconclusive: results.filter((r) => r.engine && !r.counterexample && !r.notApplicable && r.valid < minValid).map((r) => r.law),
   };
 }
 
@@ -238,6 +284,7 @@ export function fuzzText(r: FuzzReport): string {
   for (const l of r.laws) {
     const skips = Object.values(l.skipped).reduce((s, n) => s + n, 0);
     // A finding says what was found; an engine law says whether it held.
+    if (l.notApplicable) { out.push(`  ${'n/a'.padEnd(12)} ${l.law.padEnd(15)} — ${l.title}: does not apply (${l.notApplicable})`); continue; }
     const status = l.engine ? (l.counterexample ? 'FAIL' : r.inconclusive.includes(l.law) ? 'inconclusive' : 'ok') : l.counterexample ? 'found' : 'not found';
     out.push(`  ${status.padEnd(12)} ${l.law.padEnd(15)} ${l.valid}/${l.runs} judged${skips ? `, ${skips} skipped` : ''} — ${l.engine ? l.title : l.summary}`);
     if (l.counterexample) {
@@ -245,6 +292,7 @@ export function fuzzText(r: FuzzReport): string {
       const how = `shrunk in ${ce.shrinks} steps${ce.tidied.length ? `, then tidied — ${ce.tidied.join('; ')}` : ''}`;
       out.push(`      ${l.engine ? 'counterexample' : 'witness'} (${how}): ${ce.message}`);
       out.push(`      --at ${pointText(ce.point)}`);
+      if (ce.gradients) out.push(`      --gram ${ce.gradients.gram.flat().map(fmt).join(',')} --eta ${fmt(ce.gradients.eta)}  (gradient rows ${JSON.stringify(ce.gradients.rows)})`);
       if (ce.gram) out.push(`      --inner ${fmt(ce.gram.innerWL)} --norm-w2 ${fmt(ce.gram.normW2)} --norm-l2 ${fmt(ce.gram.normL2)}  (${ce.gram.kind} pair)`);
       for (const [k, v] of Object.entries(ce.details)) if (k !== 'env') out.push(`      ${k}: ${fmt(v)}`);
     }

@@ -1,7 +1,8 @@
 // A derivation as data for people and programs: the stable JSON of `marginlab derive --json`, the text
 // of `marginlab derive`, and the step-by-step account of `--explain`.
 
-import { ARG } from '../loss/symbols.js';
+import { sym } from '../expr/expr.js';
+import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import type { LossSpec } from '../loss/types.js';
 import { SLOTS, type Slot } from '../loss/types.js';
 import type { DirectionAudit } from '../symbolic/audit.js';
@@ -10,6 +11,7 @@ import { CASES, conditionsFor, type DirectionCondition } from '../symbolic/condi
 import type { Derivation, Regime } from '../symbolic/derive.js';
 import { marginForm } from '../symbolic/margin-form.js';
 import { toTex, toText } from '../symbolic/print.js';
+import { namedLine, whereDefinitions, whereForms } from '../symbolic/where-names.js';
 import { stoppedText } from '../symbolic/interval/prove.js';
 import { type Rendered, SIGN_TEX, SIGN_TEXT, boundTex, boundText, render, texNames } from './notation.js';
 
@@ -163,8 +165,13 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
   if (Object.keys(s.params).length) out.push(`params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}`).join(', ')}`);
   const slots = shownSlots(d.spec);
   const sided = slots.includes('Lambda_l');
-  if (d.spec.L) out.push(`  L(logp_w, logp_l) = ${toText(d.spec.L)}`);
-  else out.push(`  ${slots.map((k) => `${k}(a) = ${toText(d.spec[k])}`).join('    ')}`);
+  // where: names printed back where they shorten the line (symbolic/where-names.ts); what is derived is written out.
+  const defs = whereDefinitions(d.spec);
+  const asWritten = whereForms(defs, []);
+  const named = namedLine;
+  if (d.spec.L) out.push(`  L(logp_w, logp_l) = ${named(d.spec.L, asWritten)}`);
+  else out.push(`  ${slots.map((k) => `${k}(a) = ${named(d.spec[k], asWritten)}`).join('    ')}`);
+  const inWeights = whereForms(defs, [...(d.u ? [d.u] : []), sym(LOGP_W), sym(LOGP_L)]);
   const form = marginForm(d.spec);
   if (d.spec.L) {
     out.push(form.status === 'margin-based'
@@ -190,8 +197,8 @@ export function derivationText(d: Derivation, audit: DirectionAudit | undefined,
       out.push(`  m'(u) = ${toText(r.mPrime)}`);
       out.push(`  d_w = m'(u)*h_w'(logp_w) + Lambda'(logp_w)    d_l = m'(u)*h_l'(logp_l)${sided ? " - Lambda_l'(logp_l)" : ''}`);
     }
-    out.push(`  d_w = ${toText(r.dW)}`);
-    out.push(`  d_l = ${toText(r.dL)}`);
+    out.push(`  d_w = ${named(r.dW, inWeights)}`);
+    out.push(`  d_l = ${named(r.dL, inWeights)}`);
     out.push(`  d_w/d_l = ${r.ratio ? toText(r.ratio) : 'undefined (d_l = 0 in this regime)'}`);
     const reg = audit?.regimes.find((x) => x.index === r.index);
     for (const u of unconditional(r, proved?.find((p) => p.index === r.index))) out.push(`  ${u}`);

@@ -2,6 +2,7 @@
 
 import type { Expr } from '../expr/expr.js';
 import type { LossSpec } from '../loss/types.js';
+import { rankedName } from '../loss/ranked.js';
 import { toTex, toText, type TexNames } from '../symbolic/print.js';
 import type { Bound } from '../symbolic/conditions.js';
 
@@ -43,6 +44,12 @@ export function greekAlias(name: string): string | undefined {
 /** The LaTeX names of a loss's declared params: each param's own `tex`, else a Greek alias it is. */
 export function texNames(spec: LossSpec): TexNames {
   const names: Record<string, string> = {};
+  // A loss over K ranked responses: response k's symbols as the two-response ones are set (log π_w, c^w_ref, |y_w|).
+  for (let k = 1; k <= (spec.ranked?.K ?? 0); k++) {
+    names[rankedName('logp', k)] = `\\log\\pi_{${k}}`;
+    names[rankedName('c_ref', k)] = `c^{${k}}_{\\mathrm{ref}}`;
+    names[rankedName('len', k)] = `|y_{${k}}|`;
+  }
   for (const [k, d] of Object.entries(spec.source.params)) {
     const tex = d.tex ?? greekAlias(k);
     if (tex) names[k] = tex;

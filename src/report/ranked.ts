@@ -3,6 +3,7 @@
 // which of the 2^K strict patterns some PSD G reaches).
 
 import { logpName } from '../loss/ranked.js';
+import { namedLine, whereDefinitions, whereForms } from '../symbolic/where-names.js';
 import type { Matrix, PatternVerdict, RankedStep } from '../symbolic/gram.js';
 import { toText } from '../symbolic/print.js';
 import { type RankedDerivation, type RankedEvaluation, weightName } from '../symbolic/ranked.js';
@@ -37,10 +38,13 @@ export function rankedDerivationText(d: RankedDerivation, signs?: readonly Ranke
   const s = d.spec.source;
   const out = [`${s.name}${s.citation ? ` [${s.citation.key}]` : ''} — ${s.origin}`, `responses: ${d.K} (response 1 the most preferred, in rank order)`];
   if (Object.keys(s.params).length) out.push(`params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}`).join(', ')}`);
-  out.push(`  L(${ks(d.K).map(logpName).join(', ')}) = ${toText(d.L)}`);
+  // where: names printed back where they shorten the line (symbolic/where-names.ts).
+  const names = whereForms(whereDefinitions(d.spec), []);
+  const named = (e: Parameters<typeof namedLine>[0]) => namedLine(e, names);
+  out.push(`  L(${ks(d.K).map(logpName).join(', ')}) = ${named(d.L)}`);
   d.regimes.forEach((r, i) => {
     out.push('', d.regimes.length > 1 ? `Regime ${i + 1}: ${r.label}` : 'Gradient weights (d_k = -dL/dlogp_k; a positive d_k pushes response k up):');
-    r.d.forEach((e, k) => out.push(`  ${weightName(k + 1)} = ${toText(e)}`));
+    r.d.forEach((e, k) => out.push(`  ${weightName(k + 1)} = ${named(e)}`));
   });
   out.push('', 'One step of size eta > 0 moves dlogp_k = eta*(G d)_k, G_jk = <grad logp_j, grad logp_k> (positive semidefinite):');
   for (const k of ks(d.K)) out.push(`  response ${k} rises iff ${riseCondition(k, d.K)}`);

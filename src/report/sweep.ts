@@ -2,7 +2,10 @@
 // reads in the terminal, and the figure as SVG or PNG through the report's Vega-Lite pipeline.
 
 import { type Result, fail, ok } from '../errors.js';
-import { QUANTITY_TEXT, type Sweep } from '../symbolic/sweep.js';
+import { type Sweep as AnySweep, quantityText } from '../symbolic/sweep.js';
+
+/** Two-response or K-response (ranked-sweep.ts) sweeps alike. */
+type Sweep = AnySweep<string>;
 import { sweepNotes, sweepSpec } from './plots/sweep.js';
 
 export const SWEEP_SCHEMA = 'marginlab/sweep@1';
@@ -10,7 +13,7 @@ export const SWEEP_SCHEMA = 'marginlab/sweep@1';
 export function sweepJson(s: Sweep) {
   return {
     schema: SWEEP_SCHEMA,
-    loss: s.loss, axes: s.axes, of: s.of, gram: s.gram, eta: s.eta, fixed: s.fixed, defaults: s.defaults, regimes: s.regimes,
+    loss: s.loss, axes: s.axes, of: s.of, gram: s.gram, ...(s.gramMatrix !== undefined ? { gramMatrix: s.gramMatrix } : {}), eta: s.eta, fixed: s.fixed, defaults: s.defaults, regimes: s.regimes,
     samples: s.samples.map((p) => ({ at: Object.fromEntries(s.axes.map((a, i) => [a.name, p.at[i]])), regime: p.regime, values: p.values,
       ...(Object.keys(p.gaps).length ? { gaps: p.gaps } : {}), ...(s.gram ? { case: p.caseId } : {}) })),
     refused: s.refused, ratioUndefined: s.ratioUndefined, boundaries: s.boundaries, regimeEdges: s.regimeEdges, case1Edges: s.case1Edges,
@@ -24,7 +27,7 @@ export function sweepText(s: Sweep): string {
   const lines = [`${s.loss.name}: ${s.samples.length} points over ${s.axes.map((a) => `${a.name} = ${a.lo}…${a.hi}${a.log ? ' (log-spaced)' : ''}`).join(' × ')}`, ...sweepNotes(s)];
   for (const q of s.of) {
     const vs = s.samples.map((p) => p.values[q]).filter((v): v is number => typeof v === 'number');
-    lines.push(q === 'case' ? `  ${QUANTITY_TEXT[q]}: ${[...new Set(vs)].sort().join(', ') || 'none certified'}` : `  ${QUANTITY_TEXT[q].padEnd(8)} ${range(vs)}`);
+    lines.push(q === 'case' ? `  ${quantityText(q)}: ${[...new Set(vs)].sort().join(', ') || 'none certified'}` : `  ${quantityText(q).padEnd(8)} ${range(vs)}`);
   }
   for (const b of s.boundaries) lines.push(`  regime boundary at ${s.axes[0].name} = ${b.at}: ${s.regimes[b.from]} → ${s.regimes[b.to]}`);
   if (s.axes.length === 2 && s.regimeEdges.length) lines.push(`  the regime changes across ${s.regimeEdges.length} cell edges`);

@@ -194,10 +194,10 @@ function deriveGeneral(spec: LossSpec, L0: Expr): Derivation {
   return { spec, u: null, L, regimes, rules: distinct(rules) };
 }
 
-/** What the two-response machinery (d_w/d_l: tables, the trainer, sweeps, proofs, the audit) says of a K-response loss. */
+/** What the two-response machinery (d_w/d_l: verify's checks, the audit) says of a K-response loss. */
 export function rankedUnsupported(K: number, what = 'this command'): MarginError {
   return { code: 'E_UNSUPPORTED', message: `${what} works on two-response losses (d_w, d_l); this loss ranks ${K} responses (weights d_1 … d_${K})`, at: { slot: 'responses' },
-    hint: 'eval, classify, derive, prove, remedy and train take a ranked loss; tables, sweep, verify and the audit do not yet' };
+    hint: 'eval, classify, derive, prove, remedy, train, fuzz, table and sweep take a ranked loss; verify and the audit do not yet' };
 }
 
 /** Unwrap a derivation of a loss that is known to be well-formed (the catalogue, tests). */

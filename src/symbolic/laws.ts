@@ -11,9 +11,10 @@ import { type Expr, dependsOn, key } from '../expr/expr.js';
 import { MarginFault } from '../errors.js';
 import { parseExpression } from '../loss/parse.js';
 import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
+import { logpName } from '../loss/ranked.js';
 import type { LossSpec } from '../loss/types.js';
 import { type DirectionCondition, type Gram, conditionsFor, firstOrderChange, holdsAt } from './conditions.js';
-import type { Derivation } from './derive.js';
+import type { Derivation, RegimeConstraint } from './derive.js';
 import { specLoss } from './loss-form.js';
 import { differentiate } from './diff.js';
 import { hasHinge } from './regimes.js';
@@ -22,6 +23,9 @@ import { type CompiledDerivation, regimeAt } from './point.js';
 import { toText } from './print.js';
 import { agree, tryBounded, wellConditioned } from './bounded.js';
 import { simplify } from './simplify.js';
+import { type CompiledRanked, weightName } from './ranked.js';
+import { rankedStep } from './gram.js';
+import { certified, encloseAt } from './interval/enclose.js';
 
 export type LawOutcome =
   | { readonly status: 'pass' }
@@ -79,7 +83,8 @@ export function parsePrintLaw(e: Expr, symbols: Iterable<string>, env?: Env): La
 
 // ---------- derivatives ----------
 
-const sameRegime = (c: CompiledDerivation, env: Env, ri: number): boolean => {
+type Regimes = Parameters<typeof regimeAt>[0];
+const sameRegime = (c: Regimes, env: Env, ri: number): boolean => {
   try { return regimeAt(c, env) === ri; } catch (e) { if (e instanceof MarginFault) return false; throw e; }
 };
 
@@ -98,6 +103,16 @@ function centralDifference(f: (x: number) => number, x: number, h: number, round
   return { value: (4 * d2 - d1) / 3, uncertainty: kink ? Infinity : Math.abs(d2 - d1) + 4 * roundoff / h };
 }
 
+/** ∂L/∂name at the point by a central difference of L (hinged, as a function of the point) inside regime ri, or why not. */
+function partialOfL(c: Regimes & { readonly L: Compiled }, env: Env, name: string, ri: number, L0: { value: number; error: number }): Difference | string {
+  const v = env[name];
+  const h = Math.min(1e-4 * Math.max(1, Math.abs(v)), Math.abs(v) / 4 || 1e-4);
+  const at = (x: number): Env => ({ ...env, [name]: x });
+  if (![v - h, v + h].every((x) => sameRegime(c, at(x), ri))) return 'a finite difference would cross a regime boundary';
+  const f = (x: number): number => { try { return c.L(at(x)); } catch (e) { if (e instanceof MarginFault) return NaN; throw e; } };
+  return centralDifference(f, v, h, L0.error + EPS * Math.abs(L0.value)) ?? 'L is undefined near the point';
+}
+
 /**
  * d_w = −∂L/∂logp_w and d_l = +∂L/∂logp_l, with the regime's symbolic weights against a central
  * difference of L itself (the hinged L, evaluated as written). Skips points where the difference would
@@ -112,12 +127,8 @@ export function derivativeLaw(c: CompiledDerivation, env: Env): LawOutcome {
   if (!L0 || !dW || !dL || !Number.isFinite(L0.error)) return skip('L, d_w or d_l is undefined here');
   const out: Record<string, unknown> = {};
   for (const [name, v, sign, weight] of [[LOGP_W, env[LOGP_W], -1, dW], [LOGP_L, env[LOGP_L], 1, dL]] as const) {
-    const h = Math.min(1e-4 * Math.max(1, Math.abs(v)), Math.abs(v) / 4 || 1e-4);
-    const at = (x: number): Env => ({ ...env, [name]: x });
-    if (![v - h, v + h].every((x) => sameRegime(c, at(x), ri))) return skip('a finite difference would cross a regime boundary');
-    const f = (x: number): number => { try { return c.L(at(x)); } catch (e) { if (e instanceof MarginFault) return NaN; throw e; } };
-    const fd = centralDifference(f, v, h, L0.error + EPS * Math.abs(L0.value));
-    if (!fd) return skip('L is undefined near the point');
+    const fd = partialOfL(c, env, name, ri, L0);
+    if (typeof fd === 'string') return skip(fd);
     const d = sign * fd.value;
     const scale = Math.max(Math.abs(d), Math.abs(weight.value));
     if (fd.uncertainty > 0.05 * scale && fd.uncertainty > 1e-12) return skip('the finite difference cannot resolve the derivative here');
@@ -167,8 +178,11 @@ export function expressionDerivativeLaw(e: Expr, x: string, env: Env, derivative
 
 // ---------- regimes ----------
 
+/** The regimes of a derivation, two-response or ranked: what the cover law reads. */
+interface RegimeSet { readonly derivation: { readonly regimes: readonly { readonly label: string; readonly constraints: readonly RegimeConstraint[] }[] } }
+
 /** Off every boundary, exactly one regime's constraints hold. */
-export function regimeCoverLaw(c: CompiledDerivation, env: Env): LawOutcome {
+export function regimeCoverLaw(c: RegimeSet, env: Env): LawOutcome {
   let holding = 0;
   const labels: string[] = [];
   for (const r of c.derivation.regimes) {
@@ -285,3 +299,108 @@ export function marginLaw(c: CompiledDerivation, env: Env, g: Gram): LawOutcome 
 
 /** The loss as the spec writes it, built without simplification (the derivative law's independent reference). */
 export const rawLoss = (d: Derivation): Expr => specLoss(d.spec);
+
+// ---------- a general L's recovered margin form ----------
+
+/**
+ * A general L whose margin form was recovered (margin-form.ts): the derivation of the recovered m, h_w, h_l, Λ_w,
+ * Λ_l as eq. (8) gives the same d_w and d_l as L differentiated directly.
+ */
+export function marginFormLaw(general: CompiledDerivation, recovered: CompiledDerivation, env: Env): LawOutcome {
+  let gi: number, ri: number;
+  try { gi = regimeAt(general, env); ri = regimeAt(recovered, env); } catch (e) { if (e instanceof MarginFault) return skip('no regime (boundary or fault)'); throw e; }
+  const g = general.derivation.regimes[gi], r = recovered.derivation.regimes[ri];
+  for (const [name, a, b] of [['d_w', g.dW, r.dW], ['d_l', g.dL, r.dL]] as const) {
+    const x = tryBounded(a, env), y = tryBounded(b, env);
+    if (!x || !y || !Number.isFinite(x.error + y.error)) return skip(`${name} is undefined or ill-conditioned here`);
+    if (!agree(x, y, 1e-9)) {
+      return failure(`the recovered margin form's ${name} is not L's`, { fromL: x.value, fromMarginForm: y.value, formulaL: toText(a), formulaMarginForm: toText(b), env });
+    }
+  }
+  return PASS;
+}
+
+// ---------- K ranked responses ----------
+
+/** Every d_k = −∂L/∂logp_k of the point's regime against a central difference of L (hinged, as a function of the point). */
+export function rankedDerivativeLaw(c: CompiledRanked, env: Env): LawOutcome {
+  let ri: number;
+  try { ri = regimeAt(c, env); } catch (e) { if (e instanceof MarginFault) return skip('no regime (boundary or fault)'); throw e; }
+  const r = c.regimes[ri];
+  const L0 = tryBounded(c.derivation.L, env);
+  if (!L0 || !Number.isFinite(L0.error)) return skip('L is undefined here');
+  let judged = 0;
+  for (let k = 1; k <= c.derivation.K; k++) {
+    const weight = tryBounded(r.regime.d[k - 1], env);
+    if (!weight) return skip(`${weightName(k)} is undefined here`);
+    const name = logpName(k);
+    const fd = partialOfL(c, env, name, ri, L0);
+    if (typeof fd === 'string') return skip(fd);
+    const d = -fd.value;
+    const scale = Math.max(Math.abs(d), Math.abs(weight.value));
+    // A weight the difference cannot resolve (L flat in logp_k here, or rounding-dominated) is not judged; the others are.
+    if (fd.uncertainty > 0.05 * scale && fd.uncertainty > 1e-12) continue;
+    const tol = 1e-6 * scale + 8 * fd.uncertainty + 8 * weight.error + 1e-300;
+    if (!(Math.abs(d - weight.value) <= tol)) {
+      return failure(`${weightName(k)} disagrees with −∂L/∂${name}`, { regime: r.regime.label, symbolic: weight.value, finiteDifference: d, tolerance: tol,
+        formula: toText(r.regime.d[k - 1]), env });
+    }
+    judged++;
+  }
+  return judged > 0 ? PASS : skip('the finite difference cannot resolve any weight here');
+}
+
+/**
+ * The step of a K-response loss, Δlogp_k = η·(G·d)_k with G = A·Aᵀ (symbolic/gram.ts), against an actual gradient step
+ * on a linear-in-parameters model logp_k(θ) = logp_k + ⟨A_k, θ⟩ at θ = 0 (c_ref_k, the reference, stays put): ∇_θ L
+ * by central differences of L along each coordinate, θ' = −η∇_θ L, and Δlogp_k = ⟨A_k, θ'⟩ exactly (the model is
+ * linear). The certified sign of each move (rankedStep) must be the sign of the actual change where that is resolved.
+ */
+export function rankedStepLaw(c: CompiledRanked, env: Env, rows: readonly (readonly number[])[], eta: number): LawOutcome {
+  let ri: number;
+  try { ri = regimeAt(c, env); } catch (e) { if (e instanceof MarginFault) return skip('no regime (boundary or fault)'); throw e; }
+  const r = c.regimes[ri];
+  const K = c.derivation.K, n = rows[0]?.length ?? 0;
+  const weights = r.regime.d.map((e) => tryBounded(e, env));
+  if (weights.some((w) => !w || !Number.isFinite(w.error))) return skip('a weight is undefined or ill-conditioned here');
+  const d = weights.map((w) => w!.value), dErr = weights.map((w) => w!.error);
+  const L0 = tryBounded(c.derivation.L, env);
+  if (!L0 || !Number.isFinite(L0.error)) return skip('L is undefined here');
+  const logpScale = Math.max(1, ...Array.from({ length: K }, (_, k) => Math.abs(env[logpName(k + 1)])));
+  const moved = (i: number, t: number): Env => {
+    const e: Record<string, number> = { ...env };
+    for (let k = 0; k < K; k++) e[logpName(k + 1)] = env[logpName(k + 1)] + rows[k][i] * t;
+    return e;
+  };
+  const grad: number[] = [], gradErr: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const column = Math.max(...rows.map((row) => Math.abs(row[i])));
+    if (column === 0) { grad.push(0); gradErr.push(0); continue; }
+    const h = 1e-4 * logpScale / column;
+    if (![-h, h].every((t) => sameRegime(c, moved(i, t), ri))) return skip('a finite difference would cross a regime boundary');
+    const f = (t: number): number => { try { return c.L(moved(i, t)); } catch (e) { if (e instanceof MarginFault) return NaN; throw e; } };
+    const fd = centralDifference(f, 0, h, L0.error + EPS * Math.abs(L0.value));
+    if (!fd || !Number.isFinite(fd.uncertainty)) return skip('L is undefined or kinked near the point');
+    grad.push(fd.value); gradErr.push(fd.uncertainty);
+  }
+  const G = rows.map((a) => rows.map((b) => a.reduce((s, x, i) => s + x * b[i], 0)));
+  const certs = r.regime.d.map((e) => certified(encloseAt(e, env)));
+  if (!certs.every((x) => x !== undefined)) return skip('a weight cannot be certified here');
+  // The step as classify computes it (gram.ts), from the certified weights.
+  const { changes, moves } = rankedStep(certs, G, eta);
+  for (let k = 0; k < K; k++) {
+    const actual = -eta * rows[k].reduce((s, x, i) => s + x * grad[i], 0);
+    const actualErr = eta * rows[k].reduce((s, x, i) => s + Math.abs(x) * gradErr[i], 0);
+    const predicted = changes[k];
+    const predictedErr = eta * G[k].reduce((s, g, j) => s + Math.abs(g) * dErr[j], 0) + EPS * eta * G[k].reduce((s, g, j) => s + Math.abs(g * d[j]), 0) * (K + n);
+    const scale = eta * G[k].reduce((s, g, j) => s + Math.abs(g * d[j]), 0);
+    const tol = 1e-6 * scale + 8 * actualErr + 8 * predictedErr + 1e-300;
+    const details = { response: k + 1, actual, predicted, tolerance: tol, weights: d, gram: G, eta, env };
+    if (!(Math.abs(actual - predicted) <= tol)) return failure(`Δ${logpName(k + 1)} of the gradient step is ${actual}, but η·(G·d)_${k + 1} = ${predicted}`, details);
+    const m = moves[k];
+    if ((m === 'up' && actual < -tol) || (m === 'down' && actual > tol) || (m === 'unchanged' && Math.abs(actual) > tol)) {
+      return failure(`response ${k + 1} is certified to move ${m}, but the gradient step changes ${logpName(k + 1)} by ${actual}`, details);
+    }
+  }
+  return PASS;
+}

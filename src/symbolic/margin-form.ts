@@ -14,6 +14,7 @@ import { type Expr, add, dependsOn, key, mul, neg, num, substitute, sym } from '
 import { ARG, LOGP_L, LOGP_W } from '../loss/symbols.js';
 import type { LossSpec, Slot } from '../loss/types.js';
 import { simplify, simplifyAdd, simplifyMul, simplifyRatio } from './simplify.js';
+import { toText } from './print.js';
 
 export type MarginForm =
   | { readonly status: 'margin-based'; readonly how: 'written' | 'recovered'; readonly slots: Readonly<Record<Slot, Expr>>; readonly reason: string }
@@ -114,4 +115,13 @@ export function marginForm(spec: LossSpec): MarginForm {
   }
   return { status: 'margin-based', how: 'recovered', reason: 'the terms coupling logp_w and logp_l are a function of one margin',
     slots: { m: coupled.m, h_w: coupled.hw, h_l: coupled.hl, Lambda, Lambda_l } };
+}
+
+/** The loss of a recovered (or written) margin form as eq. (8)'s slots, a spec of its own: derived, it must give L's d_w, d_l. */
+export function marginFormSpec(spec: LossSpec, slots: Readonly<Record<Slot, Expr>>): LossSpec {
+  const { L: _written, ...source } = spec.source;
+  return {
+    source: { ...source, m: toText(slots.m), h_w: toText(slots.h_w), h_l: toText(slots.h_l), Lambda: toText(slots.Lambda), Lambda_l: toText(slots.Lambda_l) },
+    m: slots.m, h_w: slots.h_w, h_l: slots.h_l, Lambda: slots.Lambda, Lambda_l: slots.Lambda_l,
+  };
 }

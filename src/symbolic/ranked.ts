@@ -63,6 +63,8 @@ export function deriveRanked(spec: LossSpec): Result<RankedDerivation> {
 
 export interface CompiledRanked {
   readonly derivation: RankedDerivation;
+  /** L with its hinges in place: a function of the point across regimes (finite differences, steps). */
+  readonly L: Compiled;
   readonly regimes: readonly {
     readonly regime: RankedRegime;
     readonly constraints: readonly { expr: Expr; side: 'above' | 'below'; text: string }[];
@@ -74,6 +76,7 @@ export interface CompiledRanked {
 export function compileRanked(d: RankedDerivation): CompiledRanked {
   return {
     derivation: d,
+    L: compile(d.L),
     regimes: d.regimes.map((r) => ({ regime: r, constraints: r.constraints.map((c) => ({ expr: c.g, side: c.side, text: constraintText(c) })),
       L: compile(r.L), d: r.d.map(compile) })),
   };

@@ -44,15 +44,19 @@ export interface SweepRequest {
 
 export interface SweepGap { readonly code: ErrorCode; readonly message: string }
 
-export interface SweepSample {
+/** The words for a quantity: QUANTITY_TEXT's, or a ranked loss's d_k and Δlogp_k (dLogp_k) by name. */
+export const quantityText = (q: string): string => (QUANTITY_TEXT as Readonly<Record<string, string>>)[q] ?? q.replace(/^dLogp_/, 'Δlogp_');
+
+/** A sample's quantities are named by Q: SweepQuantity for two responses, d_1 … d_K, L, dLogp_k for K ranked responses (ranked-sweep.ts). */
+export interface SweepSample<Q extends string = SweepQuantity> {
   /** The sample's value on each axis. */
   readonly at: readonly number[];
   /** The regime index, or null where the point could not be placed in one. */
   readonly regime: number | null;
   /** Each quantity's certified value; null where it is a gap or undefined (d_w/d_l where d_l = 0). */
-  readonly values: Readonly<Partial<Record<SweepQuantity, number | null>>>;
+  readonly values: Readonly<Partial<Record<Q, number | null>>>;
   /** Why a quantity is a gap: the code and message of evaluateAt's (or classifyCertified's) refusal. */
-  readonly gaps: Readonly<Partial<Record<SweepQuantity, SweepGap>>>;
+  readonly gaps: Readonly<Partial<Record<Q, SweepGap>>>;
   /** Table 1's case of the step, certified (given a Gram; null where not certified or no Gram). */
   readonly caseId: number | null;
 }
@@ -63,17 +67,19 @@ export interface BoundaryPoint { readonly at: number; readonly from: number; rea
 /** An edge between two cells of a two-axis sweep: from (x1, y1) to (x2, y2). */
 export interface Edge { readonly x1: number; readonly y1: number; readonly x2: number; readonly y2: number }
 
-export interface Sweep {
+export interface Sweep<Q extends string = SweepQuantity> {
   readonly loss: { readonly id: string; readonly name: string };
   readonly axes: readonly SweepAxis[];
-  readonly of: readonly SweepQuantity[];
+  readonly of: readonly Q[];
   readonly gram: Gram | null;
+  /** A loss over K ranked responses: the K×K Gram matrix of the step (Δlogp_k = η·(G·d)_k), or null. */
+  readonly gramMatrix?: readonly (readonly number[])[] | null;
   readonly eta: number;
   /** The values held fixed, as given, and the documented defaults the points took. */
   readonly fixed: Readonly<Record<string, number>>;
   readonly defaults: readonly { name: string; value: number; rule: string }[];
   readonly regimes: readonly string[];
-  readonly samples: readonly SweepSample[];
+  readonly samples: readonly SweepSample<Q>[];
   /** Samples where at least one quantity is a gap (`byCode`: samples per refusal code), and gaps in all. */
   readonly refused: { readonly samples: number; readonly values: number; readonly byCode: Readonly<Partial<Record<ErrorCode, number>>> };
   /** Where d_w/d_l is undefined (d_l = 0): a gap that is no refusal. */
@@ -104,11 +110,11 @@ export function parseAxis(text: string, dims = 1): Result<SweepAxis> {
   return ok({ name: m[1], lo, hi, log, n });
 }
 
-/** Domain of each kind of variable, as the guide documents it. */
-function domainError(a: SweepAxis): string | null {
-  const neg = a.name === LOGP_W || a.name === LOGP_L || a.name === 'c_ref_w' || a.name === 'c_ref_l';
+/** Domain of each kind of variable, as the guide documents it (response k's logp_k, c_ref_k, len_k as the two-response ones). */
+export function domainError(a: SweepAxis): string | null {
+  const neg = a.name === LOGP_W || a.name === LOGP_L || a.name === 'c_ref_w' || a.name === 'c_ref_l' || /^(logp|c_ref)_\d+$/.test(a.name);
   if (neg && (a.lo >= 0 || a.hi >= 0)) return `${a.name} is a log-probability: it must stay below 0, but the range is ${a.lo}:${a.hi}`;
-  if ((a.name === 'len_w' || a.name === 'len_l') && Math.min(a.lo, a.hi) < 1) return `${a.name} is a length in tokens: it must be at least 1, but the range is ${a.lo}:${a.hi}`;
+  if ((a.name === 'len_w' || a.name === 'len_l' || /^len_\d+$/.test(a.name)) && Math.min(a.lo, a.hi) < 1) return `${a.name} is a length in tokens: it must be at least 1, but the range is ${a.lo}:${a.hi}`;
   if (a.name === 'z_ref' && Math.min(a.lo, a.hi) < 0) return `z_ref must be at least 0, but the range is ${a.lo}:${a.hi}`;
   return null;
 }
@@ -212,15 +218,14 @@ function regimeIndex(c: CompiledDerivation, d: CompiledDerivation['derivation'],
   try { return regimeAt(c, p.value.values); } catch { return null; }
 }
 
-/** Bisect between two samples of different regimes, in the axis's own spacing. */
-function bisect(c: CompiledDerivation, base: Record<string, number>, a: SweepAxis, x0: number, x1: number, r0: number): number {
-  const d = c.derivation;
+/** Bisect between two samples of different regimes, in the axis's own spacing; `regimeOf(x)`: the regime with the axis at x (null on the boundary). */
+export function bisect(a: SweepAxis, x0: number, x1: number, r0: number, regimeOf: (x: number) => number | null): number {
   const mid = (u: number, v: number) => (a.log ? Math.sign(u) * Math.sqrt(u * v) : (u + v) / 2);
   let lo = x0, hi = x1;
   for (let k = 0; k < 60; k++) {
     const m = mid(lo, hi);
     if (m === lo || m === hi) break;
-    const rm = regimeIndex(c, d, { ...base, [a.name]: m });
+    const rm = regimeOf(m);
     if (rm === null) return m; // on the boundary itself
     if (rm === r0) lo = m; else hi = m;
   }
@@ -288,7 +293,7 @@ export function sweep(c: CompiledDerivation, r: SweepRequest): Result<Sweep> {
     let last = -1;
     reg.forEach((k, i) => {
       if (k === null) return;
-      if (last >= 0 && reg[last] !== k) boundaries.push({ at: bisect(c, r.at as Record<string, number>, a, grids[0][last], grids[0][i], reg[last]!), from: reg[last]!, to: k });
+      if (last >= 0 && reg[last] !== k) boundaries.push({ at: bisect(a, grids[0][last], grids[0][i], reg[last]!, (x) => regimeIndex(c, d, { ...r.at, [a.name]: x })), from: reg[last]!, to: k });
       last = i;
     });
   } else {

@@ -20,3 +20,13 @@ export function sympyInput(e: CatalogueEntry, point: Readonly<Record<string, num
   return JSON.stringify({ id: e.id, m: e.m, h_w: e.h_w, h_l: e.h_l, Lambda: e.Lambda, params: Object.keys(params),
     point: { ...point, ...params, c_ref: point.c_ref_w - point.c_ref_l } });
 }
+
+/**
+ * One input line of sympy_derive.py for a loss written whole: the peer builds L = −(m(u) + Λ(logp_w)) and its Λ
+ * may name both log-probabilities, so m = 0 and Λ = −(L) hand it L itself, which it differentiates in logp_w and
+ * logp_l (d_w, d_l, d_w/d_l, each simplified). `symbols`: the names beyond the peer's own (params, the other
+ * responses' log-probabilities), each a SymPy symbol until the point is substituted.
+ */
+export function sympyLossInput(id: string, L: string, symbols: readonly string[], point: Readonly<Record<string, number>>): string {
+  return JSON.stringify({ id, m: '0', h_w: 'a', h_l: 'a', Lambda: `-(${L})`, params: symbols, point });
+}

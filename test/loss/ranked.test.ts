@@ -1,6 +1,6 @@
 // The spec language for K ranked responses: `responses: K` with L in logp_1 … logp_K; K out of range, a
 // symbol past K, the two-response names and slots mixed in are coded errors located in the file; the
-// two-response machinery (tables, the trainer) refuses a ranked loss with E_UNSUPPORTED, never a crash.
+// two-response machinery (the trainer) refuses a ranked loss with E_UNSUPPORTED, never a crash.
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,10 +77,9 @@ describe('commands with a ranked loss', () => {
     for (const k of [1, 2, 3]) expect(r.stdout).toContain(`response ${k} rises iff G_${k}1*d_1 + G_${k}2*d_2 + G_${k}3*d_3 >= 0`);
   });
 
-  it('table and sweep refuse a ranked loss with E_UNSUPPORTED (not yet in tables); train refuses what it cannot train with', async () => {
+  it('verify refuses a ranked loss with E_UNSUPPORTED (its checks are a chosen/rejected pair\'s); table, sweep and train take it (test/report/table-ranked.test.ts, test/symbolic/ranked-sweep.test.ts, test/trainer/ranked-train.test.ts)', async () => {
     const p = file('pl4.yaml', PL3);
-    for (const args of [['table', '--file', p, '--format', 'md'], ['table', '--losses', 'plackett-luce-dpo', '--format', 'md'],
-      ['sweep', p, '--over', 'logp_1=-5:-1']]) {
+    for (const args of [['verify', 'taylor', '--loss', p], ['verify', 'cases', '--loss', p]]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/^E_UNSUPPORTED .*ranks 3 responses/m);

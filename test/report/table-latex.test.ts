@@ -9,8 +9,13 @@ import { catalogueSpecs } from '../../src/report/table/docs.js';
 import { renderTable } from '../../src/report/table/generate.js';
 import { PREAMBLE_PACKAGES } from '../../src/report/table/latex.js';
 import { compileLatex, hasTool, toPng } from './latex-compile.js';
+import { RANKED_CATALOGUE } from '../../src/loss/catalogue/index.js';
+import { checkLoss } from '../../src/loss/check.js';
+import { fromCatalogue } from '../../src/loss/file.js';
 
 const specs = catalogueSpecs();
+/** The ranked family (loss, K, d_1 … d_K). */
+const rankedSpecs = () => RANKED_CATALOGUE.map((e) => { const r = checkLoss(fromCatalogue(e)); if (!r.ok) throw new Error(e.id); return r.value; });
 
 /** A fragment is meant for the reader's own document: wrap it as a landscape page that \inputs it. */
 const hostFor = (fragment: string) => `\\documentclass{article}
@@ -38,6 +43,8 @@ describe('LaTeX tables compile with pdflatex', () => {
     { name: 'table1-standalone', tex: () => renderTable(specs, { kind: 'cases', format: 'latex', columns: DEFAULT_COLUMNS, standalone: true }) },
     { name: 'table2-fragment', tex: () => hostFor(renderTable(specs.slice(0, 6), { kind: 'rows', format: 'latex', columns: DEFAULT_COLUMNS })) },
     { name: 'table1-fragment', tex: () => hostFor(renderTable(specs.slice(0, 3), { kind: 'cases', format: 'latex', columns: DEFAULT_COLUMNS })) },
+    { name: 'ranked-standalone', tex: () => renderTable(rankedSpecs(), { kind: 'rows', format: 'latex', columns: DEFAULT_COLUMNS, standalone: true }) },
+    { name: 'ranked-fragment', tex: () => hostFor(renderTable(rankedSpecs(), { kind: 'rows', format: 'latex', columns: DEFAULT_COLUMNS })) },
     { name: 'table2-few-columns', tex: () => renderTable(specs, { kind: 'rows', format: 'latex', columns: ['loss', 'dW', 'dL', 'ratio'], standalone: true }) },
   ];
   for (const c of cases) {

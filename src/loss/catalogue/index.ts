@@ -55,7 +55,7 @@ export { TRL_CATALOGUE } from './trl/index.js';
 export const FAMILIES: readonly { readonly name: string; readonly entries: readonly CatalogueEntry[] }[] = [
   { name: 'marginlab (the papers\' forms)', entries: CATALOGUE },
   { name: 'trl (TRL 1.13\'s code, per pair)', entries: TRL_CATALOGUE },
-  { name: 'ranked (K responses, eval/classify/derive only)', entries: RANKED_CATALOGUE },
+  { name: 'ranked (K responses; verify and the audit take two)', entries: RANKED_CATALOGUE },
 ];
 
 // ---- end of the TRL family ----

@@ -6,7 +6,10 @@
 // at full precision in its ARIA label, so the SVG can be read back as data.
 
 import type { TopLevelSpec } from 'vega-lite';
-import { QUANTITY_TEXT, type Sweep, type SweepQuantity, axisValues, cellEdges } from '../../symbolic/sweep.js';
+import { type Sweep as AnySweep, axisValues, cellEdges, quantityText } from '../../symbolic/sweep.js';
+
+/** A sweep of either form: two responses (SweepQuantity) or K ranked responses (d_1 … d_K, L, dLogp_k). */
+type Sweep = AnySweep<string>;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const W = 520, H = 150, CELL = 300;
@@ -24,6 +27,7 @@ export function sweepNotes(s: Sweep): string[] {
   const defaults = s.defaults.map((d) => `${d.name}=${full(d.value)}`);
   const notes = [[fixed.length ? `fixed: ${fixed.join(', ')}` : '', defaults.length ? `defaults: ${defaults.join(', ')}` : ''].filter(Boolean).join('; ')];
   if (s.gram) notes.push(`⟨a,b⟩ = ${full(s.gram.innerWL)}, ‖a‖² = ${full(s.gram.normW2)}, ‖b‖² = ${full(s.gram.normL2)}, η = ${full(s.eta)}`);
+  if (s.gramMatrix) notes.push(`G = ${JSON.stringify(s.gramMatrix)}, η = ${full(s.eta)}`);
   const codes = Object.entries(s.refused.byCode).map(([k, n]) => `${k}: ${n}`).join(', ');
   notes.push(s.refused.samples
     ? `${s.refused.samples} of ${total} points refused (${codes}): drawn as gaps, never as numbers`
@@ -46,13 +50,13 @@ function colourScale(values: readonly number[]) {
   return hi <= 0 ? { scheme: 'reds', reverse: true } : { scheme: 'blues' };
 }
 
-function linePanel(s: Sweep, q: SweepQuantity) {
+function linePanel(s: Sweep, q: string) {
   const x = s.axes[0].name;
-  const rows = s.samples.map((p) => ({ x: p.at[0], v: p.values[q] ?? null, label: `${x} = ${full(p.at[0])}; ${QUANTITY_TEXT[q]} = ${p.values[q] === null || p.values[q] === undefined ? 'none' : full(p.values[q] as number)}` }));
-  const gaps = s.samples.filter((p) => p.gaps[q]).map((p) => ({ x: p.at[0], label: `${x} = ${full(p.at[0])}; ${QUANTITY_TEXT[q]} refused: ${p.gaps[q]!.code}` }));
+  const rows = s.samples.map((p) => ({ x: p.at[0], v: p.values[q] ?? null, label: `${x} = ${full(p.at[0])}; ${quantityText(q)} = ${p.values[q] === null || p.values[q] === undefined ? 'none' : full(p.values[q] as number)}` }));
+  const gaps = s.samples.filter((p) => p.gaps[q]).map((p) => ({ x: p.at[0], label: `${x} = ${full(p.at[0])}; ${quantityText(q)} refused: ${p.gaps[q]!.code}` }));
   const xEnc = { field: 'x', type: 'quantitative', title: axisTitle(s, 0), scale: scaleOf(s, 0) };
   const layers: unknown[] = [
-    { mark: { type: 'line', color: '#1f5fa8' }, data: { values: rows }, encoding: { x: xEnc, y: { field: 'v', type: 'quantitative', title: QUANTITY_TEXT[q], scale: { zero: false } }, description: { value: `${QUANTITY_TEXT[q]} over ${x}` } } },
+    { mark: { type: 'line', color: '#1f5fa8' }, data: { values: rows }, encoding: { x: xEnc, y: { field: 'v', type: 'quantitative', title: quantityText(q), scale: { zero: false } }, description: { value: `${quantityText(q)} over ${x}` } } },
     { mark: { type: 'point', filled: true, size: 10, color: '#1f5fa8' }, data: { values: rows.filter((r) => r.v !== null) }, encoding: { x: xEnc, y: { field: 'v', type: 'quantitative' }, description: { field: 'label' } } },
   ];
   if (gaps.length) layers.push({ mark: { type: 'rule', color: '#d62728', opacity: 0.5 }, data: { values: gaps }, encoding: { x: xEnc, description: { field: 'label' } } });
@@ -77,19 +81,19 @@ function caseStrip(s: Sweep) {
   };
 }
 
-function heatPanel(s: Sweep, q: SweepQuantity) {
+function heatPanel(s: Sweep, q: string) {
   const [ax, ay] = s.axes;
   const ex = cellEdges(ax, axisValues(ax)), ey = cellEdges(ay, axisValues(ay));
   const ny = axisValues(ay).length;
   const cell = (i: number) => { const xi = Math.floor(i / ny), yj = i % ny; return { x: ex[xi], x2: ex[xi + 1], y: ey[yj], y2: ey[yj + 1] }; };
   const valued = s.samples.flatMap((p, i) => (p.values[q] === null || p.values[q] === undefined ? [] : [{ ...cell(i), v: p.values[q] as number,
-    label: `${ax.name} = ${full(p.at[0])}, ${ay.name} = ${full(p.at[1])}; ${QUANTITY_TEXT[q]} = ${full(p.values[q] as number)}` }]));
-  const refused = s.samples.flatMap((p, i) => (p.gaps[q] ? [{ ...cell(i), label: `${ax.name} = ${full(p.at[0])}, ${ay.name} = ${full(p.at[1])}; ${QUANTITY_TEXT[q]} refused: ${p.gaps[q]!.code}` }] : []));
+    label: `${ax.name} = ${full(p.at[0])}, ${ay.name} = ${full(p.at[1])}; ${quantityText(q)} = ${full(p.values[q] as number)}` }]));
+  const refused = s.samples.flatMap((p, i) => (p.gaps[q] ? [{ ...cell(i), label: `${ax.name} = ${full(p.at[0])}, ${ay.name} = ${full(p.at[1])}; ${quantityText(q)} refused: ${p.gaps[q]!.code}` }] : []));
   const xEnc = { field: 'x', type: 'quantitative', title: axisTitle(s, 0), scale: scaleOf(s, 0) };
   const yEnc = { field: 'y', type: 'quantitative', title: axisTitle(s, 1), scale: scaleOf(s, 1) };
   const colour = q === 'case'
     ? { field: 'name', type: 'nominal', title: "Table 1's case", scale: { domain: Object.values(CASE_NAMES), range: Object.values(CASE_COLOURS) } }
-    : { field: 'v', type: 'quantitative', title: QUANTITY_TEXT[q], scale: colourScale(valued.map((r) => r.v)) };
+    : { field: 'v', type: 'quantitative', title: quantityText(q), scale: colourScale(valued.map((r) => r.v)) };
   const layers: unknown[] = [
     { data: { values: q === 'case' ? valued.map((r) => ({ ...r, name: CASE_NAMES[r.v] })) : valued }, mark: 'rect',
       encoding: { x: xEnc, x2: { field: 'x2' }, y: yEnc, y2: { field: 'y2' }, color: colour, description: { field: 'label' } } },
@@ -104,13 +108,13 @@ function heatPanel(s: Sweep, q: SweepQuantity) {
     layers.push({ data: { values: edges(s.case1Edges, 'edge of the case-1 region') }, mark: { type: 'rule', color: '#138a36', strokeWidth: 2.5, strokeDash: [5, 3] },
       encoding: { x: { field: 'x1', type: 'quantitative', scale: scaleOf(s, 0) }, y: { field: 'y1', type: 'quantitative', scale: scaleOf(s, 1) }, x2: { field: 'x2' }, y2: { field: 'y2' }, description: { field: 'label' } } });
   }
-  return { title: QUANTITY_TEXT[q], width: CELL, height: CELL, layer: layers, resolve: { scale: { color: 'independent' } } };
+  return { title: quantityText(q), width: CELL, height: CELL, layer: layers, resolve: { scale: { color: 'independent' } } };
 }
 
 /** The figure of a sweep: lines over one variable, heatmaps over two. */
 export function sweepSpec(s: Sweep): TopLevelSpec {
   const over = s.axes.map((a) => a.name).join(' and ');
-  const title = { text: `${s.loss.name}: ${s.of.map((q) => QUANTITY_TEXT[q]).join(', ')} over ${over}`, subtitle: [
+  const title = { text: `${s.loss.name}: ${s.of.map((q) => quantityText(q)).join(', ')} over ${over}`, subtitle: [
     ...sweepNotes(s),
     ...(s.axes.length === 2 ? [`black: regime boundaries${s.gram ? '; green dashed: edge of the case-1 region (chosen ↑, rejected ↓)' : ''}; grey: refused`] : []),
     ...(s.axes.length === 1 && s.boundaries.length ? ['dashed: regime boundaries; red: refused points'] : []),

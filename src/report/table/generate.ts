@@ -9,12 +9,13 @@ import { bibtex } from './bib.js';
 import { buildTable1 } from './cases.js';
 import { type ColumnId, withSideColumns } from './columns.js';
 import { derivationPage } from './derivation-page.js';
-import { derivationHref, table1Html, table2Html } from './html.js';
-import { table1Json, table2Json } from './json.js';
+import { derivationHref, rankedHtml, table1Html, table2Html } from './html.js';
+import { rankedJson, table1Json, table2Json } from './json.js';
 import { katexAssets } from './katex.js';
-import { table1Latex, table2Latex } from './latex.js';
-import { table1Markdown, table2Markdown } from './markdown.js';
+import { rankedLatex, table1Latex, table2Latex } from './latex.js';
+import { rankedMarkdown, table1Markdown, table2Markdown } from './markdown.js';
 import { analyseOrThrow, buildTable2, type TableOptions } from './model.js';
+import { buildRankedTable } from './ranked.js';
 
 export const FORMATS = ['latex', 'html', 'md', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -33,6 +34,8 @@ export interface TableRequest extends TableOptions {
 /** The table's own text (no side files). */
 export function renderTable(specs: readonly LossSpec[], r: TableRequest, htmlCss = 'katex/katex.min.css'): string {
   const o: TableOptions = { samples: r.samples, seed: r.seed, onLoss: r.onLoss };
+  const ranked = specs.filter((s) => s.ranked);
+  if (ranked.length) return renderRanked(specs, ranked, r, o, htmlCss);
   if (r.kind === 'cases') {
     const t = buildTable1(specs, o);
     switch (r.format) {
@@ -52,10 +55,32 @@ export function renderTable(specs: readonly LossSpec[], r: TableRequest, htmlCss
   }
 }
 
+/** Losses over K ranked responses get their own table (ranked.ts): loss, K, d_1 … d_K. */
+function renderRanked(specs: readonly LossSpec[], ranked: readonly LossSpec[], r: TableRequest, o: TableOptions, htmlCss: string): string {
+  const K = ranked[0].ranked!.K;
+  if (ranked.length < specs.length) {
+    const two = specs.find((s) => !s.ranked)!;
+    throw new MarginFault({ code: 'E_USAGE', message: `a table holds either two-response losses (d_w, d_l) or losses over ranked responses (d_1 … d_K); '${ranked[0].source.id}' ranks ${K} responses and '${two.source.id}' has two`,
+      at: { slot: 'responses' }, hint: 'make one table of each' });
+  }
+  if (r.kind === 'cases') {
+    throw new MarginFault({ code: 'E_UNSUPPORTED', message: `Table 1's cases are those of a chosen and a rejected response; '${ranked[0].source.id}' ranks ${K} responses (weights d_1 … d_${K})`,
+      at: { slot: '--kind' }, hint: 'use --kind rows for the weights d_1 … d_K; classify LOSS --gram G decides which responses a step raises' });
+  }
+  const t = buildRankedTable(ranked, o);
+  switch (r.format) {
+    case 'latex': return rankedLatex(t, { standalone: r.standalone, title: r.title });
+    case 'html': return rankedHtml(t, { cssHref: htmlCss, title: r.title });
+    case 'md': return rankedMarkdown(t);
+    case 'json': return `${JSON.stringify(rankedJson(t), null, 2)}\n`;
+  }
+}
+
 /** What an HTML table needs beside it: KaTeX's CSS and fonts, and each loss's derivation page. */
 export function htmlSideFiles(specs: readonly LossSpec[], o: TableOptions, backHref: string): Map<string, string | Buffer> {
   const files = new Map<string, string | Buffer>(katexAssets());
-  for (const spec of specs) {
+  // A loss over ranked responses has no derivation page (its table links none): derive prints its weights.
+  for (const spec of specs.filter((s) => !s.ranked)) {
     files.set(derivationHref(spec.source.id), derivationPage(analyseOrThrow(spec, o, true), '../katex/katex.min.css', `../${backHref}`));
   }
   return files;

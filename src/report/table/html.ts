@@ -1,4 +1,4 @@
-// Table 1 and Table 2 as a self-contained HTML page, rendered server-side with KaTeX. Each loss links
+// Table 1, Table 2 and the table of losses over ranked responses as a self-contained HTML page, rendered server-side with KaTeX. Each loss links
 // to its derivation page (derivations/<id>.html); a loss with several regimes is one <tbody>.
 
 import type { Table1 } from './cases.js';
@@ -7,6 +7,7 @@ import { escapeHtml, renderMath } from './katex.js';
 import { type BlockEntry, Blocks, type Placement } from './layout.js';
 import type { BranchCell, LossRow, RegimeRow, Table2 } from './model.js';
 import { fileId, htmlProse, page } from './html-page.js';
+import { RANKED_LEGEND_TEX, type RankedTable, rankedNote, weightHeads } from './ranked.js';
 
 export const derivationHref = (id: string) => `derivations/${fileId(id)}.html`;
 
@@ -118,4 +119,28 @@ export function table1Html(t: Table1, o: { cssHref: string; links: boolean; titl
     `<p>${renderMath('\\mathbf{a} = \\nabla_\\theta\\log\\pi_w')}, ${renderMath('\\mathbf{b} = \\nabla_\\theta\\log\\pi_l')}. Case 4 cannot occur when ${renderMath('d_w, d_l > 0')} (Cauchy–Schwarz). Sign patterns are those the direction audit sampled (${t.audit.samples} samples, seed ${t.audit.seed}).</p>`,
     `<table>${head}\n${bodies.join('\n')}</table>`];
   return page(o.title ?? 'Table 1, generalised', o.cssHref, body.join('\n'));
+}
+
+/** The table of losses over K ranked responses: loss, K, (regime,) d_1 … d_K; no derivation pages to link (derive prints them). */
+export function rankedHtml(t: RankedTable, o: { cssHref: string; title?: string }): string {
+  const regimes = t.rows.some((r) => r.regimes.length > 1);
+  const heads = weightHeads(t.responses);
+  const n = 2 + (regimes ? 1 : 0) + heads.length;
+  const head = `<thead><tr>${['Loss', renderMath('K'), ...(regimes ? ['Regime'] : []), ...heads.map((h) => renderMath(h.tex))].map((h) => `<th>${h}</th>`).join('')}</tr></thead>`;
+  const cells = new Cells();
+  const bodies = t.rows.map((row) => {
+    cells.anchor = fileId(row.id);
+    const trs = row.regimes.map((g, j) => {
+      const where = row.regimes.length > 1 ? `regime ${j + 1}` : null;
+      const loss = j === 0 ? [`${escapeHtml(row.name)}${row.citation ? `<br><small>[${escapeHtml(row.citation.key)}]</small>` : ''}`, String(row.K)] : ['', ''];
+      const regime = regimes ? [g.label.text === 'everywhere' ? 'everywhere' : cells.math(g.label.tex, '', where ?? 'regime')] : [];
+      return `<tr>${[...loss, ...regime, ...heads.map((h, k) => (k < row.K ? cells.math(g.d[k].tex, h.tex, where) : ''))].map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    trs.push(blockRow(n, cells.anchor, cells.blocks.take()));
+    return `<tbody class="loss" id="${cells.anchor}">${trs.filter(Boolean).join('\n')}</tbody>`;
+  });
+  const title = o.title ?? 'Losses over ranked responses, derived';
+  return page(title, o.cssHref, [`<h1>${escapeHtml(title)}</h1>`,
+    `<p>${renderMath(RANKED_LEGEND_TEX)}, derived from each loss over ${renderMath('K')} ranked responses. ${rankedNote(renderMath, (c) => `<code>${escapeHtml(c)}</code>`)} A loss with hinges has one row per regime.</p>`,
+    `<table>${head}\n${bodies.join('\n')}</table>`].join('\n'));
 }

@@ -5,6 +5,8 @@
 import type { Table1 } from './cases.js';
 import type { ColumnId } from './columns.js';
 import type { Table2 } from './model.js';
+import type { RankedTable } from './ranked.js';
+import { weightName } from '../../symbolic/ranked.js';
 
 export const TABLE_SCHEMA = 'marginlab/table@1';
 
@@ -31,4 +33,18 @@ export function table2Json(t: Table2, columns: readonly ColumnId[]) {
 
 export function table1Json(t: Table1) {
   return { schema: TABLE_SCHEMA, kind: t.kind, audit: t.audit, groups: t.groups };
+}
+
+/** The table of losses over K ranked responses: per loss its K, L and, per regime, d_1 … d_K as text and LaTeX. */
+export function rankedJson(t: RankedTable) {
+  return {
+    schema: TABLE_SCHEMA,
+    kind: t.kind,
+    responses: t.responses,
+    notation: { weights: 'd_k = −∂L/∂logp_k', step: 'Δlogp_k ≈ η·(G·d)_k, G_jk = ⟨∇logp_j, ∇logp_k⟩' },
+    rows: t.rows.map((r) => ({
+      id: r.id, name: r.name, citation: r.citation, responses: r.K, L: r.L,
+      regimes: r.regimes.map((g) => ({ index: g.index, label: g.label, weights: Object.fromEntries(g.d.map((d, k) => [weightName(k + 1), d])) })),
+    })),
+  };
 }

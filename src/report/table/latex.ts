@@ -1,4 +1,4 @@
-// Table 1 and Table 2 as LaTeX. The fragment is a booktabs `tabular` to \input inside the reader's own
+// Table 1, Table 2 and the table of losses over ranked responses as LaTeX. The fragment is a booktabs `tabular` to \input inside the reader's own
 // table (packages listed in its first line); --standalone wraps the same rows in a landscape longtable
 // document that compiles on its own. Cells are p-columns sized as fractions of \linewidth. Every cell is
 // set at the table's own size: layout.ts breaks a long formula over stacked lines, or moves it to the
@@ -12,6 +12,7 @@ import { type BlockEntry, Blocks, type ColumnDemand, MAX_CELL_LINES, type Placem
 import { latexProse, latexText } from './latex-text.js';
 import type { BranchCell, LossRow, RegimeRow, Table2 } from './model.js';
 import { texEm } from './tex-width.js';
+import { RANKED_LEGEND_TEX, type RankedTable, rankedNote, weightHeads } from './ranked.js';
 
 /** \linewidth of the standalone page (landscape A4, 1.2 cm margins), in pt. */
 const LINE_PT = 776.7;
@@ -273,4 +274,36 @@ export function table1Latex(t: Table1, o: LatexOptions = {}): string {
   });
   const notes = notesRow(7, [`${LEGEND}. Case 4 cannot occur when $d_w, d_l > 0$ (Cauchy--Schwarz). Sign patterns are those the direction audit sampled (${t.audit.samples} samples, seed ${t.audit.seed}); the ordering $\\Delta\\log\\pi_w \\ge \\Delta\\log\\pi_l$ of the paper's Table 1 follows from eq.~(6) only when $d_w = d_l$.`]);
   return wrap({ spec, head, rows, notes, caption: o.title ?? 'Table 1, generalised: the four cases of a first-order step and the condition on $\\langle \\mathbf{a}, \\mathbf{b} \\rangle$ for each.' }, o);
+}
+
+/** The table of losses over K ranked responses: loss, K, (regime,) d_1 … d_K, one sub-row per regime. */
+export function rankedLatex(t: RankedTable, o: LatexOptions = {}): string {
+  const regimes = t.rows.some((r) => r.regimes.length > 1);
+  const heads = weightHeads(t.responses);
+  const cols = ['loss', 'K', ...(regimes ? ['regime'] : []), ...heads.map((h) => h.id)];
+  const texOf = (c: string): string[] => t.rows.flatMap((r) => (c === 'regime' ? r.regimes.map((g) => g.label.tex)
+    : r.regimes.flatMap((g) => { const k = heads.findIndex((h) => h.id === c); return k >= 0 && k < r.K ? [g.d[k].tex] : []; })));
+  const widths = shareLine(cols.map((c): ColumnDemand => (c === 'loss'
+    ? { fixed: Math.max(3, ...t.rows.map((r) => Math.max(nameEm(r.name), keyEm(r.citation?.key)))) + PAD_EM, min: 0, cells: [] }
+    : c === 'K' ? { fixed: 1.5 + PAD_EM, min: 0, cells: [] }
+      : { min: MIN_EM, cells: texOf(c).map((tex) => cellNeeds(tex, MAX_CELL_LINES)) })), LINE_EM, PAD_EM);
+  const sh: Record<string, number> = Object.fromEntries(cols.map((c, i) => [c, widths[i] / LINE_EM]));
+  const cells = new Cells(sh);
+  const rows: string[] = [];
+  t.rows.forEach((row, i) => {
+    row.regimes.forEach((g, j) => {
+      const where = row.regimes.length > 1 ? `regime ${j + 1}` : null;
+      rows.push([
+        j === 0 ? cite(row) : '', j === 0 ? String(row.K) : '',
+        ...(regimes ? [g.label.text === 'everywhere' ? '' : cells.math('regime', g.label.tex, '', where ?? 'regime')] : []),
+        ...heads.map((h, k) => (k < row.K ? cells.math(h.id, g.d[k].tex, h.tex, where) : '')),
+      ].join(' & ') + ' \\\\');
+    });
+    withBlock(rows, cols.length, cells.blocks.take());
+    if (i < t.rows.length - 1) rows.push('\\midrule');
+  });
+  const head = ['Loss', '$K$', ...(regimes ? ['Regime'] : []), ...heads.map((h) => fitted(h.tex, sh[h.id]))].join(' & ') + ' \\\\';
+  const notes = notesRow(cols.length, [`$${RANKED_LEGEND_TEX}$, derived from each loss over $K$ ranked responses. ${rankedNote((tex) => `$${tex}$`, (c) => `\\texttt{${latexText(c)}}`)} A loss with hinges has one sub-row per regime.`]);
+  return wrap({ spec: colSpec(cols.map((c) => sh[c])), head, rows, notes,
+    caption: o.title ?? 'Losses over ranked responses, derived: the gradient weights $d_1, \\dots, d_K$.' }, o);
 }
