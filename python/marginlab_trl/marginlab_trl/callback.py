@@ -83,7 +83,8 @@ class MarginlabCallback(TrainerCallback):
                 with torch.enable_grad():
                     lw, ll, len_w, len_l = lay.logps(tr, net, one)
                     g = pair_gram(lw, ll, params)
-                c_w, c_l = lay.refs(tr, one)
+                # No reference model (CPO): c_ref = logp, "the policy at its reference", as marginlab defaults it.
+                c_w, c_l = lay.refs(tr, one) or (float(lw), float(ll))
                 pairs.append({"logp_w": float(lw), "logp_l": float(ll), "c_ref_w": c_w, "c_ref_l": c_l,
                               "len_w": len_w, "len_l": len_l, "z_ref": 0.0, **g})
                 subs.append(one)
@@ -156,7 +157,11 @@ class MarginlabCallback(TrainerCallback):
             self._writer.emit("step", step=rec["step"], loss=rec["loss"], pairs=pairs, lr=rec["lr"])
         # transformers' Trainer.log: trainer_state.json's log_history and every configured reporter (TensorBoard,
         # W&B, …) through on_log. Not the TRL override, which would empty the trainer's running means into this row.
+        # on_log clears control.should_log, which the flow callback has just set for the trainer's own row of
+        # this step: kept, so that row is still written.
+        should_log = control.should_log
         Trainer.log(self.trainer, self.logs_of(rec))
+        control.should_log = self.trainer.control.should_log = should_log
 
     def on_train_end(self, args, state, control, **kwargs):
         if self._writer:

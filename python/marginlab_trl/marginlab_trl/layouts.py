@@ -3,7 +3,8 @@ computes them (its own helpers, on the rows of the batch it trains on, so paddin
 
 A layout has: `kind`, `pairs_in(batch)`, `pair(batch, i)` (the one-pair batch in the trainer's own format),
 `logps(trainer, model, one)` → (logp_w, logp_l, len_w, len_l) with logp the summed log-probability of the
-completion tokens (differentiable; len the number of tokens summed), and `refs(trainer, one)` → (c_ref_w, c_ref_l)."""
+completion tokens (differentiable; len the number of tokens summed), and `refs(trainer, one)` → (c_ref_w, c_ref_l), or None for a
+loss without a reference model."""
 import torch
 
 from .errors import MarginlabTRLError
@@ -69,7 +70,7 @@ class CPOLayout:
         return logp[0], logp[1], int(lens[0]), int(lens[1])
 
     def refs(self, trainer, one):
-        return 0.0, 0.0  # CPO has no reference model
+        return None  # CPO has no reference model (the callback reports c_ref = logp, marginlab's own default)
 
 
 def layout_for(trainer):
