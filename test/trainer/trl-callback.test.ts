@@ -1,3 +1,166 @@
+// marginlab inside a TRL run: TRL 1.13's own DPOTrainer (sigmoid, full fine-tuning; ipo with LoRA) and CPO
+// trainer run a few steps on a tiny random float64 GPT-2 with python/marginlab_trl's MarginlabCallback bound
+// (test/trainer/fixtures/trl_callback_run.py). The callback's d_w, d_l must equal marginlab's derivation of the
+// trl/... entry the saved config maps to, at the logged log-probabilities (1e-6 relative); its Gram entries must
+// equal a direct per-pair autograd computation made at the same moment (1e-9); its metrics must be in the
+// trainer's log_history; `marginlab ingest --trl-config` of its events must succeed and `marginlab report` draw
+// from the run. Needs .venv-hf with trl 1.13 and peft; never skipped: without it this fails and says how to get it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTrlConfig } from '../../src/loss/trl-config.js';
+import { mustDerive } from '../../src/symbolic/derive.js';
+import { compileDerivation, completePoint, evaluateAt } from '../../src/symbolic/point.js';
+import { tmp } from './helpers.js';
+
+const HF_PYTHON = process.env.MARGINLAB_HF_PYTHON ?? resolve('.venv-hf/bin/python');
+const RUNNER = resolve('test/trainer/fixtures/trl_callback_run.py');
+const CLI = resolve('bin/marginlab.js');
+
+const CASES = [
+  { id: 'dpo-sigmoid', trainer: 'dpo', config: { beta: 0.1 }, lora: false, steps: 3, every: 1, pairs: 2 },
+  { id: 'dpo-ipo-lora', trainer: 'dpo', config: { beta: 0.5, loss_type: ['ipo'] }, lora: true, steps: 3, every: 2, pairs: 3 },
+  { id: 'cpo-sigmoid', trainer: 'cpo', config: { beta: 0.2, cpo_alpha: 1.0 }, lora: false, steps: 2, every: 1, pairs: 4 },
+] as const;
+
+type Pair = Record<string, number>;
+interface Ran { id: string; events: string; config: string; log_history: Record<string, number>[]; direct: Pair[][]; trained: string[] }
+let ran = new Map<string, Ran>();
+const dir = tmp('trl-callback');
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
+const stepsOf = (r: Ran) => readFileSync(r.events, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'step');
+
+beforeAll(() => {
+  const probe = existsSync(HF_PYTHON) ? spawnSync(HF_PYTHON, ['-c', 'import trl, peft, datasets; assert trl.__version__ == "1.13.0", trl.__version__'], { encoding: 'utf8' }) : null;
+  if (!probe || probe.status !== 0) {
+    throw new Error(`the TRL callback tests need trl 1.13.0, peft and datasets in ${HF_PYTHON} (MARGINLAB_HF_PYTHON overrides); ` +
+      `bash scripts/test-all.sh makes .venv-hf. ${probe?.stderr ?? 'not found'}`);
+  }
+  const r = spawnSync(HF_PYTHON, [RUNNER], { input: JSON.stringify({ dir, cases: CASES }), encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`trl_callback_run.py failed: ${r.stderr.slice(-3000)}`);
+  const out = JSON.parse(r.stdout) as { cases: Ran[]; trl: string };
+  expect(out.trl).toBe('1.13.0');
+  ran = new Map(out.cases.map((c) => [c.id, c]));
+}, 900_000);
+
+describe('MarginlabCallback in TRL 1.13 trainers', () => {
+  for (const c of CASES) {
+    describe(c.id, () => {
+      it('measures every k-th step, n pairs each', () => {
+        const steps = stepsOf(ran.get(c.id)!);
+        const due = Array.from({ length: c.steps }, (_, i) => i).filter((i) => i % c.every === 0);
+        expect(steps.map((s) => s.step)).toEqual(due);
+        for (const s of steps) expect(s.pairs).toHaveLength(Math.min(c.pairs, 4));
+      });
+
+      it("d_w, d_l equal marginlab's derivation of the config's trl/... entry at the logged log-probabilities (1e-6)", async () => {
+        const r = ran.get(c.id)!;
+        const spec = await loadTrlConfig(r.config);
+        if (!spec.ok) throw new Error(spec.errors[0].message);
+        expect(spec.value.source.id).toBe(c.trainer === 'dpo' ? `trl/dpo:${c.id.includes('ipo') ? 'ipo' : 'sigmoid'}` : 'trl/cpo:sigmoid');
+        const compiled = compileDerivation(mustDerive(spec.value));
+        let compared = 0;
+        for (const s of stepsOf(r)) {
+          for (const p of s.pairs as Pair[]) {
+            const pt = completePoint(compiled.derivation, { logp_w: p.logp_w, logp_l: p.logp_l, c_ref_w: p.c_ref_w, c_ref_l: p.c_ref_l, len_w: p.len_w, len_l: p.len_l });
+            if (!pt.ok) throw new Error(pt.errors[0].message);
+            const ev = evaluateAt(compiled, pt.value, ['dW', 'dL']);
+            if (!ev.ok) throw new Error(ev.errors[0].message);
+            const where = `${c.id} step ${s.step} at ${JSON.stringify(p)}: marginlab d_w=${ev.value.dW}, d_l=${ev.value.dL}`;
+            expect(rel(p.dW, ev.value.dW), where).toBeLessThan(1e-6);
+            expect(rel(p.dL, ev.value.dL), where).toBeLessThan(1e-6);
+            compared++;
+          }
+        }
+        expect(compared).toBeGreaterThan(0);
+      });
+
+      it('Gram entries and log-probabilities equal a direct per-pair autograd computation (1e-9)', () => {
+        const r = ran.get(c.id)!;
+        const steps = stepsOf(r);
+        expect(r.direct).toHaveLength(steps.length);
+        steps.forEach((s, i) => (s.pairs as Pair[]).forEach((p, j) => {
+          const d = r.direct[i][j];
+          for (const k of ['logp_w', 'logp_l', 'inner_wl', 'norm_w2', 'norm_l2']) {
+            expect(rel(p[k], d[k]), `${c.id} step ${s.step} pair ${j} ${k}: callback ${p[k]}, direct ${d[k]}`).toBeLessThan(1e-9);
+          }
+          expect(p.norm_w2).toBeGreaterThan(0);
+          expect(p.cos_wl).toBeCloseTo(d.inner_wl / Math.sqrt(d.norm_w2 * d.norm_l2), 9);
+          // The first-order prediction's sign is conditions (9)/(10): Δlogp_w ∝ d_w‖a‖² − d_l⟨a,b⟩.
+          expect(p.pred_dlogp_w_sign).toBe(Math.sign(p.dW * d.norm_w2 - p.dL * d.inner_wl));
+          expect(p.pred_dlogp_l_sign).toBe(Math.sign(p.dW * d.inner_wl - p.dL * d.norm_l2));
+          expect(Number.isFinite(p.obs_dlogp_w) && p.obs_dlogp_w !== 0).toBe(true);
+        }));
+      });
+
+      it("logs its metrics through the trainer's log: in trainer.state.log_history at the measured steps", () => {
+        const r = ran.get(c.id)!;
+        const rows = r.log_history.filter((h) => 'marginlab/dW' in h);
+        expect(rows.map((h) => h.step)).toEqual(stepsOf(r).map((s) => s.step + 1));
+        for (const h of rows) {
+          for (const k of ['logp_w', 'logp_l', 'dW', 'dL', 'inner_wl', 'norm_w2', 'norm_l2', 'cos_wl', 'fo_dlogp_w', 'obs_dlogp_w', 'agree_rate']) {
+            expect(Number.isFinite(h[`marginlab/${k}`]), k).toBe(true);
+          }
+        }
+        // The trainer's own running means still land in its own rows (the callback does not empty them).
+        expect(r.log_history.filter((h) => 'rewards/margins' in h && !('marginlab/dW' in h)).length).toBeGreaterThanOrEqual(c.steps);
+      });
+
+      it('`marginlab ingest --trl-config` accepts its events and `marginlab report` draws from the run', () => {
+        const r = ran.get(c.id)!;
+        const out = join(dir, `${c.id}-run`);
+        const g = spawnSync(process.execPath, [CLI, 'ingest', r.events, '--trl-config', r.config, '--out', out, '--json'], { encoding: 'utf8' });
+        expect(g.status, g.stderr).toBe(0);
+        const s = JSON.parse(g.stdout);
+        expect(s.loggedSteps).toBe(stepsOf(r).length);
+        expect(s.marginlabAgreement).not.toBeNull();
+        const rep = spawnSync(process.execPath, [CLI, 'report', out, '--no-png', '--json'], { encoding: 'utf8' });
+        expect(rep.status, rep.stderr).toBe(0);
+        const figures = JSON.parse(rep.stdout).figures as { svg: string }[];
+        expect(figures.length).toBeGreaterThan(0);
+        for (const f of figures) expect(readFileSync(f.svg, 'utf8')).toMatch(/^<svg/);
+      });
+    });
+  }
+
+  it('with LoRA the trained parameters are the adapters only', () => {
+    const t = ran.get('dpo-ipo-lora')!.trained;
+    expect(t.length).toBeGreaterThan(0);
+    for (const n of t) expect(n).toMatch(/lora_/);
+  });
+
+  it("DPO's loss is a mean of per-pair terms (in-batch weights equal per-pair ones); CPO's NLL pools the batch's tokens", () => {
+    for (const p of stepsOf(ran.get('dpo-sigmoid')!).flatMap((s) => s.pairs as Pair[])) {
+      expect(rel(p.dW_batch, p.dW)).toBeLessThan(1e-9);
+      expect(rel(p.dL_batch, p.dL)).toBeLessThan(1e-9);
+    }
+    // CPO: d_w = (per-pair terms) + cpo_alpha/len_w alone, + n·cpo_alpha/Σlen_w in the batch; d_l has no NLL part.
+    for (const s of stepsOf(ran.get('cpo-sigmoid')!)) {
+      const ps = s.pairs as Pair[];
+      const total = ps.reduce((a, p) => a + p.len_w, 0);
+      for (const p of ps) {
+        expect(Math.abs(p.dW_batch - p.dW - (ps.length / total - 1 / p.len_w))).toBeLessThan(1e-9);
+        expect(rel(p.dL_batch, p.dL)).toBeLessThan(1e-9);
+      }
+    }
+  });
+
+  it.each([
+    ['every=0', 'MarginlabCallback(every=0)', /E_USAGE at MarginlabCallback\(every=\.\.\.\): every must be a positive integer, not 0/],
+    ['pairs=1.5', 'MarginlabCallback(pairs=1.5)', /E_USAGE at MarginlabCallback\(pairs=\.\.\.\)/],
+  ])('bad options are coded errors: %s', (_w, call, message) => {
+    const r = spawnSync(HF_PYTHON, ['-c', `import sys; sys.path.insert(0, "python/marginlab_trl")
+from marginlab_trl import MarginlabCallback, MarginlabTRLError
+try:
+    ${call}
+except MarginlabTRLError as e:
+    print(e.code, "|", e)`], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(message);
+  });
+});
 
 describe('scripts/gpu-trl-callback.sh --dry-run (the GPU script on the CPU, toy sizes)', () => {
   it('runs both rows (GPT-2, Llama with LoRA) with and without the callback and writes the GPU file format', () => {
