@@ -8,6 +8,7 @@ import { readTextFile } from '../loss/files.js';
 import { parseGram, patternVerdicts, rankedStep } from '../symbolic/gram.js';
 import { parseAssignments } from '../symbolic/point.js';
 import { proveRankedSigns } from '../symbolic/interval/ranked-signs.js';
+import { rankedAudit } from '../symbolic/ranked-audit.js';
 import { compileRanked, completeRankedPoint, deriveRanked, evaluateRanked, type RankedEvaluation } from '../symbolic/ranked.js';
 import { rankedClassificationJson, rankedClassificationText, rankedDerivationJson, rankedDerivationText, rankedEvaluationJson, rankedEvaluationText } from '../report/ranked.js';
 import { UsageError, json, need, out } from './common.js';
@@ -57,10 +58,13 @@ export function rankedClassify(spec: LossSpec, o: { at: string; gram?: string; e
 }
 
 /** derive: the weights, each response's condition, and each weight's sign proved on the whole domain (--budget, --no-prove). */
-export function rankedDerive(spec: LossSpec, o: { json?: boolean; budget?: number; prove?: boolean }): void {
+export function rankedDerive(spec: LossSpec, o: { json?: boolean; budget?: number; prove?: boolean; samples?: number; seed?: number }): void {
   const d = need(deriveRanked(spec));
-  const signs = o.prove === false ? undefined : proveRankedSigns(d, { timeLimitMs: o.budget });
-  if (o.json) json(rankedDerivationJson(d, signs)); else out(rankedDerivationText(d, signs ?? 'not proved'));
+  // --budget: half for the sampled audit, half for the proofs (as for two responses); all of it with --no-prove.
+  const half = o.budget === undefined ? undefined : o.prove === false ? o.budget : o.budget / 2;
+  const audit = rankedAudit(compileRanked(d), { samples: o.samples, seed: o.seed, deadline: half === undefined ? undefined : performance.now() + half });
+  const signs = o.prove === false ? undefined : proveRankedSigns(d, { timeLimitMs: half });
+  if (o.json) json(rankedDerivationJson(d, signs, audit)); else out(rankedDerivationText(d, signs ?? 'not proved', audit));
 }
 
 /** `remedy` for a ranked loss: the cone of weights with response 1 ↑ and the rest ↓ (symbolic/ranked-remedy.ts); knobs are params. */

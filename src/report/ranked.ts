@@ -9,6 +9,7 @@ import { toText } from '../symbolic/print.js';
 import { type RankedDerivation, type RankedEvaluation, weightName } from '../symbolic/ranked.js';
 import type { ProofResult } from '../symbolic/interval/prove.js';
 import type { RankedRegimeSigns, RankedSign } from '../symbolic/interval/ranked-signs.js';
+import type { RankedAudit, RankedWeightAudit } from '../symbolic/ranked-audit.js';
 import { EVAL_SCHEMA, CLASSIFY_SCHEMA, fmt, outsideLines } from './evaluation.js';
 
 export const RANKED_DERIVE_SCHEMA = 'marginlab/derive-ranked@1';
@@ -34,7 +35,17 @@ function signText(name: string, s: RankedSign): string {
   }
 }
 
-export function rankedDerivationText(d: RankedDerivation, signs?: readonly RankedRegimeSigns[] | 'not proved'): string {
+/** One weight's sampled signs, certified sample by sample. */
+function auditText(name: string, w: RankedWeightAudit): string {
+  const n = w.positive + w.negative + w.zero;
+  const unsure = w.uncertain ? `; ${w.uncertain} not certified (not counted)` : '';
+  if (w.negative === 0 && w.zero === 0) return `${name} > 0 at all ${n} certified samples${unsure}`;
+  if (w.positive === 0 && w.zero === 0) return `${name} < 0 at all ${n} certified samples${unsure}`;
+  const at = Object.entries(w.nonPositiveAt ?? {}).map(([k, v]) => `${k}=${+v.toPrecision(4)}`).join(', ');
+  return `${name}: > 0 at ${w.positive}, < 0 at ${w.negative}, = 0 at ${w.zero} of ${n} certified samples (e.g. ≤ 0 at ${at})${unsure}`;
+}
+
+export function rankedDerivationText(d: RankedDerivation, signs?: readonly RankedRegimeSigns[] | 'not proved', audit?: RankedAudit): string {
   const s = d.spec.source;
   const out = [`${s.name}${s.citation ? ` [${s.citation.key}]` : ''} — ${s.origin}`, `responses: ${d.K} (response 1 the most preferred, in rank order)`];
   if (Object.keys(s.params).length) out.push(`params: ${Object.entries(s.params).map(([k, p]) => `${k}=${p.default}`).join(', ')}`);
@@ -49,6 +60,11 @@ export function rankedDerivationText(d: RankedDerivation, signs?: readonly Ranke
   out.push('', 'One step of size eta > 0 moves dlogp_k = eta*(G d)_k, G_jk = <grad logp_j, grad logp_k> (positive semidefinite):');
   for (const k of ks(d.K)) out.push(`  response ${k} rises iff ${riseCondition(k, d.K)}`);
   out.push(`  sign patterns: ${PATTERN_LAW}; \`classify --at … --gram …\` decides all ${2 ** d.K} at a point`);
+  if (audit) {
+    out.push('', `Direction audit (${audit.drawn} sampled points, seed ${audit.seed}; evidence, not proof):`);
+    audit.weights.forEach((w, k) => out.push(`  ${auditText(weightName(k + 1), w)}`));
+    if (audit.drawn < audit.samples) out.push(`  The audit stopped after ${audit.drawn} of its ${audit.samples} samples: its share of --budget ran out.`);
+  }
   if (signs === 'not proved') out.push('', 'Weight signs: not proved (--no-prove).');
   else if (signs) {
     out.push('', 'Weight signs (interval branch and bound over logp_k, c_ref_k < 0, params in their ranges):');
@@ -59,7 +75,7 @@ export function rankedDerivationText(d: RankedDerivation, signs?: readonly Ranke
 
 const proofJson = (r: ProofResult | undefined) => (r ? { status: r.status, witness: r.witness ?? null, boxes: r.boxes, stopped: r.stopped ?? null } : null);
 
-export function rankedDerivationJson(d: RankedDerivation, signs?: readonly RankedRegimeSigns[]) {
+export function rankedDerivationJson(d: RankedDerivation, signs?: readonly RankedRegimeSigns[], audit?: RankedAudit) {
   const s = d.spec.source;
   return {
     schema: RANKED_DERIVE_SCHEMA,
@@ -71,6 +87,8 @@ export function rankedDerivationJson(d: RankedDerivation, signs?: readonly Ranke
     conditions: ks(d.K).map((k) => ({ response: k, rises: riseCondition(k, d.K) })),
     signPatterns: PATTERN_LAW,
     /** Each weight's sign on the whole domain, per regime; null with --no-prove. */
+    audit: audit ? { seed: audit.seed, samples: audit.samples, drawn: audit.drawn,
+      weights: Object.fromEntries(audit.weights.map((w, k) => [weightName(k + 1), { positive: w.positive, negative: w.negative, zero: w.zero, uncertain: w.uncertain, nonPositiveAt: w.nonPositiveAt ?? null }])) } : null,
     signs: signs ? signs.map((r) => ({ regime: r.index, weights: Object.fromEntries(r.d.map((s, k) => [weightName(k + 1), { sign: s.sign, positive: proofJson(s.above), negative: proofJson(s.below) }])) })) : null,
     rules: d.rules.map((r) => r.rule),
   };

@@ -40,3 +40,17 @@ describe('derive with a ranked loss proves each weight\'s sign', () => {
     expect(JSON.parse((await runCli(['derive', 'plackett-luce-dpo', '--no-prove', '--json'])).stdout).signs).toBeNull();
   });
 });
+
+describe('derive with a ranked loss audits each weight\'s sign at sampled points (evidence beside the proofs)', () => {
+  it('Plackett–Luce DPO: d_3 < 0 and d_1 > 0 at every certified sample, d_2 of both signs, a point given where it is ≤ 0', async () => {
+    const j = JSON.parse((await runCli(['derive', 'plackett-luce-dpo', '--json', '--samples', '600'])).stdout);
+    const w = j.audit.weights;
+    expect(j.audit.drawn).toBe(600);
+    expect([w.d_3.positive, w.d_3.zero, w.d_3.negative > 0]).toEqual([0, 0, true]);
+    expect([w.d_1.negative, w.d_1.zero, w.d_1.positive > 0]).toEqual([0, 0, true]);
+    expect(w.d_2.positive > 0 && w.d_2.negative > 0).toBe(true);
+    expect(w.d_2.nonPositiveAt).toHaveProperty('logp_2');
+    const text = (await runCli(['derive', 'plackett-luce-dpo', '--samples', '600'])).stdout;
+    expect(text).toMatch(/d_3 < 0 at all \d+ certified samples/);
+  });
+});
