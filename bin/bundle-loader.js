@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
 export const BUNDLE = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url));
@@ -38,7 +38,9 @@ const WARM = [
   ['catalogue'],
 ];
 
-if (process.argv[2] === '--write-cache') {
+// Only as its own script: the bin imports this module, and a user's `marginlab --write-cache` is an unknown option.
+const runAsScript = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (runAsScript && process.argv[2] === '--write-cache') {
   // The build runs this with its output discarded.
   const { exports, script } = loadBundle({ cache: false });
   for (const argv of WARM) await exports.main(argv);

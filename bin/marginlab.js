@@ -4,12 +4,13 @@
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE, loadBundle } from './bundle-loader.js';
 
 // Node >= 22.1 can keep the compiled code of dist/'s modules between runs (in the OS's temporary folder);
 // Node 20 has no such cache for ES modules, and module.enableCompileCache is undefined there.
 module.enableCompileCache?.();
 
-const bundled = existsSync(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)));
+const bundled = existsSync(BUNDLE);
 const tree = new URL('../dist/cli/main.js', import.meta.url);
 if (!bundled && !existsSync(fileURLToPath(tree))) {
   process.stderr.write('marginlab: dist/ is missing; run `npm run build` first\n');
@@ -17,5 +18,5 @@ if (!bundled && !existsSync(fileURLToPath(tree))) {
 }
 // A closed pipe (`marginlab … | head`) is a normal way for a reader to stop listening.
 process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
-const { main } = bundled ? (await import('./bundle-loader.js')).loadBundle().exports : await import(tree.href);
+const { main } = bundled ? loadBundle().exports : await import(tree.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,7 @@
 // paths that do not need them. In-process for the help texts; through the built bin (dist/, as
 // scripts/test-all.sh builds it) for what a real process loads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,13 @@ describe('what a command loads (the built bundle; npm run build)', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e',
       "const { loadBundle } = await import('./bin/bundle-loader.js'); process.stdout.write(String(loadBundle().script.cachedDataRejected));"], { encoding: 'utf8' });
     expect(r.stdout, r.stderr).toBe('false');
+  });
+  it("a user's `marginlab --write-cache` is an unknown option: only the build writes the cache", () => {
+    const before = statSync('dist/bundle/cli.cache').mtimeMs;
+    const r = spawnSync(process.execPath, ['bin/marginlab.js', '--write-cache'], { encoding: 'utf8' });
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(/^E_USAGE in --write-cache: unknown option/);
+    expect(statSync('dist/bundle/cli.cache').mtimeMs).toBe(before);
   });
   it('--help initialises no command module and requires no package', () => {
     const { inits, packages } = traced(['--help']);
