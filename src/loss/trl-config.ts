@@ -56,18 +56,19 @@ export function mapTrlConfig(c: unknown, o: { orpo?: boolean } = {}): Result<Trl
     if (cfg.use_weighting === true) return refuse('use_weighting', 'use_weighting (WPO) multiplies each pair\'s loss by detached weights from the batch\'s logits (the mean token probability under a sharpened policy): no function of logp_w and logp_l');
     const f = (cfg.f_divergence_type ?? 'reverse_kl') as Divergence;
     if (!DIVERGENCES.includes(f)) return refuse('f_divergence_type', `f_divergence_type '${String(f)}' is not one of TRL's: ${DIVERGENCES.join(', ')}`);
-    for (const x of types) {
+    // TRL's aot_unpaired is aot with one pair per batch (the entry's note says why); messages keep the user's name.
+    const named = types.map((x) => (String(x) === 'aot_unpaired' ? 'aot' : String(x)));
+    for (const [i, x] of types.entries()) {
       const t = String(x);
       if ((t === 'aot' || t === 'aot_unpaired' || t === 'sft') && batchSize(cfg) > 1) {
         return refuse('loss_type', t === 'sft'
           ? `sft pools the chosen NLL over the batch (total NLL over total tokens): with per_device_train_batch_size = ${batchSize(cfg)} a pair's weight depends on the other pairs' lengths`
           : `${t} sorts the margins of the batch before pairing them: with per_device_train_batch_size = ${batchSize(cfg)} a pair's loss depends on the other pairs`, 'with per_device_train_batch_size: 1 it is a per-pair loss');
       }
-      if (f !== 'reverse_kl' && !takesDivergence(t === 'aot_unpaired' ? 'aot' : t)) return refuse('f_divergence_type', `TRL takes f_divergence_type=${f} only with sigmoid, sigmoid_norm, hinge, ipo, exo_pair, robust, discopop and sft; not with ${t}`);
+      if (f !== 'reverse_kl' && !takesDivergence(named[i])) return refuse('f_divergence_type', `TRL takes f_divergence_type=${f} only with sigmoid, sigmoid_norm, hinge, ipo, exo_pair, robust, discopop and sft; not with ${t}`);
       if (t === 'exo_pair' && (cfg.label_smoothing ?? 0) === 0) return refuse('label_smoothing', 'exo_pair needs label_smoothing > 0 (TRL refuses 0; the EXO paper recommends 1e-3)');
-      if (!dpoEntryFor(t === 'aot_unpaired' ? 'aot' : t, f)) return refuse('loss_type', `'${t}' is not a DPOTrainer loss_type TRL 1.13 knows`);
+      if (!dpoEntryFor(named[i], f)) return refuse('loss_type', `'${t}' is not a DPOTrainer loss_type TRL 1.13 knows`);
     }
-    const named = types.map((x) => (String(x) === 'aot_unpaired' ? 'aot' : String(x)));
     if (types.length === 1) {
       entry = dpoEntryFor(named[0], f)!;
       said = `DPOConfig, loss_type=${String(types[0])}${f === 'reverse_kl' ? '' : `, f_divergence_type=${f}`}`;

@@ -62,8 +62,16 @@ export function samplePoint(spec: LossSpec, rng: Rng): Record<string, number> {
   v.c_ref_w = atStart ? v.logp_w : logp();
   v.c_ref_l = atStart ? v.logp_l : logp();
   v.c_ref = v.c_ref_w - v.c_ref_l;
-  v.len_w = Math.round(logUniform(rng, 1, 1000));
-  v.len_l = Math.round(logUniform(rng, 1, 1000));
+  v.len_w = auditLength(rng);
+  v.len_l = auditLength(rng);
+  return sampleContext(spec, rng, v);
+}
+
+/** A completion length of the audit domain: log-uniform on [1, 1000], whole. */
+export const auditLength = (rng: Rng): number => Math.round(logUniform(rng, 1, 1000));
+
+/** z_ref and the params, drawn into `v` (its last draws, after the log-probabilities; ranked-audit.ts shares it). */
+export function sampleContext(spec: LossSpec, rng: Rng, v: Record<string, number>): Record<string, number> {
   v.z_ref = rng.next() < 0.3 ? 0 : logUniform(rng, 1e-3, 10);
   for (const [name, d] of Object.entries(spec.source.params)) {
     const [lo, hi] = d.range ?? [1e-3, 1e3];

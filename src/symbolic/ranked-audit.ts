@@ -9,6 +9,7 @@ import type { LossSpec } from '../loss/types.js';
 import { type Rng, logUniform, makeRng } from '../util/prng.js';
 import { signAt } from './interval/enclose.js';
 import { regimeAt } from './point.js';
+import { auditLength, sampleContext } from './audit.js';
 import type { CompiledRanked } from './ranked.js';
 
 export interface RankedWeightAudit {
@@ -30,14 +31,9 @@ function rankedPoint(spec: LossSpec, K: number, rng: Rng): Record<string, number
   for (let k = 1; k <= K; k++) {
     v[logpName(k)] = logp();
     v[rankedName('c_ref', k)] = atStart ? v[logpName(k)] : logp();
-    v[rankedName('len', k)] = Math.round(logUniform(rng, 1, 1000));
+    v[rankedName('len', k)] = auditLength(rng);
   }
-  v.z_ref = rng.next() < 0.3 ? 0 : logUniform(rng, 1e-3, 10);
-  for (const [name, d] of Object.entries(spec.source.params)) {
-    const [lo, hi] = d.range ?? [1e-3, 1e3];
-    v[name] = rng.next() < 0.2 ? d.default : lo > 0 ? logUniform(rng, lo, hi) : lo + rng.next() * (hi - lo);
-  }
-  return v;
+  return sampleContext(spec, rng, v);
 }
 
 /** `deadline` (performance.now()'s clock) stops the sampling early; `drawn` says how far it got. */

@@ -22,18 +22,16 @@ function termL(e: TrlEntry): string {
   return `-((${at(e.m, u)}) + (${at(e.Lambda, 'logp_w')}))`;
 }
 
-/** Why a list is no mixture marginlab can write, or the parts it is made of. */
-export type MixtureParts = { readonly ok: true; readonly parts: readonly TrlEntry[] } | { readonly ok: false; readonly type: string; readonly why: 'unknown' | 'divergence' };
-
-export function mixtureParts(types: readonly string[], f: Divergence): MixtureParts {
+/** Each type's entry under `f`; undefined for a type TRL does not know, or one that takes no divergence but reverse_kl
+ * (dpoEntryFor would quietly give its reverse_kl entry). --trl-config says which, before it gets here. */
+function mixtureParts(types: readonly string[], f: Divergence): TrlEntry[] | undefined {
   const parts: TrlEntry[] = [];
   for (const t of types) {
-    if (f !== 'reverse_kl' && t !== 'sft' && !takesDivergence(t)) return { ok: false, type: t, why: 'divergence' };
-    const e = dpoEntryFor(t, f);
-    if (!e) return { ok: false, type: t, why: 'unknown' };
+    const e = f !== 'reverse_kl' && t !== 'sft' && !takesDivergence(t) ? undefined : dpoEntryFor(t, f);
+    if (!e) return undefined;
     parts.push(e);
   }
-  return { ok: true, parts };
+  return parts;
 }
 
 /** The id of a list: `trl/dpo:sigmoid+bco_pair+sft`, with `@divergence` as a single loss type has it. */
@@ -41,9 +39,8 @@ export const mixtureId = (types: readonly string[], f: Divergence) => `trl/dpo:$
 
 /** The mixture as one entry, its weights the params w_1 … w_n (default: `weights`, else TRL's 1 each). */
 export function mixtureEntry(types: readonly string[], f: Divergence, weights?: readonly number[]): TrlEntry | undefined {
-  const found = mixtureParts(types, f);
-  if (!found.ok || types.length < 2) return undefined;
-  const { parts } = found;
+  const parts = mixtureParts(types, f);
+  if (!parts || types.length < 2) return undefined;
   const params: Record<string, ParamDecl> = {};
   for (const p of parts) Object.assign(params, p.params);
   types.forEach((t, i) => { params[weightName(i)] = weight(i, t, weights?.[i] ?? 1); });
