@@ -220,11 +220,9 @@ export function imonotone(a: Interval, rule: MonotoneRule, f: (x: number) => num
   const widenUp = (v: number, x: number) => (v < 0 ? Math.min(0, up(v, TRANSCENDENTAL_ULPS)) : v > 0 ? up(v, TRANSCENDENTAL_ULPS) : trueSign(x) <= 0 ? 0 : nextUp(0));
   const [xOfLo, xOfHi] = rule.increasing ? [xlo, xhi] : [xhi, xlo];
   // f at a finite point that overflows (exp(1e5) = ∞ in float64) is a finite value beyond the largest float:
-  // as a lower bound that is MAX_VALUE, not ∞ (and −MAX_VALUE as an upper bound, not −∞).
-  const overflowLo = (v: number) => (v === Infinity ? Number.MAX_VALUE : v);
-  const overflowHi = (v: number) => (v === -Infinity ? -Number.MAX_VALUE : v);
-  let lo = vLoExact ? vLo : !Number.isFinite(vLo) ? overflowLo(vLo) : widenDown(vLo, xOfLo);
-  let hi = vHiExact ? vHi : !Number.isFinite(vHi) ? overflowHi(vHi) : widenUp(vHi, xOfHi);
+  // lower() and upper() bound it by ±MAX_VALUE, as they do an overflowed sum or product.
+  let lo = vLoExact ? vLo : !Number.isFinite(vLo) ? lower(vLo, 0) : widenDown(vLo, xOfLo);
+  let hi = vHiExact ? vHi : !Number.isFinite(vHi) ? upper(vHi, 0) : widenUp(vHi, xOfHi);
   let loOpen = vLoOpen || lo !== vLo, hiOpen = vHiOpen || hi !== vHi;
   const [rLo, rHi, rLoOpen, rHiOpen] = rule.range;
   if (lo <= rLo) { lo = rLo; loOpen = rLoOpen || (loOpen && lo === vLo); }
