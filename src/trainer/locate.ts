@@ -12,3 +12,11 @@ export function referenceTrainerPath(): string {
   ].map((u) => fileURLToPath(u));
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
+
+/** The Python of a TRL run when --python is not given: $MARGINLAB_HF_PYTHON, else the .venv-hf the test command
+ * builds at the repository root, else the default. */
+export function hfPython(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MARGINLAB_HF_PYTHON) return env.MARGINLAB_HF_PYTHON;
+  const venv = fileURLToPath(new URL('../../.venv-hf/bin/python', import.meta.url));
+  return existsSync(venv) ? venv : DEFAULT_PYTHON;
+}

@@ -71,6 +71,9 @@ export class Recorder {
     }
     switch (ev.event) {
       case 'hello': this.hello = ev; break;
+      // A run whose steps another library takes says so in its task event (ml_trl: "trl 1.13.0"); the summary's
+      // trainer record keeps it beside the hello.
+      case 'task': if (typeof ev.engine === 'string') this.hello = { ...(this.hello ?? {}), engine: ev.engine }; break;
       case 'check': {
         if (!this.checks) break;
         const c = checkProbes(this.checks, ev.results, this.tol);

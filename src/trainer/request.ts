@@ -37,7 +37,12 @@ export interface RunSettings {
   readonly heldoutPairs: number;
   readonly evalEvery: number;
   readonly model: TrainerRequest['model'];
+  readonly engine: Engine;
 }
+
+/** Who takes the steps: marginlab's reference trainer, or TRL's DPOTrainer with the generated loss. */
+export type Engine = NonNullable<TrainerRequest['engine']>;
+export const ENGINES: readonly Engine[] = ['marginlab', 'trl'];
 
 /** LoRA rank for a Hugging Face model: the paper's r = 64 (appendix C.2); 0 trains every weight. */
 export const DEFAULT_LORA_RANK = 64;
@@ -46,7 +51,7 @@ export const DEFAULT_LORA_RANK = 64;
 export const DEFAULT_SETTINGS: Omit<RunSettings, 'task'> = {
   steps: 40, lr: 0.01, seed: 1, device: 'cpu', dtype: 'float64', batchSize: 8, logEvery: 1, sftSteps: 100, sftLr: 3e-3,
   heartbeatS: 2, tokenCosine: true, gram: 'auto', predict: 'conditions', variant: 'none', heldoutPairs: 64, evalEvery: 0,
-  model: { kind: 'tiny', d_model: 32, layers: 2, heads: 2 },
+  model: { kind: 'tiny', d_model: 32, layers: 2, heads: 2 }, engine: 'marginlab',
 };
 
 /** Probe points spread over short and long responses and both signs of the margin. */
@@ -84,7 +89,22 @@ function rankedRefusal(d: RankedDerivation, s: RunSettings): TrainerError | unde
   return undefined;
 }
 
+/** What TRL's DPOTrainer cannot train here (ml_trl.py refuses the same in a hand-written request). */
+function trlRefusal(d: TrainedDerivation, s: RunSettings): TrainerError | undefined {
+  const no = (slot: string, message: string, hint?: string): TrainerError => ({ code: 'E_UNSUPPORTED', message, at: { slot }, ...(hint ? { hint } : {}) });
+  if (isRanked(d)) return no('--engine', `DPOTrainer trains pairs; a loss over ${d.K} ranked responses trains with --engine marginlab`);
+  if (s.model.kind !== 'hf') return no('--model', 'TRL trains a transformers model, not the built-in tiny LM', 'use --model gpt2-config or a local model folder');
+  if (s.variant !== 'none') return no('--variant', `the variant '${s.variant}' edits marginlab's own step; TRL's step is the loss's gradient`, 'use --variant none');
+  if (s.gram === 'ghost') return no('--gram', 'the TRL engine measures each pair by its own autograd (marginlab_trl), not by ghost products', 'use --gram auto or vmap');
+  if (s.predict !== 'conditions') return no('--predict', 'the TRL engine predicts by conditions (9)/(10) only');
+  return undefined;
+}
+
 export function buildRequest(d: TrainedDerivation, s: RunSettings): Result<TrainerRequest, TrainerError> {
+  if (s.engine === 'trl') {
+    const refused = trlRefusal(d, s);
+    if (refused) return { ok: false, errors: [refused] };
+  }
   let loss: TrainerRequest['loss'];
   const src = d.spec.source;
   const params = Object.fromEntries(Object.entries(src.params).map(([k, p]) => [k, p.default]));
@@ -117,5 +137,6 @@ export function buildRequest(d: TrainedDerivation, s: RunSettings): Result<Train
     eval_every: s.evalEvery,
     // A ranked loss is checked against marginlab's d_k at every prompt of the first logged step instead (recorder.ts).
     checks: isRanked(d) ? [] : probeChecks(d),
+    engine: s.engine,
   } };
 }

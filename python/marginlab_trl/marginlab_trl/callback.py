@@ -29,11 +29,14 @@ def sign(x):
 
 
 class MarginlabCallback(TrainerCallback):
-    def __init__(self, every=10, pairs=4, out=None):
+    def __init__(self, every=10, pairs=4, out=None, emit=None, last=False):
         for name, v in (("every", every), ("pairs", pairs)):
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 raise MarginlabTRLError("E_USAGE", f"{name} must be a positive integer, not {v!r}", f"MarginlabCallback({name}=...)")
         self.every, self.pairs, self.out = every, pairs, out
+        # emit(event, **fields): a sink for the step events instead of a file (marginlab's own TRL engine speaks
+        # the protocol on its stdout); last: measure the final step too, as marginlab's trainer does.
+        self.emit, self.last = emit, last
         self.trainer = self.layout = None
         self._pending = None
         self._writer = None
@@ -52,7 +55,9 @@ class MarginlabCallback(TrainerCallback):
         def training_step(model, inputs, *args, **kwargs):
             # The first micro-batch of a due step, before its backward pass (gradient accumulation calls this
             # several times a step; the optimiser step comes after the last).
-            if self._pending is None and trainer.state.global_step % self.every == 0 and trainer.is_world_process_zero():
+            g = trainer.state.global_step
+            due = g % self.every == 0 or (self.last and g == trainer.state.max_steps - 1)
+            if self._pending is None and due and trainer.is_world_process_zero():
                 self._pending = self.measure_before(model, inputs)
             return step(model, inputs, *args, **kwargs)
 
@@ -152,9 +157,10 @@ class MarginlabCallback(TrainerCallback):
             return
         self.measure_after(rec)
         self._measured += 1
-        if self._writer:
+        sink = self.emit or (self._writer.emit if self._writer else None)
+        if sink:
             pairs = [{k: v for k, v in p.items()} for p in rec["pairs"]]
-            self._writer.emit("step", step=rec["step"], loss=rec["loss"], pairs=pairs, lr=rec["lr"])
+            sink("step", step=rec["step"], loss=rec["loss"], pairs=pairs, lr=rec["lr"])
         # transformers' Trainer.log: trainer_state.json's log_history and every configured reporter (TensorBoard,
         # W&B, …) through on_log. Not the TRL override, which would empty the trainer's running means into this row.
         # on_log clears control.should_log, which the flow callback has just set for the trainer's own row of

@@ -7,7 +7,8 @@ import { exitCodeFor } from '../../trainer/errors.js';
 import { prepareRunFolder } from '../../trainer/run-folder.js';
 import { writeErrors } from '../errors.js';
 import { GRAM_METHODS, VARIANTS, type GramMethod, type Variant } from '../../trainer/protocol/schema.js';
-import { DEFAULT_LORA_RANK, DEFAULT_SETTINGS, buildRequest, type RunSettings, type TaskRef } from '../../trainer/request.js';
+import { DEFAULT_LORA_RANK, DEFAULT_SETTINGS, ENGINES, buildRequest, type Engine, type RunSettings, type TaskRef } from '../../trainer/request.js';
+import { hfPython } from '../../trainer/locate.js';
 import { runSummaryText } from '../../report/run-summary.js';
 import { fileId } from '../../report/table/html-page.js';
 import { progressBar } from '../progress.js';
@@ -23,7 +24,7 @@ interface TrainOptions extends LossOptions {
   task: TaskRef; steps: number; lr: number; seed: number; out?: string; python?: string; trainer?: string;
   json?: boolean; device: string; batchSize: number; logEvery: number; sftSteps: number; timeout: number;
   predict: 'conditions' | 'no-sign-handling' | 'flipped'; tokenCosine: boolean; dtype: 'float64' | 'float32'; variant: Variant;
-  heldoutPairs: number; evalEvery: number; model: string; loraRank: number; gram: GramMethod; printRequest?: boolean; force?: boolean;
+  heldoutPairs: number; evalEvery: number; model: string; loraRank: number; gram: GramMethod; printRequest?: boolean; force?: boolean; engine: Engine;
 }
 
 export function register(program: Command): void {
@@ -46,7 +47,8 @@ export function register(program: Command): void {
     .option('--no-token-cosine', 'skip the token-level cosine matrix (Figure 4b)')
     .option('--out <dir>', 'where metrics.jsonl and summary.json go (default runs/<loss>-<task>-<seed>); it must be new or empty')
     .option('--force', 'replace a non-empty --out folder as a whole, once the new run completes (a failed run leaves it as it was)')
-    .option('--python <path>', 'Python with torch for the reference trainer', '/usr/bin/python3')
+    .addOption(new Option('--engine <e>', "who takes the steps: marginlab (its reference trainer) or trl (TRL's DPOTrainer with this loss generated into it; a Hugging Face --model, measured by marginlab_trl's callback)").choices([...ENGINES]).default(DEFAULT_SETTINGS.engine))
+    .option('--python <path>', 'Python with torch for the reference trainer (default /usr/bin/python3; with --engine trl, $MARGINLAB_HF_PYTHON or the repository\'s .venv-hf)')
     .option('--trainer <command>', 'any other trainer command speaking docs/trainer-protocol.md')
     .option('--timeout <s>', 'fail when the trainer is silent (no heartbeat) this long', positive('--timeout'), 120)
     // Breaks the trainer's prediction on purpose, for the test that must see the agreement drop.
@@ -59,9 +61,9 @@ export function register(program: Command): void {
       const d = spec.ranked ? need(deriveRanked(spec)) : need(derive(spec));
       const settings: RunSettings = { ...DEFAULT_SETTINGS, task: o.task, steps: o.steps, lr: o.lr, seed: o.seed, device: o.device, dtype: o.dtype,
         batchSize: o.batchSize, logEvery: o.logEvery, sftSteps: o.sftSteps, tokenCosine: o.tokenCosine, predict: o.predict, variant: o.variant,
-        heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank), gram: o.gram };
-      // What a ranked loss cannot train with (a variant, ghost products, a pair file) is refused before any folder exists.
-      if (o.printRequest || spec.ranked) {
+        heldoutPairs: o.heldoutPairs, evalEvery: o.evalEvery, model: modelRef(o.model, o.loraRank), gram: o.gram, engine: o.engine };
+      // What a ranked loss or the TRL engine cannot train with (a variant, ghost products, …) is refused before any folder exists.
+      if (o.printRequest || spec.ranked || o.engine === 'trl') {
         const r = buildRequest(d, settings);
         if (!r.ok) { writeErrors(r.errors, { json: !!o.json, exitCode: 2, trainer: true }); process.exitCode = 2; return; }
         if (o.printRequest) { out(JSON.stringify(r.value)); return; }
@@ -79,7 +81,7 @@ export function register(program: Command): void {
       const bar = await progressBar('train [{bar}] {value}/{total} logp_w {lw} logp_l {ll}', { json: o.json });
       const onRow = (r: { step: number; logp_w: number; logp_l: number }) => bar.update(r.step + 1, o.steps, { lw: r.logp_w.toFixed(3), ll: r.logp_l.toFixed(3) });
       const res = await runTraining({
-        derivation: d, outDir, folder, python: o.python, trainerCommand: o.trainer, timeoutMs: o.timeout * 1000, signal: ac.signal, onRow, settings,
+        derivation: d, outDir, folder, python: o.python ?? (o.engine === 'trl' ? hfPython() : undefined), trainerCommand: o.trainer, timeoutMs: o.timeout * 1000, signal: ac.signal, onRow, settings,
       });
       bar.stop();
       process.removeListener('SIGINT', onSig);

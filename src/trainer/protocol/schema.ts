@@ -75,6 +75,9 @@ export const RequestSchema = z.object({
   eval_every: z.number().int().nonnegative(),
   /** Probe points with marginlab's expected values; the trainer answers with a `check` event. */
   checks: z.array(z.object({ point: PointSchema, expected: z.object({ L: num, dW: num, dL: num }) })),
+  /** Who takes the preference-optimisation steps: the reference trainer's own loop, or TRL's DPOTrainer with the
+   * generated loss (ml_trl.py). Absent: marginlab. */
+  engine: z.enum(['marginlab', 'trl']).optional(),
 });
 
 export const PairMetricsSchema = PointSchema.extend({

@@ -6,7 +6,7 @@ fine-tuning on the chosen responses, then preference optimisation with the loss 
 the frozen SFT model as reference.
 
 The rooms: ml_protocol (events, errors, signals), ml_request (the request and its defaults), ml_run (setup,
-SFT, the step, held-out evaluation), ml_ranked (a run of a loss over K ranked responses), ml_measure (what a logged step measures), ml_selftest and ml_bench (the
+SFT, the step, held-out evaluation), ml_ranked (a run of a loss over K ranked responses), ml_measure (what a logged step measures), ml_trl (the same run with TRL's DPOTrainer taking the steps), ml_selftest and ml_bench (the
 modes --eval, --selftest, --selftest-ghost, --bench and --bench-gram, one process each, for tests and benchmarks)."""
 import json
 import os
@@ -83,6 +83,9 @@ def main(argv):
         if req.loss.get("responses"):
             import ml_ranked
             po_seconds = ml_ranked.train(req)
+        elif req.engine == "trl":
+            import ml_trl
+            po_seconds = ml_trl.train(req)
         else:
             po_seconds = ml_run.train(req)
     except SystemExit:

@@ -12,6 +12,9 @@ import time
 PROTOCOL = 1
 
 _lock = threading.Lock()
+# The protocol's stream is the stdout the process started with: a library that prints while it trains (the
+# TRL engine sends transformers' output to stderr) cannot move it.
+_OUT = sys.stdout
 _stop = {"signal": None}
 
 
@@ -30,8 +33,8 @@ def emit(event, **fields):
         return
     line = json.dumps({"v": PROTOCOL, "event": event, **fields}, allow_nan=True)
     with _lock:
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        _OUT.write(line + "\n")
+        _OUT.flush()
 
 
 def fail(code, message, exit_code=1, hint=None):
@@ -39,7 +42,7 @@ def fail(code, message, exit_code=1, hint=None):
     if hint:
         fields["hint"] = hint
     emit("error", **fields)
-    sys.stdout.flush()
+    _OUT.flush()
     os._exit(exit_code)  # the heartbeat thread must not keep us alive
 
 

@@ -11,6 +11,7 @@ from ml_protocol import PROTOCOL
 REQUIRED = ("task", "loss", "seed", "steps", "lr")
 VARIANTS = ("none", "adaptive", "masked-first-diff", "masked-diff-only", "projected")
 GRAM_METHODS = ("vmap", "ghost", "auto")
+ENGINES = ("marginlab", "trl")
 
 
 class RequestError(Exception):
@@ -72,6 +73,7 @@ class Request:
     heldout_pairs: int = 64
     eval_every: int = 0
     checks: tuple = ()
+    engine: str = "marginlab"  # who runs the preference-optimisation loop: this trainer, or TRL's DPOTrainer (ml_trl)
 
 
 def _sub(cls, obj, what):
@@ -108,6 +110,8 @@ def parse(obj):
     req = Request(**fields)
     if req.variant not in VARIANTS:
         raise RequestError("E_PROTOCOL", f"unknown variant {req.variant!r}; this trainer knows {', '.join(VARIANTS)}")
+    if req.engine not in ENGINES:
+        raise RequestError("E_PROTOCOL", f"unknown engine {req.engine!r}; this trainer knows {', '.join(ENGINES)}")
     if req.measure.gram not in GRAM_METHODS:
         raise RequestError("E_PROTOCOL", f"unknown gram method {req.measure.gram!r}; this trainer knows {', '.join(GRAM_METHODS)}")
     return req

@@ -117,8 +117,9 @@ def sft(model, ids, mask, req, device, gen):
             emit("sft", step=s, loss=loss.item())
 
 
-def setup(req):
-    """Data, model, SFT reference and loss (an ml_request.Request): everything a preference-optimisation step needs."""
+def setup(req, engine=None):
+    """Data, model, SFT reference and loss (an ml_request.Request): everything a preference-optimisation step
+    needs. `engine` names another library that will train the run (the task event says so)."""
     device = pick_device(req.device)
     dtype = torch.float64 if req.dtype == "float64" else torch.float32
     torch.manual_seed(req.seed)
@@ -140,6 +141,7 @@ def setup(req):
          params=sum(p.numel() for p in model.parameters()), trained=sum(p.numel() for p in ml_func.trained(model)[1]),
          model=m.name_or_path or "tiny", variant=req.variant, world=ml_dist.STATE["world"], gram=gram,
          **({"gram_reason": why} if why else {}), **({"gram_layers": layers} if layers else {}),
+         **({"engine": engine} if engine else {}),
          example={"prompt": pairs[0]["prompt"], "chosen": pairs[0]["chosen"], "rejected": pairs[0]["rejected"]})
 
     sft(model, ids_w, full_w, req, device, gen)
