@@ -24,15 +24,18 @@ export interface TrlMapping {
 type Config = Readonly<Record<string, unknown>>;
 const CPO_KEYS = ['cpo_alpha', 'simpo_gamma', 'alpha'];
 const KTO_KEYS = ['desirable_weight', 'undesirable_weight'];
+const KTO_TYPES = ['kto', 'apo_zero_unpaired'];
+// BCOConfig's own options all belong to distribution matching, which only BCOTrainer(embedding_func=…) turns on:
+// they mark the config as BCO's and change nothing in the loss a config alone trains.
 const BCO_KEYS = ['prompt_sample_size', 'min_density_ratio', 'max_density_ratio'];
 
 const refuse = (option: string, message: string, hint?: string): Result<never> =>
   fail({ code: 'E_UNSUPPORTED', message, at: { slot: '--trl-config', symbol: option }, ...(hint ? { hint } : {}) });
 
-/** Which trainer's config this is: CPO's own options mark a CPOConfig; otherwise it is read as DPOConfig. */
-function trainerOf(c: Config): TrlTrainer | 'kto' | 'bco' {
+/** Which trainer's config this is: BCO's, KTO's and CPO's own options (or KTO's loss types) mark theirs; otherwise it is read as DPOConfig. */
+function trainerOf(c: Config): TrlTrainer {
   if (BCO_KEYS.some((k) => k in c)) return 'bco';
-  if (KTO_KEYS.some((k) => k in c)) return 'kto';
+  if (KTO_KEYS.some((k) => k in c) || KTO_TYPES.includes(String(c.loss_type))) return 'kto';
   if (CPO_KEYS.some((k) => k in c)) return 'cpo';
   return 'dpo';
 }
@@ -44,8 +47,6 @@ export function mapTrlConfig(c: unknown, o: { orpo?: boolean } = {}): Result<Trl
   if (typeof c !== 'object' || c === null || Array.isArray(c)) return refuse('', 'a TRL config is a mapping of option names to values');
   const cfg = c as Config;
   const trainer = o.orpo ? 'orpo' : trainerOf(cfg);
-  if (trainer === 'kto') return refuse(KTO_KEYS.find((k) => k in cfg)!, 'a KTOConfig: KTO\'s loss has no per-pair form in TRL — its reference point z_0 is a KL estimate pooled over mismatched completions of the whole batch', 'the catalogue\'s kto takes z_ref as a given constant');
-  if (trainer === 'bco') return refuse(BCO_KEYS.find((k) => k in cfg)!, 'a BCOConfig: BCO\'s reward shift is a running mean over batches and its distribution matching (UDM) weighs each example by a density ratio from a classifier over the batch\'s prompts; neither is a function of one pair', 'trl/dpo:bco_pair is BCO\'s paired form without the shift');
   let entry: TrlEntry | undefined;
   let said: string;
   /** A loss-type list's loss_weights, as the mixture's params w_1 … w_n. */
@@ -91,6 +92,15 @@ export function mapTrlConfig(c: unknown, o: { orpo?: boolean } = {}): Result<Trl
     entry = TRL_CATALOGUE.find((e) => e.id === `trl/cpo:${t}`);
     if (!entry) return refuse('loss_type', `'${t}' is not a CPOTrainer loss_type TRL 1.13 knows`);
     said = `CPOConfig, loss_type=${t}`;
+  } else if (trainer === 'kto') {
+    const t = String(cfg.loss_type ?? 'kto');
+    if (!KTO_TYPES.includes(t)) return refuse('loss_type', `'${t}' is not a KTOTrainer loss_type TRL 1.13 knows (${KTO_TYPES.join(', ')})`);
+    entry = TRL_CATALOGUE.find((e) => e.id === `trl/kto:${t}`)!;
+    // The batch's KL estimate is no option: the entry takes it as z_ref, and the reader is told so.
+    said = `KTOConfig, loss_type=${t}${t === 'kto' ? ' (z_ref is the batch\'s KL estimate: give it with --at z_ref=…)' : ''}`;
+  } else if (trainer === 'bco') {
+    entry = TRL_CATALOGUE.find((e) => e.id === 'trl/bco')!;
+    said = 'BCOConfig without distribution matching (delta is the running reward mean: give it with --param delta=…)';
   } else {
     entry = TRL_CATALOGUE.find((e) => e.id === 'trl/orpo')!;
     said = 'ORPOConfig';

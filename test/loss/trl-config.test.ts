@@ -22,6 +22,17 @@ describe('mapTrlConfig', () => {
     const r = mapTrlConfig({ loss_type: ['ipo'], beta: 0.3, learning_rate: 1e-6 });
     expect(r.ok && r.value.params).toEqual({ beta: 0.3 });
     expect(r.ok && r.value.said).toBe('read as DPOConfig, loss_type=ipo: trl/dpo:ipo with beta=0.3');
+    // KTO's and BCO's configs: their own options (or KTO's loss types) mark them; the batch statistics are said.
+    expect(idOf({ loss_type: 'kto' })).toBe('trl/kto:kto');
+    expect(idOf({ loss_type: 'apo_zero_unpaired', beta: 0.2 })).toBe('trl/kto:apo_zero_unpaired');
+    const k = mapTrlConfig({ desirable_weight: 1.33, undesirable_weight: 1, beta: 0.05, max_length: 512 });
+    expect(k.ok && k.value.params).toEqual({ desirable_weight: 1.33, undesirable_weight: 1, beta: 0.05 });
+    expect(k.ok && k.value.said).toMatch(/^read as KTOConfig, loss_type=kto \(z_ref is the batch's KL estimate: give it with --at z_ref=…\): trl\/kto:kto with /);
+    expect(k.ok && configOf(k.value)).toMatchObject({ loss_type: 'kto', desirable_weight: 1.33 });
+    const b = mapTrlConfig({ prompt_sample_size: 1024, beta: 0.3 });
+    expect(b.ok && b.value.entry.id).toBe('trl/bco');
+    expect(b.ok && b.value.params).toEqual({ beta: 0.3 });
+    expect(b.ok && b.value.said).toMatch(/BCOConfig without distribution matching \(delta is the running reward mean/);
   });
   it.each([
     [{ ld_alpha: 0.5 }, 'ld_alpha'],
@@ -31,8 +42,7 @@ describe('mapTrlConfig', () => {
     [{ loss_type: ['sigmoid', 'sft'], loss_weights: [1, 1] }, 'loss_type'],
     [{ loss_type: ['nca_pair'], f_divergence_type: 'forward_kl' }, 'f_divergence_type'],
     [{ loss_type: ['exo_pair'] }, 'label_smoothing'],
-    [{ desirable_weight: 1 }, 'desirable_weight'],
-    [{ prompt_sample_size: 1024 }, 'prompt_sample_size'],
+    [{ desirable_weight: 1, loss_type: 'sigmoid' }, 'loss_type'],
     [{ loss_type: 'hinge', alpha: 0.2 }, 'alpha'],
     [{ loss_type: ['bogus'] }, 'loss_type'],
   ])('refuses %j at %s, with the reason', (cfg, option) => {

@@ -1,6 +1,6 @@
-// marginlab inside a TRL run: TRL 1.13's own DPOTrainer (sigmoid, full fine-tuning; ipo with LoRA) and CPO
-// trainer run a few steps on a tiny random float64 GPT-2 with python/marginlab_trl's MarginlabCallback bound
-// (test/trainer/fixtures/trl_callback_run.py). The callback's d_w, d_l must equal marginlab's derivation of the
+// marginlab inside a TRL run: TRL 1.13's own DPOTrainer (sigmoid, full fine-tuning; ipo with LoRA), CPO
+// trainer and KTOTrainer (kto; apo_zero_unpaired with LoRA) run a few steps on a tiny random float64 GPT-2
+// with python/marginlab_trl's MarginlabCallback bound (test/trainer/fixtures/trl_callback_run.py). The callback's d_w, d_l must equal marginlab's derivation of the
 // trl/... entry the saved config maps to, at the logged log-probabilities (1e-6 relative); its Gram entries must
 // equal a direct per-pair autograd computation made at the same moment (1e-9); its metrics must be in the
 // trainer's log_history; `marginlab ingest --trl-config` of its events must succeed and `marginlab report` draw
@@ -18,14 +18,20 @@ const HF_PYTHON = process.env.MARGINLAB_HF_PYTHON ?? resolve('.venv-hf/bin/pytho
 const RUNNER = resolve('test/trainer/fixtures/trl_callback_run.py');
 const CLI = resolve('bin/marginlab.js');
 
+// `entry`: the trl/... entry the saved config maps to; `inBatch`: the pairs a batch of 4 rows holds (KTO's rows are
+// unpaired, one pair at a time: 2); `plain`: also run without the callback, whose own log must be the same.
 const CASES = [
-  { id: 'dpo-sigmoid', trainer: 'dpo', config: { beta: 0.1 }, lora: false, steps: 3, every: 1, pairs: 2 },
-  { id: 'dpo-ipo-lora', trainer: 'dpo', config: { beta: 0.5, loss_type: ['ipo'] }, lora: true, steps: 3, every: 2, pairs: 3 },
-  { id: 'cpo-sigmoid', trainer: 'cpo', config: { beta: 0.2, cpo_alpha: 1.0 }, lora: false, steps: 2, every: 1, pairs: 4 },
+  { id: 'dpo-sigmoid', trainer: 'dpo', entry: 'trl/dpo:sigmoid', config: { beta: 0.1 }, lora: false, steps: 3, every: 1, pairs: 2, inBatch: 4, plain: true },
+  { id: 'dpo-ipo-lora', trainer: 'dpo', entry: 'trl/dpo:ipo', config: { beta: 0.5, loss_type: ['ipo'] }, lora: true, steps: 3, every: 2, pairs: 3, inBatch: 4, plain: false },
+  { id: 'cpo-sigmoid', trainer: 'cpo', entry: 'trl/cpo:sigmoid', config: { beta: 0.2, cpo_alpha: 1.0 }, lora: false, steps: 2, every: 1, pairs: 4, inBatch: 4, plain: false },
+  { id: 'kto', trainer: 'kto', entry: 'trl/kto:kto', config: { beta: 0.2, desirable_weight: 1.2 }, lora: false, steps: 3, every: 1, pairs: 4, inBatch: 2, plain: true },
+  { id: 'kto-apo-lora', trainer: 'kto', entry: 'trl/kto:apo_zero_unpaired', config: { beta: 0.3, loss_type: 'apo_zero_unpaired' }, lora: true, steps: 2, every: 1, pairs: 1, inBatch: 2, plain: false },
 ] as const;
+// KTO rows unpaired as TRL's own unpairing writes them (a block's desirable rows first): no batch of 4 holds a pair.
+const UNPAIRED = { id: 'kto-blocks', trainer: 'kto', config: { beta: 0.2 }, lora: false, steps: 2, every: 1, pairs: 2, unpair_batch: 1000 } as const;
 
 type Pair = Record<string, number>;
-interface Ran { id: string; events: string; config: string; log_history: Record<string, number>[]; direct: Pair[][]; trained: string[] }
+interface Ran { id: string; events: string; config: string; log_history: Record<string, number>[]; direct: Pair[][]; trained: string[]; unpaired_steps: number; plain_history?: Record<string, number>[] }
 let ran = new Map<string, Ran>();
 const dir = tmp('trl-callback');
 
@@ -38,7 +44,7 @@ beforeAll(() => {
     throw new Error(`the TRL callback tests need trl 1.13.0, peft and datasets in ${HF_PYTHON} (MARGINLAB_HF_PYTHON overrides); ` +
       `bash scripts/test-all.sh makes .venv-hf. ${probe?.stderr ?? 'not found'}`);
   }
-  const r = spawnSync(HF_PYTHON, [RUNNER], { input: JSON.stringify({ dir, cases: CASES }), encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000 });
+  const r = spawnSync(HF_PYTHON, [RUNNER], { input: JSON.stringify({ dir, cases: [...CASES, UNPAIRED] }), encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000 });
   if (r.status !== 0) throw new Error(`trl_callback_run.py failed: ${r.stderr.slice(-3000)}`);
   const out = JSON.parse(r.stdout) as { cases: Ran[]; trl: string };
   expect(out.trl).toBe('1.13.0');
@@ -52,19 +58,19 @@ describe('MarginlabCallback in TRL 1.13 trainers', () => {
         const steps = stepsOf(ran.get(c.id)!);
         const due = Array.from({ length: c.steps }, (_, i) => i).filter((i) => i % c.every === 0);
         expect(steps.map((s) => s.step)).toEqual(due);
-        for (const s of steps) expect(s.pairs).toHaveLength(Math.min(c.pairs, 4));
+        for (const s of steps) expect(s.pairs).toHaveLength(Math.min(c.pairs, c.inBatch));
       });
 
       it("d_w, d_l equal marginlab's derivation of the config's trl/... entry at the logged log-probabilities (1e-6)", async () => {
         const r = ran.get(c.id)!;
         const spec = await loadTrlConfig(r.config);
         if (!spec.ok) throw new Error(spec.errors[0].message);
-        expect(spec.value.source.id).toBe(c.trainer === 'dpo' ? `trl/dpo:${c.id.includes('ipo') ? 'ipo' : 'sigmoid'}` : 'trl/cpo:sigmoid');
+        expect(spec.value.source.id).toBe(c.entry);
         const compiled = compileDerivation(mustDerive(spec.value));
         let compared = 0;
         for (const s of stepsOf(r)) {
           for (const p of s.pairs as Pair[]) {
-            const pt = completePoint(compiled.derivation, { logp_w: p.logp_w, logp_l: p.logp_l, c_ref_w: p.c_ref_w, c_ref_l: p.c_ref_l, len_w: p.len_w, len_l: p.len_l });
+            const pt = completePoint(compiled.derivation, { logp_w: p.logp_w, logp_l: p.logp_l, c_ref_w: p.c_ref_w, c_ref_l: p.c_ref_l, len_w: p.len_w, len_l: p.len_l, z_ref: p.z_ref });
             if (!pt.ok) throw new Error(pt.errors[0].message);
             const ev = evaluateAt(compiled, pt.value, ['dW', 'dL']);
             if (!ev.ok) throw new Error(ev.errors[0].message);
@@ -108,6 +114,21 @@ describe('MarginlabCallback in TRL 1.13 trainers', () => {
         expect(r.log_history.filter((h) => 'rewards/margins' in h && !('marginlab/dW' in h)).length).toBeGreaterThanOrEqual(c.steps);
       });
 
+      if (c.plain) {
+        it("leaves the trainer's own run as it was: its log rows equal those of the same run without the callback", () => {
+          const r = ran.get(c.id)!;
+          const own = r.log_history.filter((h) => !Object.keys(h).some((k) => k.startsWith('marginlab/')));
+          expect(own).toHaveLength(r.plain_history!.length);
+          own.forEach((h, i) => {
+            const plain = r.plain_history![i];
+            // Wall-clock figures differ from run to run; everything the training computed must not.
+            const computed = (x: Record<string, number>) => Object.fromEntries(Object.entries(x).filter(([k]) => !/runtime|per_second/.test(k)));
+            expect(computed(h), `row ${i}`).toEqual(computed(plain));
+          });
+          expect(own.filter((h) => 'num_tokens' in h).length).toBeGreaterThan(0);
+        });
+      }
+
       it('`marginlab ingest --trl-config` accepts its events and `marginlab report` draws from the run', () => {
         const r = ran.get(c.id)!;
         const out = join(dir, `${c.id}-run`);
@@ -126,13 +147,38 @@ describe('MarginlabCallback in TRL 1.13 trainers', () => {
   }
 
   it('with LoRA the trained parameters are the adapters only', () => {
-    const t = ran.get('dpo-ipo-lora')!.trained;
-    expect(t.length).toBeGreaterThan(0);
-    for (const n of t) expect(n).toMatch(/lora_/);
+    for (const id of ['dpo-ipo-lora', 'kto-apo-lora']) {
+      const t = ran.get(id)!.trained;
+      expect(t.length).toBeGreaterThan(0);
+      for (const n of t) expect(n).toMatch(/lora_/);
+    }
   });
 
-  it("DPO's loss is a mean of per-pair terms (in-batch weights equal per-pair ones); CPO's NLL pools the batch's tokens", () => {
-    for (const p of stepsOf(ran.get('dpo-sigmoid')!).flatMap((s) => s.pairs as Pair[])) {
+  it("KTO: each pair's z_ref is the batch's KL estimate, the kl the trainer itself logs for that step", () => {
+    const r = ran.get('kto')!;
+    const steps = stepsOf(r);
+    let positive = 0;
+    for (const s of steps) {
+      const row = r.log_history.find((h) => h.step === s.step + 1 && 'kl' in h)!;
+      for (const p of s.pairs as Pair[]) {
+        expect(Math.abs(p.z_ref - row.kl), `step ${s.step}: callback z_ref ${p.z_ref}, trainer kl ${row.kl}`).toBeLessThan(1e-12 + 1e-9 * row.kl);
+        if (p.z_ref > 0) positive++;
+      }
+    }
+    expect(positive).toBeGreaterThan(0); // clamped at 0 while the policy is its reference; positive once it moved
+    // apo_zero_unpaired has no KL estimate: z_ref 0 throughout.
+    for (const s of stepsOf(ran.get('kto-apo-lora')!)) for (const p of s.pairs as Pair[]) expect(p.z_ref).toBe(0);
+  });
+
+  it('KTO without a pair in a batch (rows unpaired a block at a time) measures nothing and counts the steps', () => {
+    const r = ran.get(UNPAIRED.id)!;
+    expect(r.unpaired_steps).toBe(UNPAIRED.steps);
+    expect(stepsOf(r)).toHaveLength(0);
+    expect(r.log_history.filter((h) => 'marginlab/dW' in h)).toHaveLength(0);
+  });
+
+  it("DPO's and KTO's losses are means of per-pair terms (in-batch weights equal per-pair ones); CPO's NLL pools the batch's tokens", () => {
+    for (const p of ['dpo-sigmoid', 'kto'].flatMap((id) => stepsOf(ran.get(id)!)).flatMap((s) => s.pairs as Pair[])) {
       expect(rel(p.dW_batch, p.dW)).toBeLessThan(1e-9);
       expect(rel(p.dL_batch, p.dL)).toBeLessThan(1e-9);
     }

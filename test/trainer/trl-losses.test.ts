@@ -1,5 +1,5 @@
 // The TRL family against TRL's own code: for every entry, TRL 1.13's real trainer (DPOTrainer, CPOTrainer,
-// ORPOTrainer), given the entry's config at random points, runs its own loss code, and autograd of that loss
+// ORPOTrainer, KTOTrainer, BCOTrainer), given the entry's config at random points, runs its own loss code, and autograd of that loss
 // with respect to the sequence log-probabilities (test/trainer/fixtures/trl_loss_grads.py) gives d_w and d_l;
 // marginlab's derivation of the entry must agree at each point to 1e-6 relative (1e-4 where TRL computes in
 // float32). Needs .venv-hf with trl (bash scripts/test-all.sh makes it); never skipped: without it this fails
@@ -22,7 +22,7 @@ const BRIDGE = resolve('test/trainer/fixtures/trl_loss_grads.py');
 const SEED = Number(process.env.FC_SEED ?? 20261127);
 const POINTS = 50;
 
-interface Drawn { prompt?: number; logp_w: number; logp_l: number; c_ref_w: number; c_ref_l: number; len_w: number; len_l: number; params: Record<string, number> }
+interface Drawn { prompt?: number; z_ref?: number; logp_w: number; logp_l: number; c_ref_w: number; c_ref_l: number; len_w: number; len_l: number; params: Record<string, number> }
 type Answer = { L: number; d_w: number; d_l: number };
 
 function draw(e: TrlEntry, seed: number): Drawn[] {
@@ -35,7 +35,9 @@ function draw(e: TrlEntry, seed: number): Drawn[] {
       return [k, k === 'prompt_tokens' ? rng.int(0, 6) : u(lo, hi)];
     }));
     return { ...(params.prompt_tokens !== undefined ? { prompt: params.prompt_tokens + 1 } : {}), logp_w, logp_l, c_ref_w: Math.min(logp_w + u(-3, 3), -0.05), c_ref_l: Math.min(logp_l + u(-3, 3), -0.05),
-      len_w: rng.int(1, 12), len_l: rng.int(1, 12), params };
+      len_w: rng.int(1, 12), len_l: rng.int(1, 12),
+      // KTO's reference point: TRL's kl, clamped at 0, so 0 itself is drawn too.
+      ...(e.trl.trainer === 'kto' ? { z_ref: rng.next() < 0.2 ? 0 : u(0, 3) } : {}), params };
   });
 }
 
@@ -69,7 +71,8 @@ beforeAll(() => {
     drawn.set(e.id, points);
     return { id: e.id, trainer: e.trl.trainer, config: configFor(e, {}),
       // Each point's params as the config spells them (a mixture's w_1 … w_n are its loss_weights).
-      points: points.map(({ params: { prompt_tokens: _, ...params }, ...p }) => ({ ...p, params: configFor(e, params) })), dtype: e.trl.float32 ? 'float32' : 'float64' };
+      // ORPO's prompt_tokens and BCO's delta are no config options: the bridge takes the prompt's length and δ.
+      points: points.map(({ params: { prompt_tokens: _, delta, ...params }, ...p }) => ({ ...p, ...(delta === undefined ? {} : { delta }), params: configFor(e, params) })), dtype: e.trl.float32 ? 'float32' : 'float64' };
   });
   const run = spawnSync(HF_PYTHON, [BRIDGE], { input: JSON.stringify({ cases }), encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000 });
   if (run.status !== 0) throw new Error(`trl_loss_grads.py failed: ${run.stderr.slice(-3000)}`);
@@ -79,7 +82,7 @@ beforeAll(() => {
 }, 900_000);
 
 describe(`the TRL family agrees with TRL 1.13's own loss code (seed ${SEED})`, () => {
-  it('covers every DPOTrainer loss type, each f-divergence where TRL takes one, the CPO trainer and ORPO', () => {
+  it('covers every DPOTrainer loss type, each f-divergence where TRL takes one, the CPO trainer, ORPO, KTO and BCO', () => {
     const ids = TRL_CATALOGUE.map((e) => e.id);
     for (const t of ['sigmoid', 'hinge', 'ipo', 'exo_pair', 'nca_pair', 'robust', 'bco_pair', 'sppo_hard', 'aot', 'apo_zero', 'apo_down', 'discopop', 'sigmoid_norm', 'sft']) {
       expect(ids).toContain(`trl/dpo:${t}`);
@@ -89,6 +92,8 @@ describe(`the TRL family agrees with TRL 1.13's own loss code (seed ${SEED})`, (
     }
     for (const t of ['sigmoid', 'hinge', 'ipo', 'simpo', 'alphapo']) expect(ids).toContain(`trl/cpo:${t}`);
     expect(ids).toContain('trl/orpo');
+    for (const t of ['kto', 'apo_zero_unpaired']) expect(ids).toContain(`trl/kto:${t}`);
+    expect(ids).toContain('trl/bco');
   });
 
   for (const e of ENTRIES) {

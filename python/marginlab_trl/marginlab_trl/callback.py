@@ -1,4 +1,4 @@
-"""MarginlabCallback: the paper's measurements inside a TRL run (DPOTrainer, the CPO trainer, subclasses).
+"""MarginlabCallback: the paper's measurements inside a TRL run (DPOTrainer, the CPO trainer, KTOTrainer, subclasses).
 
     cb = MarginlabCallback(every=10, pairs=4, out="events.jsonl").bind(trainer)
     trainer.train()
@@ -11,6 +11,7 @@ lr·(d_w‖a‖² − d_l⟨a,b⟩) and lr·(d_w⟨a,b⟩ − d_l‖b‖²), who
 weight handled. After the optimiser step the same pairs are scored again: the observed change. Measuring
 forwards run with the model in eval mode (no dropout), so before and after differ by the step alone."""
 import time
+import warnings
 
 import torch
 from transformers import Trainer, TrainerCallback
@@ -41,6 +42,7 @@ class MarginlabCallback(TrainerCallback):
         self._pending = None
         self._writer = None
         self._measured = 0
+        self.unpaired_steps = 0  # due steps whose batch held no pair (KTO)
         self._t0 = None
 
     def bind(self, trainer):
@@ -78,11 +80,21 @@ class MarginlabCallback(TrainerCallback):
         net = tr.accelerator.unwrap_model(model)
         batch = tr._prepare_inputs(inputs)
         n = min(self.pairs, lay.pairs_in(batch))
+        if n == 0:
+            # KTO: no desirable and undesirable row of one prompt in this batch (layouts.KTOLayout says how to
+            # keep them together). Nothing to measure; said once, and counted.
+            self.unpaired_steps += 1
+            if self.unpaired_steps == 1:
+                warnings.warn(f"MarginlabCallback: step {tr.state.global_step}'s batch holds no desirable and undesirable row of the same prompt, "
+                              "so no pair was measured; unpair the data one pair at a time (unpair_preference_dataset(data, batch_size=1)) to keep them together")
+            return None
         params = trained_parameters(net)
         was_training = net.training
         net.eval()
         pairs, subs = [], []
         try:
+            with torch.no_grad():
+                z_ref = lay.z_ref(tr, net, batch)  # KTO's batch reference point; 0 for the paired trainers
             for i in range(n):
                 one = lay.pair(batch, i)
                 with torch.enable_grad():
@@ -91,7 +103,7 @@ class MarginlabCallback(TrainerCallback):
                 # No reference model (CPO): c_ref = logp, "the policy at its reference", as marginlab defaults it.
                 c_w, c_l = lay.refs(tr, one) or (float(lw), float(ll))
                 pairs.append({"logp_w": float(lw), "logp_l": float(ll), "c_ref_w": c_w, "c_ref_l": c_l,
-                              "len_w": len_w, "len_l": len_l, "z_ref": 0.0, **g})
+                              "len_w": len_w, "len_l": len_l, "z_ref": z_ref, **g})
                 subs.append(one)
         finally:
             net.train(was_training)
@@ -147,7 +159,10 @@ class MarginlabCallback(TrainerCallback):
             self._writer.write_config(self.trainer.args)
             self._writer.emit("hello", protocol=1, trainer=f"marginlab_trl in {type(self.trainer).__name__} (trl {trl.__version__})")
             data = self.trainer.train_dataset
-            self._writer.emit("task", pairs=len(data) if data is not None and hasattr(data, "__len__") else 0,
+            pairs = len(data) if data is not None and hasattr(data, "__len__") else 0
+            if self.layout.kind == "kto" and pairs:
+                pairs = sum(1 for x in data["label"] if x)  # unpaired rows: the desirable ones, each a pair at most
+            self._writer.emit("task", pairs=pairs,
                               vocab=int(getattr(net.config, "vocab_size", 0) or 0), seq_len=int(getattr(args, "max_length", None) or 0),
                               params=sum(p.numel() for p in trained_parameters(net)))
 

@@ -3,14 +3,33 @@ computes them (its own helpers, on the rows of the batch it trains on, so paddin
 
 A layout has: `kind`, `pairs_in(batch)`, `pair(batch, i)` (the one-pair batch in the trainer's own format),
 `logps(trainer, model, one)` → (logp_w, logp_l, len_w, len_l) with logp the summed log-probability of the
-completion tokens (differentiable; len the number of tokens summed), and `refs(trainer, one)` → (c_ref_w, c_ref_l), or None for a
-loss without a reference model."""
+completion tokens (differentiable; len the number of tokens summed), `refs(trainer, one)` → (c_ref_w, c_ref_l), or None for a
+loss without a reference model, and `z_ref(trainer, model, batch)`: the batch's reference point (KTO's), 0 elsewhere."""
 import torch
 
 from .errors import MarginlabTRLError
 
 
-class DPOLayout:
+def masked_logps(model, one):
+    """(logp_w, logp_l, len_w, len_l) of rows [chosen, rejected] with a completion_mask, as DPOTrainer (ld_alpha
+    None) and KTOTrainer score them in _compute_loss: token t by the logits at t - 1, summed over the mask."""
+    from trl.trainer.utils import selective_log_softmax
+    logits = model(input_ids=one["input_ids"], attention_mask=one["attention_mask"], use_cache=False).logits
+    per_token = selective_log_softmax(logits[:, :-1, :], one["input_ids"][:, 1:])
+    mask = one["completion_mask"][:, 1:] != 0
+    logp = torch.where(mask, per_token, torch.zeros_like(per_token)).sum(dim=1)
+    lens = mask.sum(dim=1)
+    return logp[0], logp[1], int(lens[0]), int(lens[1])
+
+
+class PairedLayout:
+    """Trainers whose batches hold pairs and whose loss has no batch reference point."""
+
+    def z_ref(self, trainer, model, batch):
+        return 0.0
+
+
+class DPOLayout(PairedLayout):
     """DPOTrainer (trl/trainer/dpo_trainer.py): input_ids is [chosen rows; rejected rows], completion_mask marks
     the completion tokens, ref_chosen_logps / ref_rejected_logps are there when precomputed."""
     kind = "dpo"
@@ -29,14 +48,7 @@ class DPOLayout:
         return one
 
     def logps(self, trainer, model, one):
-        from trl.trainer.utils import selective_log_softmax
-        logits = model(input_ids=one["input_ids"], attention_mask=one["attention_mask"], use_cache=False).logits
-        # As DPOTrainer._compute_loss with ld_alpha None: token t is scored by the logits at t - 1.
-        per_token = selective_log_softmax(logits[:, :-1, :], one["input_ids"][:, 1:])
-        mask = one["completion_mask"][:, 1:] != 0
-        logp = torch.where(mask, per_token, torch.zeros_like(per_token)).sum(dim=1)
-        lens = mask.sum(dim=1)
-        return logp[0], logp[1], int(lens[0]), int(lens[1])
+        return masked_logps(model, one)
 
     def refs(self, trainer, one):
         if "ref_chosen_logps" in one:
@@ -47,7 +59,7 @@ class DPOLayout:
         return float(w[0]), float(l[0])
 
 
-class CPOLayout:
+class CPOLayout(PairedLayout):
     """The CPO trainer (trl.experimental.cpo): chosen_* and rejected_* tensors, labels -100 outside the
     completion; the trainer concatenates them (its concatenated_inputs) before one forward."""
     kind = "cpo"
@@ -73,6 +85,66 @@ class CPOLayout:
         return None  # CPO has no reference model (the callback reports c_ref = logp, marginlab's own default)
 
 
+class KTOLayout:
+    """KTOTrainer (trl/trainer/kto_trainer.py): unpaired rows, each with a label (desirable or not), input_ids with
+    completion_mask as DPOTrainer's, and KL rows (each row's prompt with another row's completion) for the
+    reference point. A pair is a desirable and an undesirable row of the same prompt in one batch: the rows are
+    matched in batch order, and a batch without such rows has no pair to measure (the trainer still steps). A
+    dataset keeps a prompt's two rows together when it is unpaired one pair at a time, e.g.
+    unpair_preference_dataset(data, batch_size=1); TRL's own unpairing writes the chosen rows of a block first."""
+    kind = "kto"
+    ROWS = ("input_ids", "attention_mask", "completion_mask", "KL_input_ids", "KL_attention_mask", "KL_completion_mask")
+
+    def __init__(self):
+        self._batch, self._pairs = None, []
+
+    def _matched(self, batch):
+        if self._batch is not batch:
+            ids, attn, comp, label = batch["input_ids"], batch["attention_mask"], batch["completion_mask"], batch["label"]
+            prompt = [tuple(ids[r][(attn[r] != 0) & (comp[r] == 0)].tolist()) for r in range(ids.shape[0])]
+            free = [r for r in range(ids.shape[0]) if not bool(label[r])]
+            pairs = []
+            for r in range(ids.shape[0]):
+                if bool(label[r]):
+                    j = next((u for u in free if prompt[u] == prompt[r]), None)
+                    if j is not None:
+                        free.remove(j)
+                        pairs.append((r, j))
+            self._batch, self._pairs = batch, pairs
+        return self._pairs
+
+    def pairs_in(self, batch):
+        return len(self._matched(batch))
+
+    def pair(self, batch, i):
+        w, l = self._matched(batch)[i]
+        rows = torch.tensor([w, l], device=batch["input_ids"].device)
+        one = {k: batch[k][rows] for k in (*self.ROWS, "label", "ref_logps", "ref_KL_logps") if k in batch}
+        return one
+
+    def logps(self, trainer, model, one):
+        return masked_logps(model, one)
+
+    @staticmethod
+    def _ref_model(trainer):
+        return trainer.ref_model if trainer.ref_model is not None else trainer.model
+
+    def refs(self, trainer, one):
+        if "ref_logps" in one:
+            return float(one["ref_logps"][0]), float(one["ref_logps"][1])
+        logps, _ = trainer.compute_ref_log_probs(self._ref_model(trainer), one)
+        return float(logps[0]), float(logps[1])
+
+    def z_ref(self, trainer, model, batch):
+        """TRL's kl for this batch, as _compute_loss computes it: mean(KL_logps − ref_KL_logps) over all the batch's
+        KL rows, clamped at 0 (one process: TRL also averages it over processes); 0 where the loss type has none."""
+        if not trainer.calculate_KL:
+            return 0.0
+        kl = trainer._compute_kl_logps(model, batch)
+        ref = batch["ref_KL_logps"] if "ref_KL_logps" in batch else trainer.compute_ref_log_probs(self._ref_model(trainer), batch)[1]
+        return max(float((kl - ref.to(kl.dtype)).mean()), 0.0)
+
+
 def layout_for(trainer):
     """The layout of this trainer's batches, or a coded refusal naming the setting that has no per-pair form."""
     names = [c.__name__ for c in type(trainer).__mro__]
@@ -93,5 +165,14 @@ def layout_for(trainer):
         if getattr(trainer, "aux_loss_enabled", False):
             raise MarginlabTRLError("E_UNSUPPORTED", "a router auxiliary loss (MoE) is not a per-pair loss", "model")
         return CPOLayout()
-    raise MarginlabTRLError("E_UNSUPPORTED", f"{type(trainer).__name__} is neither a DPOTrainer nor a CPOTrainer (nor a subclass of one)",
-                            "MarginlabCallback.bind(trainer)", hint="KTO's loss has no per-pair form in TRL: its reference point pools the batch")
+    if "KTOTrainer" in names:
+        for opt, bad, why in (("use_liger_kernel", bool, "the Liger loss fuses the output layer with the loss; it never sees sequence log-probabilities"),):
+            if bad(getattr(args, opt, None)):
+                raise MarginlabTRLError("E_UNSUPPORTED", why, f"KTOConfig.{opt}")
+        if getattr(trainer, "aux_loss_enabled", False):
+            raise MarginlabTRLError("E_UNSUPPORTED", "a router auxiliary loss (MoE) is not a per-pair loss", "model")
+        if getattr(trainer, "_is_vision_dataset", False):
+            raise MarginlabTRLError("E_UNSUPPORTED", "vision-language batches are not measured", "KTOTrainer(train_dataset=...)")
+        return KTOLayout()
+    raise MarginlabTRLError("E_UNSUPPORTED", f"{type(trainer).__name__} is not a DPOTrainer, CPOTrainer or KTOTrainer (nor a subclass of one)",
+                            "MarginlabCallback.bind(trainer)")

@@ -55,8 +55,9 @@ class StandInLM(torch.nn.Module):
 
 @contextmanager
 def quiet_metrics(trainer, **overrides):
-    """The trainer's running metrics (what its own log averages) and the given attributes, as they were after."""
-    saved = {k: getattr(trainer, k) for k in ("_metrics", "_stored_metrics") if hasattr(trainer, k)}
+    """The trainer's running metrics (what its own log averages), its token count (its loss code adds each batch's
+    tokens to it) and the given attributes, as they were after."""
+    saved = {k: getattr(trainer, k) for k in ("_metrics", "_stored_metrics", "_total_train_tokens") if hasattr(trainer, k)}
     for k, v in saved.items():
         setattr(trainer, k, copy.deepcopy(v))
     before = {k: getattr(trainer, k) for k in overrides}
@@ -69,7 +70,7 @@ def quiet_metrics(trainer, **overrides):
             setattr(trainer, k, v)
 
 
-def stand_in_inputs(kind, lm, refs):
+def stand_in_inputs(kind, lm, refs, z_ref=0.0):
     ids, attn, comp = lm.layout()
     if kind == "dpo":
         n = len(lm.lens) // 2
@@ -77,6 +78,13 @@ def stand_in_inputs(kind, lm, refs):
                 "ref_chosen_logps": torch.tensor([r[0] for r in refs[:n]], dtype=lm.logps.dtype),
                 "ref_rejected_logps": torch.tensor([r[1] for r in refs[:n]], dtype=lm.logps.dtype)}
     n = len(lm.lens) // 2
+    if kind == "kto":
+        # Rows [desirable…; undesirable…] with their labels; the KL rows are the same rows, whose reference values
+        # are set so that TRL's kl = mean(KL − ref_KL) is the point's z_ref (the gradient treats it as a constant).
+        return {"input_ids": ids, "attention_mask": attn, "completion_mask": comp,
+                "label": torch.tensor([True] * n + [False] * n),
+                "ref_logps": torch.tensor([r[0] for r in refs[:n]] + [r[1] for r in refs[:n]], dtype=lm.logps.dtype),
+                "KL_input_ids": ids, "KL_attention_mask": attn, "KL_completion_mask": comp, "ref_KL_logps": lm.logps.detach() - z_ref}
     labels = torch.where(comp.bool(), ids, torch.full_like(ids, -100))
     return {"chosen_input_ids": ids[:n], "chosen_attention_mask": attn[:n], "chosen_labels": labels[:n],
             "rejected_input_ids": ids[n:], "rejected_attention_mask": attn[n:], "rejected_labels": labels[n:]}
@@ -87,8 +95,9 @@ def loss_grad(trainer, kind, points, dtype):
     n = len(points)
     logps = torch.tensor([p["logp_w"] for p in points] + [p["logp_l"] for p in points], dtype=dtype, requires_grad=True)
     lm = StandInLM(logps, [p["len_w"] for p in points] + [p["len_l"] for p in points])
-    inputs = stand_in_inputs(kind, lm, [(p["c_ref_w"], p["c_ref_l"]) for p in points])
-    overrides = {"precompute_ref_logps": True} if kind == "dpo" else {}
+    # One batch has one reference point (KTO's); the measured pairs of a step share it.
+    inputs = stand_in_inputs(kind, lm, [(p["c_ref_w"], p["c_ref_l"]) for p in points], float(points[0].get("z_ref", 0.0)))
+    overrides = {"precompute_ref_logps": True} if kind in ("dpo", "kto") else {}
     with quiet_metrics(trainer, **overrides), torch.enable_grad():
         value = trainer.compute_loss(lm, inputs, return_outputs=False)
         (g,) = torch.autograd.grad(value, logps)

@@ -3,10 +3,10 @@
 // config: one description of each entry, read by both.
 import type { CatalogueEntry } from '../entry.js';
 
-export type TrlTrainer = 'dpo' | 'cpo' | 'orpo';
+export type TrlTrainer = 'dpo' | 'cpo' | 'orpo' | 'kto' | 'bco';
 
 export interface TrlBinding {
-  /** The trainer whose loss code this entry follows (DPOTrainer, trl.experimental's CPOTrainer, ORPOTrainer). */
+  /** The trainer whose loss code this entry follows (DPOTrainer, KTOTrainer, trl.experimental's CPOTrainer, ORPOTrainer, BCOTrainer). */
   readonly trainer: TrlTrainer;
   /** The options that select this loss, as the trainer's config spells them. */
   readonly select: Readonly<Record<string, string>>;
@@ -23,7 +23,7 @@ export type TrlEntry = CatalogueEntry & { readonly trl: TrlBinding };
 /** The TRL sources these entries were read from; every entry cites the paper and names the code. */
 export const TRL_VERSION = '1.13.0';
 
-/** The params TRL's DPO, CPO and ORPO configs share, with TRL's defaults and names. */
+/** The params TRL's DPO, CPO, ORPO, KTO and BCO configs share, with TRL's defaults and names. */
 export const beta = (description = 'β, the reward scale (DPOConfig.beta)', dflt = 0.1) =>
   ({ default: dflt, description, source: `TRL ${TRL_VERSION} default`, tex: '\\beta', range: [1e-2, 2] as const });
 export const labelSmoothing = (dflt: number, range: readonly [number, number]) =>
