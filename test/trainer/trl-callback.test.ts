@@ -194,6 +194,23 @@ describe('MarginlabCallback in TRL 1.13 trainers', () => {
   });
 
   it.each([
+    ['ORPOTrainer', /E_UNSUPPORTED at MarginlabCallback\.bind\(trainer\): ORPO's NLL is a mean over the prompt's tokens too/],
+    ['BCOTrainer', /E_UNSUPPORTED at MarginlabCallback\.bind\(trainer\): BCO's reward shift δ is a running mean/],
+    ['SFTTrainer', /E_UNSUPPORTED at MarginlabCallback\.bind\(trainer\): Mine is not a DPOTrainer, CPOTrainer or KTOTrainer/],
+  ])('refuses a subclass of %s with its reason, before anything runs', (name, message) => {
+    const r = spawnSync(HF_PYTHON, ['-c', `import sys, types; sys.path.insert(0, "python/marginlab_trl")
+from marginlab_trl import MarginlabCallback, MarginlabTRLError
+class ${name}: pass
+class Mine(${name}): args = types.SimpleNamespace()
+try:
+    MarginlabCallback().bind(Mine())
+except MarginlabTRLError as e:
+    print(e.code, "|", e)`], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(message);
+  });
+
+  it.each([
     ['every=0', 'MarginlabCallback(every=0)', /E_USAGE at MarginlabCallback\(every=\.\.\.\): every must be a positive integer, not 0/],
     ['pairs=1.5', 'MarginlabCallback(pairs=1.5)', /E_USAGE at MarginlabCallback\(pairs=\.\.\.\)/],
   ])('bad options are coded errors: %s', (_w, call, message) => {

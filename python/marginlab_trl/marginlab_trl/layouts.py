@@ -174,5 +174,13 @@ def layout_for(trainer):
         if getattr(trainer, "_is_vision_dataset", False):
             raise MarginlabTRLError("E_UNSUPPORTED", "vision-language batches are not measured", "KTOTrainer(train_dataset=...)")
         return KTOLayout()
+    # Trainers with a pair loss in the catalogue that the callback still cannot measure, each with the reason.
+    why = {"ORPOTrainer": "ORPO's NLL is a mean over the prompt's tokens too, so its step also follows ∇logp(prompt), a third direction "
+                          "besides ∇logp_w and ∇logp_l that conditions (9)/(10) and the pair's Gram entries do not see (trl/orpo derives its d_w, d_l)",
+           "BCOTrainer": "BCO's reward shift δ is a running mean that each loss evaluation updates with its batch's rewards, and distribution "
+                         "matching weighs rows by a classifier; measuring would move δ (trl/bco derives d_w, d_l at a given δ)"}
+    for name, reason in why.items():
+        if name in names:
+            raise MarginlabTRLError("E_UNSUPPORTED", reason, "MarginlabCallback.bind(trainer)")
     raise MarginlabTRLError("E_UNSUPPORTED", f"{type(trainer).__name__} is not a DPOTrainer, CPOTrainer or KTOTrainer (nor a subclass of one)",
                             "MarginlabCallback.bind(trainer)")
