@@ -99,6 +99,7 @@ export function mapTrlConfig(c: unknown, o: { orpo?: boolean } = {}): Result<Trl
     // The batch's KL estimate is no option: the entry takes it as z_ref, and the reader is told so.
     said = `KTOConfig, loss_type=${t}${t === 'kto' ? ' (z_ref is the batch\'s KL estimate: give it with --at z_ref=…)' : ''}`;
   } else if (trainer === 'bco') {
+    if (cfg.loss_type !== undefined) return refuse('loss_type', `BCOConfig has no loss_type, but this config sets loss_type=${JSON.stringify(cfg.loss_type)} beside BCO's own ${BCO_KEYS.filter((k) => k in cfg).join(', ')}: it is no one trainer's config`);
     entry = TRL_CATALOGUE.find((e) => e.id === 'trl/bco')!;
     said = 'BCOConfig without distribution matching (delta is the running reward mean: give it with --param delta=…)';
   } else {
@@ -117,7 +118,8 @@ export function mapTrlConfig(c: unknown, o: { orpo?: boolean } = {}): Result<Trl
   return ok({ entry, trainer, params, said: `read as ${said}: ${entry.id}${Object.keys(params).length ? ` with ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}` });
 }
 
-/** The config that trains the mapping again (configFor's inverse, for tests and the callback). */
+/** The config that trains the mapping again (for tests and the callback). mapTrlConfig reads it back to the same
+ * entry, except for ORPO and BCO, whose configs need no option of their own: given alone, they read as DPOConfig. */
 export const configOf = (m: TrlMapping): Record<string, unknown> => configFor(m.entry, m.params);
 
 /** Read a config file (YAML, or JSON, which YAML reads too), map it, and give the loss it trains, saying so in its notes. */

@@ -43,6 +43,8 @@ describe('mapTrlConfig', () => {
     [{ loss_type: ['nca_pair'], f_divergence_type: 'forward_kl' }, 'f_divergence_type'],
     [{ loss_type: ['exo_pair'] }, 'label_smoothing'],
     [{ desirable_weight: 1, loss_type: 'sigmoid' }, 'loss_type'],
+    [{ prompt_sample_size: 1024, loss_type: 'sigmoid' }, 'loss_type'],
+    [{ prompt_sample_size: 1024, loss_type: 'kto' }, 'loss_type'],
     [{ loss_type: 'hinge', alpha: 0.2 }, 'alpha'],
     [{ loss_type: ['bogus'] }, 'loss_type'],
   ])('refuses %j at %s, with the reason', (cfg, option) => {

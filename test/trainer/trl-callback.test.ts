@@ -1,5 +1,5 @@
 // marginlab inside a TRL run: TRL 1.13's own DPOTrainer (sigmoid, full fine-tuning; ipo with LoRA), CPO
-// trainer and KTOTrainer (kto; apo_zero_unpaired with LoRA) run a few steps on a tiny random float64 GPT-2
+// trainer and KTOTrainer (kto, full and with LoRA; apo_zero_unpaired) run a few steps on a tiny random float64 GPT-2
 // with python/marginlab_trl's MarginlabCallback bound (test/trainer/fixtures/trl_callback_run.py). The callback's d_w, d_l must equal marginlab's derivation of the
 // trl/... entry the saved config maps to, at the logged log-probabilities (1e-6 relative); its Gram entries must
 // equal a direct per-pair autograd computation made at the same moment (1e-9); its metrics must be in the
@@ -24,11 +24,15 @@ const CASES = [
   { id: 'dpo-sigmoid', trainer: 'dpo', entry: 'trl/dpo:sigmoid', config: { beta: 0.1 }, lora: false, steps: 3, every: 1, pairs: 2, inBatch: 4, plain: true },
   { id: 'dpo-ipo-lora', trainer: 'dpo', entry: 'trl/dpo:ipo', config: { beta: 0.5, loss_type: ['ipo'] }, lora: true, steps: 3, every: 2, pairs: 3, inBatch: 4, plain: false },
   { id: 'cpo-sigmoid', trainer: 'cpo', entry: 'trl/cpo:sigmoid', config: { beta: 0.2, cpo_alpha: 1.0 }, lora: false, steps: 2, every: 1, pairs: 4, inBatch: 4, plain: false },
+  // KTO: rows unpaired in blocks of half a batch, [w_i, w_j, l_i, l_j]; with LoRA (the reference is the policy
+  // without its adapter) permuted to [w_i, w_j, l_j, l_i]; apo_zero_unpaired with precomputed reference logps.
   { id: 'kto', trainer: 'kto', entry: 'trl/kto:kto', config: { beta: 0.2, desirable_weight: 1.2 }, lora: false, steps: 3, every: 1, pairs: 4, inBatch: 2, plain: true },
-  { id: 'kto-apo-lora', trainer: 'kto', entry: 'trl/kto:apo_zero_unpaired', config: { beta: 0.3, loss_type: 'apo_zero_unpaired' }, lora: true, steps: 2, every: 1, pairs: 1, inBatch: 2, plain: false },
+  { id: 'kto-lora', trainer: 'kto', entry: 'trl/kto:kto', config: { beta: 0.5, learning_rate: 0.05 }, lora: true, order: [0, 1, 3, 2], steps: 3, every: 1, pairs: 2, inBatch: 2, plain: false },
+  { id: 'kto-apo', trainer: 'kto', entry: 'trl/kto:apo_zero_unpaired', config: { beta: 0.3, loss_type: 'apo_zero_unpaired', precompute_ref_log_probs: true }, lora: false, steps: 2, every: 1, pairs: 1, inBatch: 2, plain: false },
 ] as const;
-// KTO rows unpaired as TRL's own unpairing writes them (a block's desirable rows first): no batch of 4 holds a pair.
-const UNPAIRED = { id: 'kto-blocks', trainer: 'kto', config: { beta: 0.2 }, lora: false, steps: 2, every: 1, pairs: 2, unpair_batch: 1000 } as const;
+// KTO rows unpaired as TRL's own unpairing writes them by default (a block of up to 1000 pairs, its desirable rows
+// first): no batch of 4 holds a pair. Two micro-batches a step: a step is offered once, by its first.
+const UNPAIRED = { id: 'kto-blocks', trainer: 'kto', config: { beta: 0.2, gradient_accumulation_steps: 2 }, lora: false, steps: 2, every: 1, pairs: 2, unpair_batch: 1000 } as const;
 
 type Pair = Record<string, number>;
 interface Ran { id: string; events: string; config: string; log_history: Record<string, number>[]; direct: Pair[][]; trained: string[]; unpaired_steps: number; plain_history?: Record<string, number>[] }
@@ -147,18 +151,17 @@ describe('MarginlabCallback in TRL 1.13 trainers', () => {
   }
 
   it('with LoRA the trained parameters are the adapters only', () => {
-    for (const id of ['dpo-ipo-lora', 'kto-apo-lora']) {
+    for (const id of ['dpo-ipo-lora', 'kto-lora']) {
       const t = ran.get(id)!.trained;
       expect(t.length).toBeGreaterThan(0);
       for (const n of t) expect(n).toMatch(/lora_/);
     }
   });
 
-  it("KTO: each pair's z_ref is the batch's KL estimate, the kl the trainer itself logs for that step", () => {
-    const r = ran.get('kto')!;
-    const steps = stepsOf(r);
+  it.each(['kto', 'kto-lora'])("KTO (%s): each pair's z_ref is the batch's KL estimate, the kl the trainer itself logs for that step", (id) => {
+    const r = ran.get(id)!;
     let positive = 0;
-    for (const s of steps) {
+    for (const s of stepsOf(r)) {
       const row = r.log_history.find((h) => h.step === s.step + 1 && 'kl' in h)!;
       for (const p of s.pairs as Pair[]) {
         expect(Math.abs(p.z_ref - row.kl), `step ${s.step}: callback z_ref ${p.z_ref}, trainer kl ${row.kl}`).toBeLessThan(1e-12 + 1e-9 * row.kl);
@@ -166,8 +169,21 @@ describe('MarginlabCallback in TRL 1.13 trainers', () => {
       }
     }
     expect(positive).toBeGreaterThan(0); // clamped at 0 while the policy is its reference; positive once it moved
-    // apo_zero_unpaired has no KL estimate: z_ref 0 throughout.
-    for (const s of stepsOf(ran.get('kto-apo-lora')!)) for (const p of s.pairs as Pair[]) expect(p.z_ref).toBe(0);
+  });
+
+  it('KTO: apo_zero_unpaired has no KL estimate, so z_ref is 0 throughout', () => {
+    for (const s of stepsOf(ran.get('kto-apo')!)) for (const p of s.pairs as Pair[]) expect(p.z_ref).toBe(0);
+  });
+
+  it.each(['kto', 'kto-lora', 'kto-apo'])('KTO (%s): a measured pair is a desirable and an undesirable row of one prompt, found wherever they sit', (id) => {
+    const r = ran.get(id)!;
+    const found = r.direct.flat() as unknown as { prompt_w: number[]; prompt_l: number[]; labels: boolean[] }[];
+    expect(found.length).toBeGreaterThan(0);
+    for (const d of found) {
+      expect(d.labels).toEqual([true, false]);
+      expect(d.prompt_w.length).toBeGreaterThan(0);
+      expect(d.prompt_w).toEqual(d.prompt_l);
+    }
   });
 
   it('KTO without a pair in a batch (rows unpaired a block at a time) measures nothing and counts the steps', () => {
@@ -191,6 +207,18 @@ describe('MarginlabCallback in TRL 1.13 trainers', () => {
         expect(rel(p.dL_batch, p.dL)).toBeLessThan(1e-9);
       }
     }
+  });
+
+  it('refuses a multi-process run before anything runs (the loss code gathers across processes; the callback measures on one)', () => {
+    const r = spawnSync(HF_PYTHON, ['-c', `import sys, types; sys.path.insert(0, "python/marginlab_trl")
+from marginlab_trl import MarginlabCallback, MarginlabTRLError
+class DPOTrainer: args = types.SimpleNamespace(world_size=2)
+try:
+    MarginlabCallback().bind(DPOTrainer())
+except MarginlabTRLError as e:
+    print(e.code, "|", e)`], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/E_UNSUPPORTED at TrainingArguments\.world_size: a run over 2 processes/);
   });
 
   it.each([

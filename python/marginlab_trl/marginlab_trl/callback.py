@@ -42,7 +42,8 @@ class MarginlabCallback(TrainerCallback):
         self._pending = None
         self._writer = None
         self._measured = 0
-        self.unpaired_steps = 0  # due steps whose batch held no pair (KTO)
+        self.unpaired_steps = 0  # due steps whose (first micro-)batch held no pair (KTO)
+        self._tried = None  # the last step whose first micro-batch was offered to measure_before
         self._t0 = None
 
     def bind(self, trainer):
@@ -57,9 +58,11 @@ class MarginlabCallback(TrainerCallback):
         def training_step(model, inputs, *args, **kwargs):
             # The first micro-batch of a due step, before its backward pass (gradient accumulation calls this
             # several times a step; the optimiser step comes after the last).
+            # Only the first: a step whose first micro-batch holds no pair (KTO) is not measured on a later one.
             g = trainer.state.global_step
             due = g % self.every == 0 or (self.last and g == trainer.state.max_steps - 1)
-            if self._pending is None and due and trainer.is_world_process_zero():
+            if due and self._tried != g and trainer.is_world_process_zero():
+                self._tried = g
                 self._pending = self.measure_before(model, inputs)
             return step(model, inputs, *args, **kwargs)
 
@@ -86,7 +89,8 @@ class MarginlabCallback(TrainerCallback):
             self.unpaired_steps += 1
             if self.unpaired_steps == 1:
                 warnings.warn(f"MarginlabCallback: step {tr.state.global_step}'s batch holds no desirable and undesirable row of the same prompt, "
-                              "so no pair was measured; unpair the data one pair at a time (unpair_preference_dataset(data, batch_size=1)) to keep them together")
+                              "so no pair was measured; unpair the data in blocks of half a batch (unpair_preference_dataset(data, "
+                              "batch_size=per_device_train_batch_size // 2)) to keep each prompt's rows in one batch")
             return None
         params = trained_parameters(net)
         was_training = net.training

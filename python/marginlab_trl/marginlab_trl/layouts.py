@@ -89,9 +89,11 @@ class KTOLayout:
     """KTOTrainer (trl/trainer/kto_trainer.py): unpaired rows, each with a label (desirable or not), input_ids with
     completion_mask as DPOTrainer's, and KL rows (each row's prompt with another row's completion) for the
     reference point. A pair is a desirable and an undesirable row of the same prompt in one batch: the rows are
-    matched in batch order, and a batch without such rows has no pair to measure (the trainer still steps). A
-    dataset keeps a prompt's two rows together when it is unpaired one pair at a time, e.g.
-    unpair_preference_dataset(data, batch_size=1); TRL's own unpairing writes the chosen rows of a block first."""
+    matched in batch order, and a batch without such rows has no pair to measure (the trainer still steps).
+    TRL's unpairing writes a block's desirable rows, then its undesirable ones; with blocks of half a batch
+    (unpair_preference_dataset(data, batch_size=per_device_train_batch_size // 2)) every batch holds its
+    prompts' pairs, and TRL's KL rows (each row's prompt with the previous row's completion) stay mismatched.
+    Blocks of one pair would also pair the rows, but half the KL rows would then be a prompt's own completion."""
     kind = "kto"
     ROWS = ("input_ids", "attention_mask", "completion_mask", "KL_input_ids", "KL_attention_mask", "KL_completion_mask")
 
@@ -142,13 +144,18 @@ class KTOLayout:
             return 0.0
         kl = trainer._compute_kl_logps(model, batch)
         ref = batch["ref_KL_logps"] if "ref_KL_logps" in batch else trainer.compute_ref_log_probs(self._ref_model(trainer), batch)[1]
-        return max(float((kl - ref.to(kl.dtype)).mean()), 0.0)
+        return max(float((kl - ref).mean()), 0.0)  # the trainer's own arithmetic: no cast, torch promotes
 
 
 def layout_for(trainer):
     """The layout of this trainer's batches, or a coded refusal naming the setting that has no per-pair form."""
     names = [c.__name__ for c in type(trainer).__mro__]
     args = trainer.args
+    if (getattr(args, "world_size", 1) or 1) > 1:
+        # The trainers' loss code gathers its metrics (and KTO's kl) across processes; the callback measures on
+        # one, so its stand-in's collective would wait for processes that never join it.
+        raise MarginlabTRLError("E_UNSUPPORTED", f"a run over {args.world_size} processes: the trainer's loss code gathers across processes and "
+                                "the callback measures on one", "TrainingArguments.world_size", hint="measure a single-process run")
     if "DPOTrainer" in names:
         for opt, bad, why in (("ld_alpha", lambda v: v is not None, "LD-DPO weighs tokens past the shorter completion: the loss is no function of logp_w, logp_l"),
                               ("use_weighting", bool, "WPO weights come from the batch's logits, not from logp_w, logp_l"),

@@ -1,8 +1,8 @@
 // KTOTrainer's loss types (trl/trainer/kto_trainer.py, `_compute_loss`, TRL 1.13) and the BCO trainer's loss
 // (trl/experimental/bco/bco_trainer.py, `bco_loss`), for a pair: one desirable and one undesirable row of the
 // same prompt in a batch. Both trainers score rows, not pairs, and take the mean over the batch's rows, so a
-// pair's share is half the sum of its two rows' losses; with n pairs in a batch the loss is the mean of these
-// per-pair forms, as for the DPO entries.
+// pair's share is half the sum of its two rows' losses; a batch made of n such pairs has the mean of these
+// per-pair forms as its loss, as for the DPO entries (rows without a partner add their own terms).
 //
 // Each also has a number the batch or the run supplies, which the gradient treats as a constant:
 // - KTO's reference point z_0: the mean of logπ − logπ_ref over mismatched (prompt, completion) pairs of the
@@ -47,7 +47,7 @@ export const TRL_BCO: readonly TrlEntry[] = [{
     delta: { default: 0, description: 'δ, the running mean of the rewards β·r of every row seen so far, this batch\'s included (detached); not a config option', source: 'TRL\'s running mean starts at 0', tex: '\\delta', range: [-10, 10] } },
   m: 'a', h_w: 'logsigmoid(beta*(a - c_ref_w) - delta)/2', h_l: '-logsigmoid(delta - beta*(a - c_ref_l))/2', Lambda: '0',
   notes: [`TRL ${TRL_VERSION} BCOTrainer (trl.experimental.bco), for one desirable and one undesirable row of the same prompt, without distribution matching (no embedding_func).`,
-    'Differs from marginlab\'s bco by the factor ½: TRL takes the mean over the batch\'s rows, so a pair\'s share is half the sum of its rows\' losses. trl/dpo:bco_pair is the paired form DPOTrainer trains, with its own running δ.',
+    'Differs from marginlab\'s bco by the factor ½: TRL takes the mean over the batch\'s rows, so a pair\'s share is half the sum of its rows\' losses. trl/dpo:bco_pair is the paired form DPOTrainer trains, without a reward shift δ.',
     'Distribution matching (BCOTrainer(embedding_func=…)) weighs each undesirable row by a density ratio from a classifier over the prompts\' embeddings: not a function of the pair\'s log-probabilities, so not in this entry.'],
   example: 'marginlab eval trl/bco --at logp_w=-12,logp_l=-15,c_ref_w=-12.5,c_ref_l=-14.5 --param delta=0.05',
   trl: { trainer: 'bco', select: {}, options: ['beta'] },
