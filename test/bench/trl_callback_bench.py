@@ -1,4 +1,4 @@
-"""Overhead of MarginlabCallback on a TRL DPOTrainer run: the same run (model, data, seed, steps) trained plain
+"""Overhead of MarginlabCallback on a TRL DPOTrainer (or KTOTrainer: "trainer": "kto") run: the same run (model, data, seed, steps) trained plain
 and with the callback bound (every, pairs), alternately `reps` times; each run's time per optimiser step is
 the sum of its step times (on_step_begin → on_step_end, the callback's measurements included) over its steps
 after the first `warmup`, divided by their number. Medians over the reps; ratio = callback / plain.
@@ -74,7 +74,9 @@ def model_of(row, device, dtype):
 
 
 def one_run(row, device, dtype, with_callback, out):
-    from trl import DPOConfig, DPOTrainer
+    from trl import DPOConfig, DPOTrainer, KTOConfig, KTOTrainer
+    from trl.data_utils import unpair_preference_dataset
+    kto = row.get("trainer") == "kto"
     model, cfg = model_of(row, device, dtype)
     peft = None
     if row.get("lora_rank"):
@@ -85,11 +87,14 @@ def one_run(row, device, dtype, with_callback, out):
     ref = None
     if peft is None:
         ref, _ = model_of(row, device, dtype)
-    args = DPOConfig(output_dir=out, report_to="none", per_device_train_batch_size=row["batch"], max_steps=row["steps"],
-                     use_cpu=device == "cpu", save_strategy="no", logging_steps=10 ** 6, learning_rate=1e-5, seed=0,
-                     disable_tqdm=True, bf16=False, fp16=False)
-    trainer = DPOTrainer(model=model, ref_model=ref, args=args, train_dataset=data(row, row["batch"] * row["steps"]),
-                         processing_class=tokenizer(), peft_config=peft)
+    Config, Trainer = (KTOConfig, KTOTrainer) if kto else (DPOConfig, DPOTrainer)
+    args = Config(output_dir=out, report_to="none", per_device_train_batch_size=row["batch"], max_steps=row["steps"],
+                  use_cpu=device == "cpu", save_strategy="no", logging_steps=10 ** 6, learning_rate=1e-5, seed=0,
+                  disable_tqdm=True, bf16=False, fp16=False)
+    # KTO trains rows: a batch is half its pairs' desirable rows, then their undesirable ones (docs/trl.md).
+    pairs = data(row, row["batch"] * row["steps"] // (2 if kto else 1))
+    rows = unpair_preference_dataset(pairs, batch_size=row["batch"] // 2) if kto else pairs
+    trainer = Trainer(model=model, ref_model=ref, args=args, train_dataset=rows, processing_class=tokenizer(), peft_config=peft)
     if with_callback:
         MarginlabCallback(every=row["every"], pairs=row["pairs"]).bind(trainer)
     timer = StepTimer()
@@ -117,7 +122,7 @@ def bench_row(row, device, dtype, reps, out):
         cb.append(s)
         peaks["callback"] = p
     mp, mc = statistics.median(plain), statistics.median(cb)
-    return {"name": row["name"], "params": total, "trained_params": trained, "lora_rank": row.get("lora_rank", 0),
+    return {"name": row["name"], "trainer": row.get("trainer", "dpo"), "params": total, "trained_params": trained, "lora_rank": row.get("lora_rank", 0),
             "batch": row["batch"], "steps": row["steps"], "warmup": row["warmup"], "every": row["every"], "pairs": row["pairs"],
             "plain_step_s": mp, "callback_step_s": mc, "ratio": round(mc / mp, 3), "plain_runs_s": plain, "callback_runs_s": cb,
             "peak_mib_plain": peaks["plain"], "peak_mib_callback": peaks["callback"]}

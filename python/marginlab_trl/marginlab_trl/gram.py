@@ -15,14 +15,18 @@ def trained_parameters(model):
 def pair_gram(logp_w, logp_l, params):
     a = torch.autograd.grad(logp_w, params, retain_graph=True, allow_unused=True)
     b = torch.autograd.grad(logp_l, params, allow_unused=True)
-    inner = w2 = l2 = 0.0
+    # Summed as float64 tensors and read once: a float() per parameter would wait on the device each time.
+    inner = w2 = l2 = torch.zeros((), dtype=torch.float64, device=params[0].device)
     for x, y in zip(a, b):
         # A parameter a sequence does not reach (allow_unused) contributes nothing to either product.
-        if x is not None:
-            w2 += float(torch.sum(x.double() * x.double()))
-        if y is not None:
-            l2 += float(torch.sum(y.double() * y.double()))
-        if x is not None and y is not None:
-            inner += float(torch.sum(x.double() * y.double()))
+        xd = x.reshape(-1).double() if x is not None else None
+        yd = y.reshape(-1).double() if y is not None else None
+        if xd is not None:
+            w2 = w2 + xd @ xd
+        if yd is not None:
+            l2 = l2 + yd @ yd
+        if xd is not None and yd is not None:
+            inner = inner + xd @ yd
+    inner, w2, l2 = float(inner), float(w2), float(l2)
     cos = inner / (w2 * l2) ** 0.5 if w2 > 0 and l2 > 0 else 0.0
     return {"inner_wl": inner, "norm_w2": w2, "norm_l2": l2, "cos_wl": cos}

@@ -98,7 +98,7 @@ class KTOLayout:
     ROWS = ("input_ids", "attention_mask", "completion_mask", "KL_input_ids", "KL_attention_mask", "KL_completion_mask")
 
     def __init__(self):
-        self._batch, self._pairs = None, []
+        self._batch, self._pairs, self._ref = None, [], None
 
     def _matched(self, batch):
         if self._batch is not batch:
@@ -112,7 +112,7 @@ class KTOLayout:
                     if j is not None:
                         free.remove(j)
                         pairs.append((r, j))
-            self._batch, self._pairs = batch, pairs
+            self._batch, self._pairs, self._ref = batch, pairs, None
         return self._pairs
 
     def pairs_in(self, batch):
@@ -121,29 +121,39 @@ class KTOLayout:
     def pair(self, batch, i):
         w, l = self._matched(batch)[i]
         rows = torch.tensor([w, l], device=batch["input_ids"].device)
-        one = {k: batch[k][rows] for k in (*self.ROWS, "label", "ref_logps", "ref_KL_logps") if k in batch}
+        one = {k: batch[k][rows] for k in (*self.ROWS, "label") if k in batch}
+        one["rows"] = (w, l)  # where the pair sits in the batch, for its reference values
         return one
 
     def logps(self, trainer, model, one):
         return masked_logps(model, one)
 
-    @staticmethod
-    def _ref_model(trainer):
-        return trainer.ref_model if trainer.ref_model is not None else trainer.model
+    def _reference(self, trainer):
+        """The batch's reference log-probabilities (its rows, its KL rows) as _compute_loss takes them: precomputed,
+        or one pass of the trainer's own compute_ref_log_probs over the whole batch (its ref_model, or the policy
+        with its adapter disabled under PEFT), shared by every measured pair and the reference point."""
+        if self._ref is None:
+            b = self._batch
+            if "ref_logps" in b:
+                self._ref = (b["ref_logps"], b.get("ref_KL_logps"))
+            else:
+                ref = trainer.ref_model if trainer.ref_model is not None else trainer.model
+                self._ref = trainer.compute_ref_log_probs(ref, b)
+        return self._ref
 
     def refs(self, trainer, one):
-        if "ref_logps" in one:
-            return float(one["ref_logps"][0]), float(one["ref_logps"][1])
-        logps, _ = trainer.compute_ref_log_probs(self._ref_model(trainer), one)
-        return float(logps[0]), float(logps[1])
+        rows, _ = self._reference(trainer)
+        w, l = one["rows"]
+        return float(rows[w]), float(rows[l])
 
     def z_ref(self, trainer, model, batch):
         """TRL's kl for this batch, as _compute_loss computes it: mean(KL_logps − ref_KL_logps) over all the batch's
-        KL rows, clamped at 0 (one process: TRL also averages it over processes); 0 where the loss type has none."""
+        KL rows, clamped at 0 (one process: multi-process runs are refused); 0 where the loss type has none."""
         if not trainer.calculate_KL:
             return 0.0
+        self._matched(batch)
         kl = trainer._compute_kl_logps(model, batch)
-        ref = batch["ref_KL_logps"] if "ref_KL_logps" in batch else trainer.compute_ref_log_probs(self._ref_model(trainer), batch)[1]
+        _, ref = self._reference(trainer)
         return max(float((kl - ref).mean()), 0.0)  # the trainer's own arithmetic: no cast, torch promotes
 
 
