@@ -95,7 +95,6 @@ class KTOLayout:
     prompts' pairs, and TRL's KL rows (each row's prompt with the previous row's completion) stay mismatched.
     Blocks of one pair would also pair the rows, but half the KL rows would then be a prompt's own completion."""
     kind = "kto"
-    ROWS = ("input_ids", "attention_mask", "completion_mask", "KL_input_ids", "KL_attention_mask", "KL_completion_mask")
 
     def __init__(self):
         self._batch, self._pairs, self._ref = None, [], None
@@ -121,7 +120,8 @@ class KTOLayout:
     def pair(self, batch, i):
         w, l = self._matched(batch)[i]
         rows = torch.tensor([w, l], device=batch["input_ids"].device)
-        one = {k: batch[k][rows] for k in (*self.ROWS, "label") if k in batch}
+        # Its reference values come from the batch's one reference pass (_reference), so no KL rows are taken.
+        one = {k: batch[k][rows] for k in ("input_ids", "attention_mask", "completion_mask", "label")}
         one["rows"] = (w, l)  # where the pair sits in the batch, for its reference values
         return one
 

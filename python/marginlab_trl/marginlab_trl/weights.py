@@ -72,12 +72,11 @@ def quiet_metrics(trainer, **overrides):
 
 def stand_in_inputs(kind, lm, refs, z_ref=0.0):
     ids, attn, comp = lm.layout()
+    n = len(lm.lens) // 2
     if kind == "dpo":
-        n = len(lm.lens) // 2
         return {"input_ids": ids, "attention_mask": attn, "completion_mask": comp,
                 "ref_chosen_logps": torch.tensor([r[0] for r in refs[:n]], dtype=lm.logps.dtype),
                 "ref_rejected_logps": torch.tensor([r[1] for r in refs[:n]], dtype=lm.logps.dtype)}
-    n = len(lm.lens) // 2
     if kind == "kto":
         # Rows [desirable…; undesirable…] with their labels; the KL rows are the same rows, whose reference values
         # are set so that TRL's kl = mean(KL − ref_KL) is the point's z_ref (the gradient treats it as a constant).
